@@ -1,0 +1,324 @@
+"""The answers file (``sbd-tool/answers@1``): parse and validate it against the questionnaire.
+
+Validation is written out rather than generated so that every message says, in Japanese,
+what to fix, with the English key path (``answers.network[1]``) telling where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sbd_tool.content.catalogue import LEVELS, Catalogue
+from sbd_tool.content.schema import ProjectField
+from sbd_tool.problems import Problem, ProblemsError
+
+FORMAT = "sbd-tool/answers@1"
+MAX_FILE_BYTES = 2_000_000
+TOP_KEYS = ("format", "project", "answers", "decisions", "parameters", "document")
+
+AnswerValue = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Information:
+    name: str
+    confidentiality: str
+    integrity: str
+    availability: str
+    pii: str
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    name: str
+    description: str = ""
+    subjects: tuple[Subject, ...] = ()
+    information: tuple[Information, ...] = ()
+    means: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str = ""
+    organisation: str = ""
+    purpose: str = ""
+    effects: str = ""
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    level: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    title: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A procurement described by the officer: steps 1-2, the fixed answers, decisions."""
+
+    project: Project = Project()
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)
+    document: DocumentOptions = DocumentOptions()
+
+
+class AnswersError(ProblemsError):
+    """The answers file has problems; ``problems`` lists every one."""
+
+
+def _type_name(value: Any) -> str:
+    return {str: "文字列", int: "整数", float: "数値", bool: "真偽値", list: "リスト", dict: "マッピング"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _Parser:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.cat = catalogue
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def mapping(self, value: Any, where: str, allowed: tuple[str, ...] | None) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(where, f"キーと値の組（マッピング）を指定してください（{_type_name(value)}が指定されています）")
+            return {}
+        for key in value:
+            if allowed is not None and key not in allowed:
+                self.fail(f"{where}.{key}" if where else str(key),
+                          f"定義されていない項目です（使える項目: {', '.join(allowed)}）")
+        return value
+
+    def sequence(self, value: Any, where: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(where, f"リストを指定してください（{_type_name(value)}が指定されています）")
+            return []
+        return value
+
+    def text(self, value: Any, where: str, spec: ProjectField | None = None, partial: bool = False) -> str:
+        if value is None or value == "":
+            if spec is not None and spec.required and not partial:
+                self.fail(where, f"「{spec.label}」を入力してください")
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.fail(where, f"文字列を指定してください（{_type_name(value)}が指定されています）")
+            return ""
+        text = str(value)
+        if spec is not None and len(text) > spec.max_length:
+            self.fail(where, f"「{spec.label}」は{spec.max_length}文字以内にしてください（{len(text)}文字）")
+        return text
+
+    def choice(self, value: Any, where: str, options: list[str]) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.fail(where, f"{' / '.join(options)} のいずれかを指定してください（{_type_name(value)}が指定されています）")
+            return None
+        if str(value) not in options:
+            self.fail(where, f"'{value}' は選択肢にありません（{', '.join(options)} のいずれか）")
+            return None
+        return str(value)
+
+
+def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> Answers:
+    """Validate plain data (from YAML/JSON) into ``Answers``; raise ``AnswersError``.
+
+    ``partial`` accepts a half-finished project (the wizard's drafts): required texts and
+    unanswered questions may be missing, but nothing present may be wrong.
+    """
+    p = _Parser(catalogue)
+    top = p.mapping(data, "", TOP_KEYS)
+    if not isinstance(data, dict):
+        raise AnswersError(p.problems)
+    if top.get("format") != FORMAT:
+        p.fail("format", f"'{FORMAT}' を指定してください（指定値: {top.get('format')!r}）")
+    project = _project(p, top.get("project"), partial)
+    answers = _fixed_answers(p, top.get("answers"))
+    decisions = _decisions(p, top.get("decisions"))
+    parameters = {
+        key: p.text(value, f"parameters.{key}")
+        for key, value in p.mapping(top.get("parameters"), "parameters", tuple(catalogue.parameters)).items()
+        if key in catalogue.parameters
+    }
+    document = _document(p, top.get("document"))
+    if p.problems:
+        raise AnswersError(p.problems)
+    return Answers(project, answers, decisions, parameters, document)
+
+
+def _project(p: _Parser, value: Any, partial: bool) -> Project:
+    fields = {f.id: f for f in p.cat.steps.project_fields}
+    raw = p.mapping(value, "project", (*fields, "tasks"))
+    texts = {fid: p.text(raw.get(fid), f"project.{fid}", spec, partial) for fid, spec in fields.items()}
+    tasks: list[Task] = []
+    seen: set[str] = set()
+    for i, item in enumerate(p.sequence(raw.get("tasks"), "project.tasks")):
+        task = _task(p, item, f"project.tasks[{i}]", i, partial)
+        if task.id in seen:
+            p.fail(f"project.tasks[{i}].id", f"業務のid '{task.id}' が重複しています")
+        seen.add(task.id)
+        tasks.append(task)
+    return Project(
+        name=texts.get("name", ""),
+        organisation=texts.get("organisation", ""),
+        purpose=texts.get("purpose", ""),
+        effects=texts.get("effects", ""),
+        tasks=tuple(tasks),
+    )
+
+
+def _task(p: _Parser, value: Any, where: str, index: int, partial: bool) -> Task:
+    fields = {f.id: f for f in p.cat.steps.task_fields}
+    raw = p.mapping(value, where, ("id", *fields, "subjects", "information", "means"))
+    matrix = p.cat.steps.matrix
+    task_id = p.text(raw.get("id"), f"{where}.id") or f"T{index + 1}"
+    kinds = [o.id for o in matrix.subject_kinds]
+    subjects = []
+    for j, s in enumerate(p.sequence(raw.get("subjects"), f"{where}.subjects")):
+        sw = f"{where}.subjects[{j}]"
+        sraw = p.mapping(s, sw, ("name", "kind"))
+        name = p.text(sraw.get("name"), f"{sw}.name")
+        if not name and not partial:
+            p.fail(f"{sw}.name", "主体の名称を入力してください")
+        kind = p.choice(sraw.get("kind"), f"{sw}.kind", kinds) if "kind" in sraw else None
+        if kind is None and "kind" not in sraw:
+            p.fail(f"{sw}.kind", f"主体の種類を指定してください（{', '.join(kinds)} のいずれか）")
+        subjects.append(Subject(name, kind or ""))
+    information = []
+    classes = {c.id: [o.id for o in c.classes] for c in matrix.classifications}
+    pii_options = [o.id for o in matrix.pii]
+    for j, item in enumerate(p.sequence(raw.get("information"), f"{where}.information")):
+        iw = f"{where}.information[{j}]"
+        iraw = p.mapping(item, iw, ("name", *classes, "pii"))
+        name = p.text(iraw.get("name"), f"{iw}.name")
+        if not name and not partial:
+            p.fail(f"{iw}.name", "情報の名称を入力してください")
+        levels = {}
+        for axis, opts in classes.items():
+            got = iraw.get(axis, opts[0])
+            levels[axis] = p.choice(got, f"{iw}.{axis}", opts) or opts[0]
+        pii = p.choice(iraw.get("pii", pii_options[0]), f"{iw}.pii", pii_options) or pii_options[0]
+        information.append(Information(name, levels["confidentiality"], levels["integrity"],
+                                       levels["availability"], pii))
+    means_options = [o.id for o in matrix.means]
+    means = []
+    for j, m in enumerate(p.sequence(raw.get("means"), f"{where}.means")):
+        chosen = p.choice(m, f"{where}.means[{j}]", means_options)
+        if chosen is not None and chosen not in means:
+            means.append(chosen)
+    name = p.text(raw.get("name"), f"{where}.name", fields.get("name"), partial)
+    description = p.text(raw.get("description"), f"{where}.description", fields.get("description"))
+    return Task(task_id, name, description, tuple(subjects), tuple(information), tuple(means))
+
+
+def _fixed_answers(p: _Parser, value: Any) -> dict[str, AnswerValue]:
+    questions = p.cat.questions
+    raw = p.mapping(value, "answers", tuple(questions))
+    out: dict[str, AnswerValue] = {}
+    for qid, given in raw.items():
+        q = questions.get(qid)
+        if q is None or given is None:
+            continue
+        options = [o.id for o in q.options]
+        where = f"answers.{qid}"
+        if q.type == "single":
+            chosen = p.choice(given, where, options)
+            if chosen is not None:
+                out[qid] = chosen
+            continue
+        items = given if isinstance(given, list) else [given]
+        picked = [p.choice(item, f"{where}[{i}]", options) for i, item in enumerate(items)]
+        values = tuple(o for o in options if o in picked)  # canonical order, no repeats
+        if not values and not picked:
+            p.fail(where, "少なくとも一つ選択してください")
+            continue
+        for ex in q.exclusive:
+            if ex in values and len(values) > 1:
+                label = next(o.label for o in q.options if o.id == ex)
+                p.fail(where, f"'{ex}'（{label}）は他の選択肢と同時に指定できません")
+        if None not in picked:
+            out[qid] = values
+    return out
+
+
+def _decisions(p: _Parser, value: Any) -> dict[str, Decision]:
+    reqs = p.cat.requirements
+    out: dict[str, Decision] = {}
+    for rid, item in p.mapping(value, "decisions", None).items():
+        where = f"decisions.{rid}"
+        if rid not in reqs:
+            p.fail(where, f"対策要件 '{rid}' はありません（{', '.join(list(reqs)[:4])} … のようなidを指定してください）")
+            continue
+        raw = p.mapping(item, where, ("level", "reason"))
+        level = p.choice(raw.get("level"), f"{where}.level", list(LEVELS))
+        if level is not None and level not in p.cat.defined_levels(rid):
+            labels = "、".join(p.cat.level_label(lv) for lv in p.cat.defined_levels(rid))
+            p.fail(f"{where}.level", f"{rid} に {p.cat.level_label(level)} は定義されていません（{labels} から選択）")
+            continue
+        reason = p.text(raw.get("reason"), f"{where}.reason")
+        if level is not None:
+            out[rid] = Decision(level, reason.strip())
+    return out
+
+
+def _document(p: _Parser, value: Any) -> DocumentOptions:
+    raw = p.mapping(value, "document", ("title", "date"))
+    title = p.text(raw.get("title"), "document.title")
+    date = raw.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            p.fail("document.date", f"日付は YYYY-MM-DD の形で指定してください（指定値: {date}）")
+            date = None
+    elif date is not None and not isinstance(date, dt.date):
+        p.fail("document.date", "日付は YYYY-MM-DD の形で指定してください")
+        date = None
+    return DocumentOptions(title, date)
+
+
+def read_answers_data(path: Path) -> Any:
+    """Read a YAML or JSON answers file safely (size-limited, no arbitrary objects)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AnswersError([Problem(str(path), f"ファイルを読めません（{exc.strerror}）")]) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise AnswersError([Problem(str(path), f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")])
+    try:
+        text = raw.decode("utf-8-sig")
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise AnswersError([Problem(str(path), "UTF-8 のテキストとして読めません")]) from exc
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise AnswersError([Problem(str(path), f"ファイルの形式が正しくありません（{exc}）")]) from exc
+
+
+def load_answers(path: Path, catalogue: Catalogue, *, partial: bool = False) -> Answers:
+    """Read and validate an answers file."""
+    return parse_answers(read_answers_data(path), catalogue, partial=partial)

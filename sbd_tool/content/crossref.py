@@ -1,0 +1,210 @@
+"""Second validation pass: every id that one file names exists where it should."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sbd_tool.content.catalogue import LEVEL_ORDER
+from sbd_tool.content.schema import (
+    AnswerGroup,
+    AnswerTest,
+    CatalogueMeta,
+    CategoryFile,
+    ConditionsFile,
+    QuestionsFile,
+    RuleGroup,
+    RulesFile,
+    StepsFile,
+)
+from sbd_tool.content.yamlfile import YamlFile
+from sbd_tool.problems import Problem
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+Q, R = "questionnaires", "requirement_sets"
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    files: dict[str, YamlFile]
+    meta: CatalogueMeta
+    categories: tuple[CategoryFile, ...]
+    steps: StepsFile
+    questions: QuestionsFile
+    conditions: ConditionsFile
+    rules: RulesFile
+
+
+def _duplicates(ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    return {i for i in ids if i in seen or seen.add(i)}  # type: ignore[func-returns-value]
+
+
+def check(c: ContentFiles) -> list[Problem]:
+    """All cross-reference problems of the content, each located in its file."""
+    return [
+        *_check_requirements(c),
+        *_check_questions(c),
+        *_check_conditions(c),
+        *_check_rules(c),
+    ]
+
+
+def _check_requirements(c: ContentFiles) -> Iterator[Problem]:
+    meta_file = c.files[f"{R}/catalogue.yaml"]
+    editions = {e.id for e in c.meta.editions}
+    params = {p.id for p in c.meta.parameters}
+    options = {q.id: {o.id for o in q.options} for q in c.questions.questions}
+    if _duplicates(lv.id for lv in c.meta.levels):
+        yield meta_file.problem(["levels"], "レベルのidが重複しています")
+    for i, p in enumerate(c.meta.parameters):
+        if p.question is not None and p.question not in options:
+            yield meta_file.problem(["parameters", i, "question"], f"設問「{p.question}」がありません")
+        for key in p.values:
+            if p.question in options and key not in options[p.question]:
+                yield meta_file.problem(
+                    ["parameters", i, "values", key], f"設問「{p.question}」に選択肢「{key}」がありません"
+                )
+    seen: set[str] = set()
+    for cat in c.categories:
+        file = c.files[f"{R}/{cat.id}.yaml"]
+        for pi, policy in enumerate(cat.policies):
+            for ri, req in enumerate(policy.requirements):
+                loc: list[int | str] = ["policies", pi, "requirements", ri]
+                if req.id in seen:
+                    yield file.problem([*loc, "id"], f"対策要件 {req.id} が重複しています")
+                seen.add(req.id)
+                if not req.id.startswith(f"{cat.id}-"):
+                    yield file.problem([*loc, "id"], f"{req.id} は対策区分 {cat.id} のidで始まっていません")
+                if req.edition not in editions:
+                    yield file.problem([*loc, "edition"], f"版「{req.edition}」は catalogue.yaml にありません")
+                levels = list(req.levels)
+                expected = ["low", "middle", "high"][: len(levels)]
+                if sorted(levels, key=LEVEL_ORDER.__getitem__) != expected:
+                    yield file.problem(
+                        [*loc, "levels"], f"{req.id}: レベルは低位から順に欠けなく定義してください"
+                    )
+                for level, text in req.levels.items():
+                    for ci, clause in enumerate(text.clauses):
+                        for name in PLACEHOLDER.findall(clause):
+                            if name not in params:
+                                yield file.problem(
+                                    [*loc, "levels", level, "clauses", ci],
+                                    f"{req.id}: 差込項目「{{{name}}}」は catalogue.yaml の parameters にありません",
+                                )
+
+
+def _fact_tokens(steps: StepsFile) -> dict[str, set[str]]:
+    m = steps.matrix
+    classes = {cl.id: {o.id for o in cl.classes} for cl in m.classifications}
+    return {
+        "subject_kind": {o.id for o in m.subject_kinds},
+        "pii": {o.id for o in m.pii},
+        "means": {o.id for o in m.means},
+        **classes,
+    }
+
+
+def _check_questions(c: ContentFiles) -> Iterator[Problem]:
+    file = c.files[f"{Q}/questions.yaml"]
+    steps_file = c.files[f"{Q}/steps.yaml"]
+    numbers = [s.number for s in c.steps.steps]
+    if sorted(numbers) != list(range(1, 8)):
+        yield steps_file.problem(["steps"], "手順は1から7まで一つずつ定義してください")
+    tokens = _fact_tokens(c.steps)
+    perspectives = {p.id for p in c.questions.perspectives}
+    for qid in _duplicates(q.id for q in c.questions.questions):
+        yield file.problem(["questions"], f"設問id「{qid}」が重複しています")
+    for qi, q in enumerate(c.questions.questions):
+        loc: list[int | str] = ["questions", qi]
+        opts = {o.id for o in q.options}
+        if q.perspective not in perspectives:
+            yield file.problem([*loc, "perspective"], f"観点「{q.perspective}」がありません")
+        for dup in _duplicates(o.id for o in q.options):
+            yield file.problem([*loc, "options"], f"{q.id}: 選択肢id「{dup}」が重複しています")
+        if q.exclusive and q.type != "multi":
+            yield file.problem([*loc, "exclusive"], f"{q.id}: exclusive は複数選択の設問にだけ指定できます")
+        for ex in q.exclusive:
+            if ex not in opts:
+                yield file.problem([*loc, "exclusive"], f"{q.id}: 選択肢「{ex}」がありません")
+        if q.derive is None:
+            continue
+        for token, option in q.derive.map.items():
+            if token not in tokens[q.derive.fact]:
+                yield file.problem(
+                    [*loc, "derive", "map", token], f"{q.id}: 「{token}」は {q.derive.fact} の値にありません"
+                )
+            if option not in opts:
+                yield file.problem([*loc, "derive", "map", token], f"{q.id}: 選択肢「{option}」がありません")
+        if q.derive.otherwise is not None and q.derive.otherwise not in opts:
+            yield file.problem([*loc, "derive", "otherwise"], f"{q.id}: 選択肢「{q.derive.otherwise}」がありません")
+
+
+def _answer_tests(group: AnswerGroup, loc: list[int | str]) -> Iterator[tuple[AnswerTest, list[int | str]]]:
+    key = "all" if group.all is not None else "any"
+    for i, item in enumerate(group.all or group.any or []):
+        if isinstance(item, AnswerGroup):
+            yield from _answer_tests(item, [*loc, key, i])
+        else:
+            yield item, [*loc, key, i]
+
+
+def _check_conditions(c: ContentFiles) -> Iterator[Problem]:
+    file = c.files[f"{Q}/conditions.yaml"]
+    questions = {q.id: q for q in c.questions.questions}
+    for cid in _duplicates(x.id for x in c.conditions.conditions):
+        yield file.problem(["conditions"], f"判断条件id「{cid}」が重複しています")
+    for ci, cond in enumerate(c.conditions.conditions):
+        for test, loc in _answer_tests(cond.when, ["conditions", ci, "when"]):
+            q = questions.get(test.question)
+            if q is None:
+                yield file.problem([*loc, "question"], f"{cond.id}: 設問「{test.question}」がありません")
+                continue
+            if test.in_ is not None and q.type != "single":
+                yield file.problem(loc, f"{cond.id}: 複数選択の設問「{q.id}」には includes を使ってください")
+            if test.includes is not None and q.type != "multi":
+                yield file.problem(loc, f"{cond.id}: 単一選択の設問「{q.id}」には in を使ってください")
+            for option in test.in_ or test.includes or []:
+                if option not in {o.id for o in q.options}:
+                    yield file.problem(loc, f"{cond.id}: 設問「{q.id}」に選択肢「{option}」がありません")
+
+
+def rule_condition_ids(when: str | RuleGroup) -> Iterator[str]:
+    """Every condition id a rule mentions."""
+    if isinstance(when, str):
+        yield when
+        return
+    for item in when.all or when.any or []:
+        yield from rule_condition_ids(item)
+
+
+def _check_rules(c: ContentFiles) -> Iterator[Problem]:
+    file = c.files[f"{Q}/rules.yaml"]
+    conditions = {x.id for x in c.conditions.conditions}
+    reqs = {r.id: r for cat in c.categories for p in cat.policies for r in p.requirements}
+    for rid in reqs:
+        if rid not in c.rules.requirements:
+            yield file.problem(["requirements"], f"対策要件 {rid} の判断規則がありません")
+    for rid, entry in c.rules.requirements.items():
+        loc: list[int | str] = ["requirements", rid]
+        req = reqs.get(rid)
+        if req is None:
+            yield file.problem(loc, f"対策要件 {rid} は要件集にありません")
+            continue
+        if entry.default == "not_applicable":
+            if entry.default_reason is None:
+                yield file.problem([*loc, "default_reason"], f"{rid}: 既定が対象外の場合は理由が必要です")
+            if req.not_applicable_note is None:
+                yield file.problem(loc, f"{rid}: 既定が対象外ですが、要件集に not_applicable_note がありません")
+        elif entry.default not in req.levels:
+            yield file.problem([*loc, "default"], f"{rid}: 既定のレベル {entry.default} の記載例がありません")
+        for i, rule in enumerate(entry.rules):
+            rloc = [*loc, "rules", i]
+            for cid in rule_condition_ids(rule.when):
+                if cid not in conditions:
+                    yield file.problem([*rloc, "when"], f"{rid}: 判断条件 {cid} がありません")
+            if rule.level not in req.levels:
+                yield file.problem([*rloc, "level"], f"{rid}: レベル {rule.level} の記載例がありません")
+            if LEVEL_ORDER[rule.level] <= LEVEL_ORDER[entry.default]:
+                yield file.problem([*rloc, "level"], f"{rid}: 既定のレベル以下の規則は効果がありません")

@@ -1,0 +1,130 @@
+"""Load the content folders: parse, validate structure, then cross-references.
+
+Invalid content never half-loads: every problem is collected and raised together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sbd_tool.content import crossref
+from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.content.schema import (
+    CatalogueMeta,
+    CategoryFile,
+    ConditionsFile,
+    QuestionsFile,
+    RulesFile,
+    StepsFile,
+)
+from sbd_tool.content.yamlfile import YamlFile
+from sbd_tool.problems import Problem, ProblemsError
+
+M = TypeVar("M", bound=BaseModel)
+
+QUESTIONNAIRES = "questionnaires"
+REQUIREMENT_SETS = "requirement_sets"
+
+
+class ContentError(ProblemsError):
+    """The content folders are invalid; ``problems`` says where and why."""
+
+
+def default_content_root() -> Path:
+    """``SBD_CONTENT_DIR`` if set, else the project folder holding the content folders."""
+    env = os.environ.get("SBD_CONTENT_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2]
+
+
+def content_version(root: Path, declared: str) -> str:
+    """The declared version plus a hash of every content file, so outputs name exact content."""
+    digest = hashlib.sha256()
+    for folder in (QUESTIONNAIRES, REQUIREMENT_SETS):
+        for path in sorted((root / folder).glob("*.yaml")):
+            digest.update(f"{folder}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return f"{declared}+{digest.hexdigest()[:12]}"
+
+
+class _Reader:
+    """Collects problems while reading files, so one run reports all of them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.files: dict[str, YamlFile] = {}
+
+    def read(self, relative: str, model: type[M]) -> M | None:
+        path = self.root / relative
+        if not path.is_file():
+            self.problems.append(Problem(relative, "ファイルがありません"))
+            return None
+        try:
+            file = YamlFile(path, relative)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(Problem(f"{relative}{line}", f"YAMLとして読めません（{reason}）"))
+            return None
+        self.files[relative] = file
+        self.problems.extend(file.duplicate_keys())
+        data: Any = file.data
+        if not isinstance(data, dict):
+            self.problems.append(Problem(relative, "先頭はキーと値の組（マッピング）にしてください"))
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self.problems.extend(file.validation_problems(exc))
+            return None
+
+
+def load_catalogue(root: Path | None = None) -> Catalogue:
+    """Load and validate all content under ``root``; raise ``ContentError`` on any problem."""
+    root = root or default_content_root()
+    reader = _Reader(root)
+    steps = reader.read(f"{QUESTIONNAIRES}/steps.yaml", StepsFile)
+    questions = reader.read(f"{QUESTIONNAIRES}/questions.yaml", QuestionsFile)
+    conditions = reader.read(f"{QUESTIONNAIRES}/conditions.yaml", ConditionsFile)
+    rules = reader.read(f"{QUESTIONNAIRES}/rules.yaml", RulesFile)
+    meta = reader.read(f"{REQUIREMENT_SETS}/catalogue.yaml", CatalogueMeta)
+    categories: list[CategoryFile] = []
+    if meta is not None:
+        listed = {f"{c}.yaml" for c in meta.categories} | {"catalogue.yaml"}
+        for path in sorted((root / REQUIREMENT_SETS).glob("*.yaml")):
+            if path.name not in listed:
+                reader.problems.append(
+                    Problem(
+                        f"{REQUIREMENT_SETS}/{path.name}",
+                        "catalogue.yaml の categories に含まれていないファイルです",
+                    )
+                )
+        for cat_id in meta.categories:
+            category = reader.read(f"{REQUIREMENT_SETS}/{cat_id}.yaml", CategoryFile)
+            if category is not None:
+                categories.append(category)
+    if reader.problems:
+        raise ContentError(reader.problems)
+    assert steps and questions and conditions and rules and meta  # no problems means all read
+    files = crossref.ContentFiles(
+        reader.files, meta, tuple(categories), steps, questions, conditions, rules
+    )
+    problems = crossref.check(files)
+    if problems:
+        raise ContentError(problems)
+    return Catalogue.build(
+        meta,
+        tuple(categories),
+        steps,
+        questions,
+        tuple(conditions.conditions),
+        rules,
+        content_version(root, meta.version),
+    )

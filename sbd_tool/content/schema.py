@@ -1,0 +1,277 @@
+"""Structure of the content files: the first of the two validation passes.
+
+Every model forbids unknown keys, so a typo in a YAML file is an error rather than
+silently ignored content. Cross-references between files are checked afterwards in
+``crossref.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LevelId = Literal["not_applicable", "low", "middle", "high"]
+GradedLevel = Literal["low", "middle", "high"]
+FactId = Literal["subject_kind", "confidentiality", "integrity", "availability", "pii", "means"]
+
+Text = Annotated[str, Field(min_length=1)]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+RequirementId = Annotated[str, Field(pattern=r"^[A-Z]{2}-[0-9]+$")]
+ConditionId = Annotated[str, Field(pattern=r"^C-[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- requirement_sets/
+
+
+class LevelLabel(Strict):
+    id: LevelId
+    label: Text
+    label_en: Text
+
+
+class Edition(Strict):
+    id: Ident
+    label: Text
+
+
+class Parameter(Strict):
+    """A buyer-set value that spec text refers to as ``{id}``.
+
+    Filled, in order, from ``parameters`` in the answers file, from the answer to
+    ``question`` through ``values``, or else ``default`` (an explicit 「発注者が指定する…」).
+    """
+
+    id: Ident
+    label: Text
+    default: Text
+    help: Text
+    question: Ident | None = None
+    values: dict[str, Text] = {}
+
+
+class CatalogueMeta(Strict):
+    """``requirement_sets/catalogue.yaml``: what the set is and how it is ordered."""
+
+    id: Ident
+    title: Text
+    version: Text
+    provenance: Text
+    editions: list[Edition] = Field(min_length=1)
+    levels: list[LevelLabel] = Field(min_length=4, max_length=4)
+    categories: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(min_length=1)
+    parameters: list[Parameter] = []
+
+
+class LevelText(Strict):
+    """What one level adds to the levels below it."""
+
+    clauses: list[Text] = Field(min_length=1)
+    verification: Text
+    proposals: list[Text] = Field(min_length=1)
+
+
+class Rationale(Strict):
+    threat: Text
+    level_basis: Text
+    evidence: Text
+
+
+class Reference(Strict):
+    kind: Literal["unified_standards", "ismap", "iso27017", "iso27001", "other"]
+    text: Text
+
+
+class Requirement(Strict):
+    id: RequirementId
+    name: Text
+    name_en: Text
+    purpose: Text
+    edition: Ident
+    levels: dict[GradedLevel, LevelText] = Field(min_length=1)
+    not_applicable_note: Text | None = None
+    rationale: Rationale
+    references: list[Reference] = Field(min_length=1)
+
+
+class Policy(Strict):
+    name: Text
+    name_en: Text
+    requirements: list[Requirement] = Field(min_length=1)
+
+
+class CategoryFile(Strict):
+    """``requirement_sets/<ID>.yaml``: one 対策区分 with its policies and requirements."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    name_en: Text
+    description: Text
+    provenance: Text
+    policies: list[Policy] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- questionnaires/
+
+
+class Option(Strict):
+    id: Ident
+    label: Text
+    label_en: Text
+    help: Text | None = None
+
+
+class Step(Strict):
+    number: int = Field(ge=1, le=7)
+    id: Ident
+    title: Text
+    title_en: Text
+    purpose: Text
+    example: Text
+
+
+class ProjectField(Strict):
+    id: Ident
+    label: Text
+    label_en: Text
+    help: Text
+    required: bool
+    max_length: int = Field(gt=0)
+    multiline: bool = False
+
+
+class Classification(Strict):
+    """Labels of one information classification axis, lowest first."""
+
+    id: Literal["confidentiality", "integrity", "availability"]
+    label: Text
+    label_en: Text
+    classes: list[Option] = Field(min_length=2)
+
+
+class Matrix(Strict):
+    subject_kinds: list[Option] = Field(min_length=1)
+    classifications: list[Classification] = Field(min_length=3, max_length=3)
+    pii: list[Option] = Field(min_length=1)
+    means: list[Option] = Field(min_length=1)
+
+
+class StepsFile(Strict):
+    """``questionnaires/steps.yaml``: steps 1-3 and the vocabulary of the matrix."""
+
+    steps: list[Step] = Field(min_length=7, max_length=7)
+    project_fields: list[ProjectField] = Field(min_length=1)
+    task_fields: list[ProjectField] = Field(min_length=1)
+    matrix: Matrix
+
+
+class Derivation(Strict):
+    """How the who/what/how matrix implies an answer (used when the answer is absent)."""
+
+    fact: FactId
+    map: dict[str, Ident] = Field(min_length=1)
+    otherwise: Ident | None = None
+    note: Text
+
+
+class Perspective(Strict):
+    id: Ident
+    label: Text
+    label_en: Text
+
+
+class Question(Strict):
+    id: Ident
+    perspective: Ident
+    label: Text
+    label_en: Text
+    help: Text
+    type: Literal["single", "multi"]
+    options: list[Option] = Field(min_length=2)
+    exclusive: list[Ident] = []
+    derive: Derivation | None = None
+
+
+class QuestionsFile(Strict):
+    """``questionnaires/questions.yaml``: the fixed questions of step 4."""
+
+    perspectives: list[Perspective] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+
+class AnswerTest(Strict):
+    """A test of one answer: ``in`` for single choice, ``includes`` (any of) for multi."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    question: Ident
+    in_: list[Ident] | None = Field(default=None, alias="in", min_length=1)
+    includes: list[Ident] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> AnswerTest:
+        if (self.in_ is None) == (self.includes is None):
+            raise ValueError("give exactly one of 'in' or 'includes'")
+        return self
+
+
+class AnswerGroup(Strict):
+    all: list[AnswerTest | AnswerGroup] | None = Field(default=None, min_length=1)
+    any: list[AnswerTest | AnswerGroup] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_combinator(self) -> AnswerGroup:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("give exactly one of 'all' or 'any'")
+        return self
+
+
+class Condition(Strict):
+    id: ConditionId
+    label: Text
+    label_en: Text
+    description: Text
+    when: AnswerGroup
+
+
+class ConditionsFile(Strict):
+    """``questionnaires/conditions.yaml``: the judgment conditions (判断条件)."""
+
+    conditions: list[Condition] = Field(min_length=1)
+
+
+class RuleGroup(Strict):
+    """Conditions combined with all/any. There is deliberately no 'not': rules stay
+    monotonic, so a condition becoming true can never lower a proposed level."""
+
+    all: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
+    any: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_combinator(self) -> RuleGroup:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("give exactly one of 'all' or 'any'")
+        return self
+
+
+class Rule(Strict):
+    level: GradedLevel
+    when: ConditionId | RuleGroup
+    reason: Text
+
+
+class RequirementRules(Strict):
+    default: LevelId = "low"
+    default_reason: Text | None = None
+    rules: list[Rule] = []
+
+
+class RulesFile(Strict):
+    """``questionnaires/rules.yaml``: the level rules, one entry per requirement."""
+
+    default_reason: Text
+    requirements: dict[RequirementId, RequirementRules] = Field(min_length=1)

@@ -1,0 +1,142 @@
+"""Answers the who/what/how matrix implies, and where they contradict the officer's answers.
+
+Pure: (catalogue, answers) in, resolved answers and warnings out. Which matrix values imply
+which option is data (``derive`` in questions.yaml); only the mechanics live here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from sbd_tool.answers import AnswerValue, Answers
+from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.content.schema import Question
+
+
+@dataclass(frozen=True)
+class FactSource:
+    """One matrix entry that implies a value: task, kind of entry, its name, the value."""
+
+    task_id: str
+    task_name: str
+    entry: Literal["subject", "information", "means"]
+    name: str
+    token: str
+
+
+@dataclass(frozen=True)
+class ResolvedAnswer:
+    question: str
+    value: AnswerValue | None
+    source: Literal["explicit", "derived", "missing"]
+    derived: AnswerValue | None
+    evidence: tuple[FactSource, ...]
+
+
+@dataclass(frozen=True)
+class Warning:
+    """A disagreement the officer must look at: both sides are named in ``message``."""
+
+    question: str
+    message: str
+
+
+Facts = dict[str, dict[str, list[FactSource]]]
+
+
+def matrix_facts(answers: Answers) -> Facts:
+    """fact id → value token → the matrix entries that show it."""
+    facts: Facts = defaultdict(lambda: defaultdict(list))
+    for task in answers.project.tasks:
+        for s in task.subjects:
+            facts["subject_kind"][s.kind].append(FactSource(task.id, task.name, "subject", s.name, s.kind))
+        for info in task.information:
+            for axis in ("confidentiality", "integrity", "availability", "pii"):
+                token = getattr(info, axis)
+                facts[axis][token].append(FactSource(task.id, task.name, "information", info.name, token))
+        for m in task.means:
+            facts["means"][m].append(FactSource(task.id, task.name, "means", m, m))
+    return facts
+
+
+def _derive(q: Question, facts: Facts) -> tuple[AnswerValue | None, tuple[FactSource, ...]]:
+    if q.derive is None:
+        return None, ()
+    found = facts.get(q.derive.fact)
+    if not found:
+        return None, ()
+    order = [o.id for o in q.options]
+    implied = {q.derive.map[t] for t in found if t in q.derive.map}
+    evidence = tuple(src for t, srcs in found.items() if t in q.derive.map for src in srcs)
+    if not implied:
+        if q.derive.otherwise is None:
+            return None, ()
+        implied, evidence = {q.derive.otherwise}, ()
+    if q.type == "single":
+        best = max(implied, key=order.index)
+        return best, tuple(e for e in evidence if q.derive.map.get(e.token) == best)
+    return tuple(o for o in order if o in implied), evidence
+
+
+def _labels(q: Question, value: AnswerValue) -> str:
+    ids = (value,) if isinstance(value, str) else value
+    return "・".join(f"「{o.label}」" for o in q.options if o.id in ids)
+
+
+def _sources(evidence: tuple[FactSource, ...], catalogue: Catalogue) -> str:
+    kinds = {"subject": "主体", "information": "情報", "means": "利用環境・手段"}
+    means = {o.id: o.label for o in catalogue.steps.matrix.means}
+    parts = [
+        f"業務{e.task_id}「{e.task_name}」の{kinds[e.entry]}「{means.get(e.name, e.name) if e.entry == 'means' else e.name}」"
+        for e in evidence[:3]
+    ]
+    more = f" ほか{len(evidence) - 3}件" if len(evidence) > 3 else ""
+    return "、".join(parts) + more
+
+
+def _contradiction(q: Question, given: AnswerValue, derived: AnswerValue) -> AnswerValue | None:
+    """The part of ``derived`` that ``given`` falls short of, if any."""
+    order = [o.id for o in q.options]
+    if isinstance(given, str) and isinstance(derived, str):
+        return derived if order.index(given) < order.index(derived) else None
+    assert q.derive is not None
+    missing = tuple(o for o in derived if o not in given and o != q.derive.otherwise)
+    return missing or None
+
+
+def resolve_answers(catalogue: Catalogue, answers: Answers) -> tuple[dict[str, ResolvedAnswer], list[Warning]]:
+    """Each question's effective answer (given, else derived from the matrix) and warnings."""
+    facts = matrix_facts(answers)
+    resolved: dict[str, ResolvedAnswer] = {}
+    warnings: list[Warning] = []
+    for qid, q in catalogue.questions.items():
+        derived, evidence = _derive(q, facts)
+        given = answers.answers.get(qid)
+        if given is not None:
+            resolved[qid] = ResolvedAnswer(qid, given, "explicit", derived, evidence)
+            short = _contradiction(q, given, derived) if derived is not None else None
+            if short is not None:
+                warnings.append(Warning(qid, (
+                    f"{q.label}の回答は{_labels(q, given)}ですが、業務の特徴からは{_labels(q, short)}と"
+                    f"推定されます（{_sources(evidence, catalogue) or q.derive.note if q.derive else ''}）。"
+                    "どちらが正しいか確認してください。"
+                )))
+        elif derived is not None:
+            resolved[qid] = ResolvedAnswer(qid, derived, "derived", derived, evidence)
+        else:
+            resolved[qid] = ResolvedAnswer(qid, None, "missing", None, ())
+    return resolved, warnings
+
+
+def describe_source(catalogue: Catalogue, answer: ResolvedAnswer) -> str:
+    """Where an answer came from, as a phrase for the officer."""
+    if answer.source == "explicit":
+        return "回答"
+    if answer.source == "missing":
+        return "未回答"
+    q = catalogue.questions[answer.question]
+    note = q.derive.note if q.derive else "推定"
+    detail = _sources(answer.evidence, catalogue)
+    return f"{note}（{detail}）" if detail else note

@@ -108,8 +108,10 @@ class _Parser:
             return {}
         for key in value:
             if allowed is not None and key not in allowed:
-                self.fail(f"{where}.{key}" if where else str(key),
-                          f"定義されていない項目です（使える項目: {', '.join(allowed)}）")
+                self.fail(
+                    f"{where}.{key}" if where else str(key),
+                    f"定義されていない項目です（使える項目: {', '.join(allowed)}）",
+                )
         return value
 
     def sequence(self, value: Any, where: str) -> list[Any]:
@@ -135,7 +137,9 @@ class _Parser:
 
     def choice(self, value: Any, where: str, options: list[str]) -> str | None:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.fail(where, f"{' / '.join(options)} のいずれかを指定してください（{_type_name(value)}が指定されています）")
+            self.fail(
+                where, f"{' / '.join(options)} のいずれかを指定してください（{_type_name(value)}が指定されています）"
+            )
             return None
         if str(value) not in options:
             self.fail(where, f"'{value}' は選択肢にありません（{', '.join(options)} のいずれか）")
@@ -221,8 +225,9 @@ def _task(p: _Parser, value: Any, where: str, index: int, partial: bool) -> Task
             got = iraw.get(axis, opts[0])
             levels[axis] = p.choice(got, f"{iw}.{axis}", opts) or opts[0]
         pii = p.choice(iraw.get("pii", pii_options[0]), f"{iw}.pii", pii_options) or pii_options[0]
-        information.append(Information(name, levels["confidentiality"], levels["integrity"],
-                                       levels["availability"], pii))
+        information.append(
+            Information(name, levels["confidentiality"], levels["integrity"], levels["availability"], pii)
+        )
     means_options = [o.id for o in matrix.means]
     means = []
     for j, m in enumerate(p.sequence(raw.get("means"), f"{where}.means")):
@@ -270,7 +275,9 @@ def _decisions(p: _Parser, value: Any) -> dict[str, Decision]:
     for rid, item in p.mapping(value, "decisions", None).items():
         where = f"decisions.{rid}"
         if rid not in reqs:
-            p.fail(where, f"対策要件 '{rid}' はありません（{', '.join(list(reqs)[:4])} … のようなidを指定してください）")
+            p.fail(
+                where, f"対策要件 '{rid}' はありません（{', '.join(list(reqs)[:4])} … のようなidを指定してください）"
+            )
             continue
         raw = p.mapping(item, where, ("level", "reason"))
         level = p.choice(raw.get("level"), f"{where}.level", list(LEVELS))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from sbd_tool.answers import AnswerValue, Answers
+from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import Question
 
@@ -88,10 +88,7 @@ def _labels(q: Question, value: AnswerValue) -> str:
 def _sources(evidence: tuple[FactSource, ...], catalogue: Catalogue) -> str:
     kinds = {"subject": "主体", "information": "情報", "means": "利用環境・手段"}
     means = {o.id: o.label for o in catalogue.steps.matrix.means}
-    parts = [
-        f"業務{e.task_id}「{e.task_name}」の{kinds[e.entry]}「{means.get(e.name, e.name) if e.entry == 'means' else e.name}」"
-        for e in evidence[:3]
-    ]
+    parts = [f"業務{e.task_id}「{e.task_name}」の{kinds[e.entry]}「{means.get(e.name, e.name)}」" for e in evidence[:3]]
     more = f" ほか{len(evidence) - 3}件" if len(evidence) > 3 else ""
     return "、".join(parts) + more
 
@@ -118,11 +115,17 @@ def resolve_answers(catalogue: Catalogue, answers: Answers) -> tuple[dict[str, R
             resolved[qid] = ResolvedAnswer(qid, given, "explicit", derived, evidence)
             short = _contradiction(q, given, derived) if derived is not None else None
             if short is not None:
-                warnings.append(Warning(qid, (
-                    f"{q.label}の回答は{_labels(q, given)}ですが、業務の特徴からは{_labels(q, short)}と"
-                    f"推定されます（{_sources(evidence, catalogue) or q.derive.note if q.derive else ''}）。"
-                    "どちらが正しいか確認してください。"
-                )))
+                note = q.derive.note if q.derive else ""
+                warnings.append(
+                    Warning(
+                        qid,
+                        (
+                            f"{q.label}の回答は{_labels(q, given)}ですが、業務の特徴からは{_labels(q, short)}と"
+                            f"推定されます（{_sources(evidence, catalogue) or note}）。"
+                            "どちらが正しいか確認してください。"
+                        ),
+                    )
+                )
         elif derived is not None:
             resolved[qid] = ResolvedAnswer(qid, derived, "derived", derived, evidence)
         else:

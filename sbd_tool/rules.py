@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sbd_tool.answers import AnswerValue, Answers
+from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.crossref import rule_condition_ids
 from sbd_tool.content.schema import AnswerGroup, AnswerTest, RuleGroup
@@ -128,15 +128,20 @@ class Compiled:
 def compile_catalogue(catalogue: Catalogue) -> Compiled:
     """Turn the declarative conditions and rules into closures, once per catalogue."""
     conditions = tuple(
-        (c.id, _group_fn(c.when), tuple((t, _test_fn(t)) for t in _flatten(c.when)))
-        for c in catalogue.conditions_list
+        (c.id, _group_fn(c.when), tuple((t, _test_fn(t)) for t in _flatten(c.when))) for c in catalogue.conditions_list
     )
     rules = []
     for rid in catalogue.requirements:
         entry = catalogue.rules_for(rid)
         compiled = tuple(
-            _CompiledRule(i, r.level, LEVEL_ORDER[r.level], r.reason, _rule_fn(r.when),
-                          tuple(dict.fromkeys(rule_condition_ids(r.when))))
+            _CompiledRule(
+                i,
+                r.level,
+                LEVEL_ORDER[r.level],
+                r.reason,
+                _rule_fn(r.when),
+                tuple(dict.fromkeys(rule_condition_ids(r.when))),
+            )
             for i, r in enumerate(entry.rules)
         )
         reason = entry.default_reason or catalogue.rules.default_reason
@@ -148,9 +153,7 @@ def evaluate_conditions(catalogue: Catalogue, answered: Answered) -> dict[str, C
     """Every judgment condition's truth, with the answer tests that decided it."""
     out = {}
     for cid, holds, tests in compile_catalogue(catalogue).conditions:
-        outcomes = tuple(
-            TestOutcome(t.question, tuple(t.in_ or t.includes or ()), fn(answered)) for t, fn in tests
-        )
+        outcomes = tuple(TestOutcome(t.question, tuple(t.in_ or t.includes or ()), fn(answered)) for t, fn in tests)
         out[cid] = ConditionOutcome(cid, holds(answered), outcomes)
     return out
 
@@ -217,9 +220,11 @@ def decision_problems(catalogue: Catalogue, evaluation: Evaluation) -> list[Prob
     ]
     for r in evaluation.requirements.values():
         if r.lowered and not r.decision_reason:
-            problems.append(Problem(
-                f"decisions.{r.id}.reason",
-                f"{r.id} を提案（{catalogue.level_label(r.proposed)}）より低い"
-                f"{catalogue.level_label(r.decided)}にするには、理由を記入してください",
-            ))
+            problems.append(
+                Problem(
+                    f"decisions.{r.id}.reason",
+                    f"{r.id} を提案（{catalogue.level_label(r.proposed)}）より低い"
+                    f"{catalogue.level_label(r.decided)}にするには、理由を記入してください",
+                )
+            )
     return problems

@@ -63,9 +63,7 @@ class Catalogue:
         content_version: str,
     ) -> Catalogue:
         """Index the validated files (called by the loader once cross-references hold)."""
-        placed = {
-            r.id: Placed(r, c, p) for c in categories for p in c.policies for r in p.requirements
-        }
+        placed = {r.id: Placed(r, c, p) for c in categories for p in c.policies for r in p.requirements}
         return cls(
             meta=meta,
             categories=categories,

@@ -82,9 +82,7 @@ def _check_requirements(c: ContentFiles) -> Iterator[Problem]:
                 levels = list(req.levels)
                 expected = ["low", "middle", "high"][: len(levels)]
                 if sorted(levels, key=LEVEL_ORDER.__getitem__) != expected:
-                    yield file.problem(
-                        [*loc, "levels"], f"{req.id}: レベルは低位から順に欠けなく定義してください"
-                    )
+                    yield file.problem([*loc, "levels"], f"{req.id}: レベルは低位から順に欠けなく定義してください")
                 for level, text in req.levels.items():
                     for ci, clause in enumerate(text.clauses):
                         for name in PLACEHOLDER.findall(clause):
@@ -97,7 +95,7 @@ def _check_requirements(c: ContentFiles) -> Iterator[Problem]:
 
 def _fact_tokens(steps: StepsFile) -> dict[str, set[str]]:
     m = steps.matrix
-    classes = {cl.id: {o.id for o in cl.classes} for cl in m.classifications}
+    classes: dict[str, set[str]] = {cl.id: {o.id for o in cl.classes} for cl in m.classifications}
     return {
         "subject_kind": {o.id for o in m.subject_kinds},
         "pii": {o.id for o in m.pii},

@@ -113,9 +113,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     if reader.problems:
         raise ContentError(reader.problems)
     assert steps and questions and conditions and rules and meta  # no problems means all read
-    files = crossref.ContentFiles(
-        reader.files, meta, tuple(categories), steps, questions, conditions, rules
-    )
+    files = crossref.ContentFiles(reader.files, meta, tuple(categories), steps, questions, conditions, rules)
     problems = crossref.check(files)
     if problems:
         raise ContentError(problems)

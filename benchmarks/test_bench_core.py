@@ -1,0 +1,53 @@
+"""Speed of the core, measured with pytest-benchmark (not asserted in unit tests).
+
+    .venv/bin/pytest benchmarks --benchmark-enable
+
+The normal test run executes each benchmark once (benchmarks disabled) so they keep working.
+Figures are recorded in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sbd_tool.answers import load_answers
+from sbd_tool.content import load_catalogue
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.rules import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "citizen-portal.yaml"
+
+
+@pytest.fixture(scope="module")
+def prepared() -> tuple[Any, Any]:
+    catalogue = load_catalogue(ROOT)
+    return catalogue, load_answers(EXAMPLE, catalogue)
+
+
+def test_evaluate(benchmark: Any, prepared: tuple[Any, Any]) -> None:
+    """One full evaluation: derivation, 20 conditions, 26 requirements' rules, decisions."""
+    catalogue, answers = prepared
+    result = benchmark(evaluate, catalogue, answers)
+    assert len(result.requirements) == 26
+
+
+def test_full_document(benchmark: Any, prepared: tuple[Any, Any]) -> None:
+    """Evaluation, document model and the rendered .docx bytes, in process."""
+    catalogue, answers = prepared
+
+    def run() -> bytes:
+        evaluation = evaluate(catalogue, answers)
+        model = build_document(catalogue, answers, evaluation, dt.date(2026, 11, 24))
+        return render_docx(model)
+
+    assert benchmark(run)[:2] == b"PK"
+
+
+def test_load_catalogue(benchmark: Any) -> None:
+    """Loading and validating all content (once per process in the CLI and the web app)."""
+    assert len(benchmark(load_catalogue, ROOT).requirements) == 26

@@ -1,0 +1,124 @@
+"""JSON Schema of ``sbd-tool/answers@1``, generated from the loaded questionnaire so that it
+always lists the questions and options the parser accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sbd_tool.answers import FORMAT
+from sbd_tool.content.catalogue import LEVELS, Catalogue
+from sbd_tool.content.schema import Option, ProjectField
+
+
+def _enum(options: list[Option]) -> dict[str, Any]:
+    return {"enum": [o.id for o in options], "description": " / ".join(f"{o.id}: {o.label}" for o in options)}
+
+
+def _text(field: ProjectField) -> dict[str, Any]:
+    return {"type": "string", "maxLength": field.max_length, "title": field.label, "description": field.help}
+
+
+def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """The schema as a plain dict (draft 2020-12)."""
+    m = catalogue.steps.matrix
+    classes: dict[str, Any] = {
+        c.id: {
+            "enum": [int(o.id) if o.id.isdigit() else o.id for o in c.classes],
+            "title": c.label,
+            "description": " / ".join(f"{o.id}: {o.label}" for o in c.classes),
+        }
+        for c in m.classifications
+    }
+    information = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "title": "情報の名称"},
+            **classes,
+            "pii": {**_enum(m.pii), "title": "個人情報"},
+        },
+    }
+    task = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.id for f in catalogue.steps.task_fields if f.required],
+        "properties": {
+            "id": {"type": "string", "title": "業務のid（省略時は T1, T2, …）"},
+            **{f.id: _text(f) for f in catalogue.steps.task_fields},
+            "subjects": {
+                "type": "array",
+                "title": "主体",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "kind"],
+                    "properties": {"name": {"type": "string"}, "kind": _enum(m.subject_kinds)},
+                },
+            },
+            "information": {"type": "array", "title": "情報", "items": information},
+            "means": {"type": "array", "title": "利用環境・手段", "items": _enum(m.means), "uniqueItems": True},
+        },
+    }
+    answers: dict[str, Any] = {}
+    for q in catalogue.questions.values():
+        one = _enum(q.options)
+        answers[q.id] = (
+            {**one, "title": q.label}
+            if q.type == "single"
+            else {"type": "array", "items": one, "minItems": 1, "uniqueItems": True, "title": q.label}
+        )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": FORMAT,
+        "title": "sbd-tool answers file",
+        "description": "調達案件の業務の特徴、定型設問への回答及び対策要件の決定。",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "project", "answers"],
+        "properties": {
+            "format": {"const": FORMAT},
+            "project": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [f.id for f in catalogue.steps.project_fields if f.required],
+                "properties": {
+                    **{f.id: _text(f) for f in catalogue.steps.project_fields},
+                    "tasks": {"type": "array", "items": task},
+                },
+            },
+            "answers": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": answers,
+                "description": "定型設問への回答。省略した設問は業務の特徴から推定される。",
+            },
+            "decisions": {
+                "type": "object",
+                "propertyNames": {"enum": list(catalogue.requirements)},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["level"],
+                    "properties": {"level": {"enum": list(LEVELS)}, "reason": {"type": "string"}},
+                },
+                "description": "対策要件ごとの決定レベル。提案より下げる場合は reason が必須。",
+            },
+            "parameters": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    p.id: {"type": "string", "title": p.label, "description": p.help}
+                    for p in catalogue.parameters.values()
+                },
+            },
+            "document": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "title": {"type": "string", "title": "表題"},
+                    "date": {"type": "string", "format": "date", "title": "作成日"},
+                },
+            },
+        },
+    }

@@ -1,0 +1,184 @@
+"""``sbd-tool``: the command line, a thin shell around the core.
+
+Exit status: 0 success, 1 invalid content (``questionnaires/``, ``requirement_sets/``),
+2 bad input (the answers file or the command line). Problems go to standard error, one a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sbd_tool.answers import Answers, AnswersError, load_answers
+from sbd_tool.answers_schema import answers_schema
+from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
+from sbd_tool.document import TemplateError, build_document, render_docx
+from sbd_tool.document.template import build_template
+from sbd_tool.explain import requirement_reasons
+from sbd_tool.problems import Problem
+from sbd_tool.rules import Evaluation, decision_problems, evaluate
+
+content_option = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="questionnaires/ と requirement_sets/ を含むフォルダ（既定: SBD_CONTENT_DIR 又は同梱のもの）",
+)
+
+
+def _fail(problems: list[Problem], status: int) -> NoReturn:
+    for problem in problems:
+        click.echo(f"エラー: {problem}", err=True)
+    sys.exit(status)
+
+
+def _catalogue(content_dir: Path | None) -> Catalogue:
+    try:
+        return load_catalogue(content_dir)
+    except ContentError as exc:
+        _fail(exc.problems, 1)
+
+
+def _evaluated(catalogue: Catalogue, file: Path) -> tuple[Answers, Evaluation]:
+    try:
+        answers = load_answers(file, catalogue)
+    except AnswersError as exc:
+        _fail(exc.problems, 2)
+    evaluation = evaluate(catalogue, answers)
+    problems = decision_problems(catalogue, evaluation)
+    if problems:
+        _fail(problems, 2)
+    return answers, evaluation
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sbd-tool")
+def main() -> None:
+    """SBDマニュアルの方法で、政府調達のセキュリティ要件を策定する。"""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSONで出力する")
+@content_option
+def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
+    """回答ファイルから、各対策要件の提案レベル・決定レベルと理由を表示する。"""
+    catalogue = _catalogue(content_dir)
+    _, evaluation = _evaluated(catalogue, file)
+    rows = []
+    for rid, outcome in evaluation.requirements.items():
+        rows.append(
+            {
+                "id": rid,
+                "name": catalogue.requirements[rid].requirement.name,
+                "proposed": outcome.proposed,
+                "decided": outcome.decided,
+                "lowered": outcome.lowered,
+                "decision_reason": outcome.decision_reason,
+                "reasons": requirement_reasons(catalogue, outcome),
+            }
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "requirements": rows,
+                    "conditions": {cid: c.met for cid, c in evaluation.conditions.items()},
+                    "warnings": [w.message for w in evaluation.warnings],
+                    "content_version": evaluation.content_version,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    label = catalogue.level_label
+    name_width = max(_width(r["name"]) for r in rows)
+    click.echo(f"{_pad('ID', 6)}{_pad('対策要件', name_width + 2)}{_pad('提案', 8)}{_pad('決定', 10)}理由")
+    for r in rows:
+        decided = label(r["decided"]) + ("（引下げ）" if r["lowered"] else "")
+        because = " / ".join(r["reasons"])
+        click.echo(
+            f"{_pad(r['id'], 6)}{_pad(r['name'], name_width + 2)}"
+            f"{_pad(label(r['proposed']), 8)}{_pad(decided, 10)}{because}"
+        )
+    for warning in evaluation.warnings:
+        click.echo(f"注意: {warning.message}")
+    click.echo(f"対策要件集の版: {evaluation.content_version}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="出力する .docx ファイル"
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="スタイルを定義した Word テンプレート（既定: docx_templates/sbd-spec.docx）",
+)
+@content_option
+def generate(file: Path, output: Path, template: Path | None, content_dir: Path | None) -> None:
+    """回答ファイルから調達仕様書（セキュリティ要件）を Word 形式で出力する。"""
+    catalogue = _catalogue(content_dir)
+    answers, evaluation = _evaluated(catalogue, file)
+    model = build_document(catalogue, answers, evaluation, dt.date.today())
+    try:
+        data = render_docx(model, template)
+    except TemplateError as exc:
+        _fail([Problem("--template", str(exc))], 2)
+    # Write beside the target and rename, so a failure never leaves a half-written file.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
+
+
+@main.command("check-content")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def check_content(directory: Path | None) -> None:
+    """questionnaires/ と requirement_sets/ の内容を検証する。"""
+    catalogue = _catalogue(directory or default_content_root())
+    click.echo(
+        f"OK: 設問 {len(catalogue.questions)}、判断条件 {len(catalogue.conditions)}、"
+        f"対策要件 {len(catalogue.requirements)}（版 {catalogue.content_version}）"
+    )
+
+
+@main.command()
+@content_option
+def schema(content_dir: Path | None) -> None:
+    """回答ファイル（sbd-tool/answers@1）の JSON Schema を出力する。"""
+    click.echo(json.dumps(answers_schema(_catalogue(content_dir)), ensure_ascii=False, indent=2))
+
+
+@main.command("build-template", hidden=True)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("docx_templates/sbd-spec.docx"))
+def build_template_command(path: Path) -> None:
+    """Rebuild the Word styles template (for developers)."""
+    build_template(path)
+    click.echo(f"wrote {path}")

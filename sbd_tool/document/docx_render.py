@@ -1,0 +1,178 @@
+"""Draw a ``DocumentModel`` as a Word document on a styles template. The only module that
+knows python-docx. Everything is placed with named styles, so an office can restyle it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from sbd_tool.document.model import DocumentModel, Table
+from sbd_tool.document.template import (
+    APPENDIX,
+    CLAUSE,
+    ITEM,
+    LABEL,
+    META,
+    NOTE,
+    REQUIRED_STYLES,
+    TABLE_HEADER,
+    TABLE_TEXT,
+)
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "docx_templates" / "sbd-spec.docx"
+TEXT_WIDTH_MM = 160
+# Characters XML 1.0 cannot carry; user text may contain them and must not break the file.
+_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class TemplateError(Exception):
+    """The Word template lacks styles the document needs."""
+
+
+def clean(text: str) -> str:
+    """User text made safe for WordprocessingML (control characters and lone surrogates removed)."""
+    return _ILLEGAL.sub("", text)
+
+
+class _Writer:
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+
+    def para(self, text: str, style: str = "Normal") -> None:
+        lines = clean(text).split("\n")
+        for line in lines:
+            self.doc.add_paragraph(line, style=style)
+
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_paragraph(clean(text), style=f"Heading {level}")
+
+    def labelled(self, label: str, text: str, style: str = ITEM) -> None:
+        p = self.doc.add_paragraph(style=style)
+        p.add_run(clean(label), style=LABEL)
+        p.add_run("：" + clean(text))
+
+    def table(self, table: Table) -> None:
+        grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
+        grid.style = self.doc.styles["Table Grid"]
+        total = sum(table.widths)
+        widths = [Mm(TEXT_WIDTH_MM * w / total) for w in table.widths]
+        for r, (row, values) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
+            if r == 0:  # repeat the header row on every page
+                header = OxmlElement("w:tblHeader")
+                row._tr.get_or_add_trPr().append(header)
+            for cell, value, width in zip(row.cells, values, widths, strict=True):
+                cell.width = width
+                lines = clean(value).split("\n") or [""]
+                first = cell.paragraphs[0]
+                first.style = TABLE_HEADER if r == 0 else TABLE_TEXT
+                first.add_run(lines[0])
+                for line in lines[1:]:
+                    cell.add_paragraph(line, style=TABLE_TEXT)
+        self.doc.add_paragraph()
+
+
+def _check_template(document: Document, path: Path) -> None:
+    names = {s.name for s in document.styles}
+    missing = [s for s in REQUIRED_STYLES if s not in names]
+    if missing:
+        raise TemplateError(f"{path}: テンプレートに必要なスタイルがありません: {', '.join(missing)}")
+
+
+def _clear_body(document: Document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _sections(w: _Writer, model: DocumentModel) -> None:
+    w.heading("調達案件の概要", 1)
+    w.heading("目的", 2)
+    w.para(model.purpose)
+    if model.effects:
+        w.heading("期待する効果", 2)
+        w.para(model.effects)
+    w.heading("対象業務", 2)
+    w.table(model.tasks)
+    w.heading("業務の特徴", 1)
+    w.para("対象業務ごとの主体、取り扱う情報及び利用環境・手段は、次のとおりである。")
+    w.table(model.matrix)
+    w.heading("システム概要図", 1)
+    w.para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
+    w.heading("前提条件", 1)
+    w.para("セキュリティ要件の決定に当たり前提とした条件は、次のとおりである。")
+    w.table(model.answers)
+    w.heading("セキュリティ要件", 1)
+    w.para(model.security_intro)
+    for category in model.security:
+        w.heading(category.name, 2)
+        for policy in category.policies:
+            w.heading(policy.name, 3)
+            for req in policy.requirements:
+                w.heading(f"{req.name}（{req.id}・{req.level_label}）", 4)
+                for clause in req.clauses:
+                    w.para(clause, CLAUSE)
+    if model.not_applicable:
+        w.para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
+        w.para("、".join(model.not_applicable), NOTE)
+
+
+def _appendices(w: _Writer, model: DocumentModel) -> None:
+    w.para("別紙1　対策要件の実装レベル決定表", APPENDIX)
+    w.para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
+    w.table(model.decisions)
+    if model.warnings:
+        w.doc.add_paragraph().add_run("確認事項（回答と業務の特徴の不一致）", style=LABEL)
+        for warning in model.warnings:
+            w.para("・" + warning, NOTE)
+    w.para("別紙2　入札者向け説明（対策要件の根拠）", APPENDIX)
+    w.para("入札者が要件の趣旨を理解し、同じ前提で提案できるよう、各対策要件の根拠と確認方法を示す。")
+    for entry in model.rationale:
+        p = w.doc.add_paragraph(style="Normal")
+        p.paragraph_format.keep_with_next = True
+        p.add_run(clean(entry.heading), style=LABEL)
+        for label, text in entry.items:
+            w.labelled(label, text)
+    w.para("別紙3　対策要件集の版及び出典", APPENDIX)
+    for line in model.provenance:
+        w.para(line)
+
+
+def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
+    """The specification as .docx bytes."""
+    path = template or DEFAULT_TEMPLATE
+    document = docx.Document(str(path))
+    _check_template(document, path)
+    _clear_body(document)
+    w = _Writer(document)
+    w.para(model.title, "Title")
+    for line in _meta_lines(model):
+        w.para(line, META)
+    _sections(w, model)
+    _appendices(w, model)
+    props = document.core_properties
+    props.title = clean(model.title)
+    props.subject = "情報セキュリティ要件"
+    props.comments = f"sbd-tool {model.content_version}"
+    moment = dt.datetime.combine(model.date, dt.time(0, 0))
+    props.created = props.modified = moment
+    props.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _meta_lines(model: DocumentModel) -> Iterable[str]:
+    if model.organisation:
+        yield model.organisation
+    yield model.date_text
+    yield f"対策要件集の版：{model.content_version}"

@@ -1,0 +1,212 @@
+"""The procurement specification as plain data: what the Word renderer (or any other) draws.
+
+``build_document`` decides every word of the document; renderers only map it to styles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sbd_tool.answers import Answers
+from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
+from sbd_tool.explain import decision_note, requirement_reasons, value_label
+from sbd_tool.rules import Evaluation
+from sbd_tool.wareki import wareki
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # relative column widths
+
+
+@dataclass(frozen=True)
+class RequirementSection:
+    id: str
+    name: str
+    level: str
+    level_label: str
+    clauses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    name: str
+    requirements: tuple[RequirementSection, ...]
+
+
+@dataclass(frozen=True)
+class CategorySection:
+    id: str
+    name: str
+    policies: tuple[PolicySection, ...]
+
+
+@dataclass(frozen=True)
+class RationaleEntry:
+    heading: str
+    items: tuple[tuple[str, str], ...]  # (label, text)
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    title: str
+    organisation: str
+    date_text: str
+    date: dt.date
+    content_version: str
+    catalogue_title: str
+    purpose: str
+    effects: str
+    tasks: Table
+    matrix: Table
+    answers: Table
+    security_intro: str
+    security: tuple[CategorySection, ...]
+    not_applicable: tuple[str, ...]
+    decisions: Table
+    rationale: tuple[RationaleEntry, ...]
+    provenance: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
+    """Replace ``{param}`` with the officer's value, the value implied by an answer, or the
+    explicit 「発注者が指定する…」 default."""
+
+    def one(match: re.Match[str]) -> str:
+        param = catalogue.parameters[match.group(1)]
+        if answers.parameters.get(param.id):
+            return answers.parameters[param.id]
+        value = answered.get(param.question) if param.question else None
+        if isinstance(value, str) and value in param.values:
+            return param.values[value]
+        return param.default
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> tuple[Table, Table, Table]:
+    m = catalogue.steps.matrix
+    kinds = {o.id: o.label for o in m.subject_kinds}
+    means = {o.id: o.label for o in m.means}
+    pii = {o.id: o.label for o in m.pii}
+    cls = {c.id: {o.id: o.label for o in c.classes} for c in m.classifications}
+    tasks = Table(
+        ("番号", "業務", "内容"), tuple((t.id, t.name, t.description) for t in answers.project.tasks), (1, 3, 6)
+    )
+    rows = []
+    for t in answers.project.tasks:
+        subjects = "\n".join(f"{s.name}（{kinds[s.kind]}）" for s in t.subjects)
+        info = "\n".join(
+            f"{i.name}（{cls['confidentiality'][i.confidentiality]}・{cls['integrity'][i.integrity]}・"
+            f"{cls['availability'][i.availability]}" + ("" if i.pii == "none" else f"・{pii[i.pii]}") + "）"
+            for i in t.information
+        )
+        rows.append((f"{t.id} {t.name}", subjects, info, "\n".join(means[x] for x in t.means)))
+    matrix = Table(("業務", "主体", "情報（格付）", "利用環境・手段"), tuple(rows), (2, 2.5, 3.5, 2.5))
+    answer_rows = []
+    for qid, q in catalogue.questions.items():
+        resolved = evaluation.answers[qid]
+        source = {"explicit": "回答", "derived": "業務の特徴から推定", "missing": "未回答"}[resolved.source]
+        answer_rows.append((q.label, value_label(catalogue, qid, resolved.value), source))
+    return tasks, matrix, Table(("設問", "回答", "根拠"), tuple(answer_rows), (4.5, 4, 2))
+
+
+def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluation, today: dt.date) -> DocumentModel:
+    """Everything the specification says, decided here once for every output format."""
+    answered = {qid: r.value for qid, r in evaluation.answers.items()}
+    date = answers.document.date or today
+    categories, not_applicable = [], []
+    for cat in catalogue.categories:
+        policies = []
+        for pol in cat.policies:
+            sections = []
+            for req in pol.requirements:
+                outcome = evaluation.requirements[req.id]
+                if outcome.decided == "not_applicable":
+                    not_applicable.append(f"{req.id} {req.name}")
+                    continue
+                clauses = tuple(
+                    fill_parameters(clause, catalogue, answers, answered)
+                    for level, text in req.levels.items()
+                    if LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
+                    for clause in text.clauses
+                )
+                sections.append(
+                    RequirementSection(
+                        req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
+                    )
+                )
+            if sections:
+                policies.append(PolicySection(pol.name, tuple(sections)))
+        if policies:
+            categories.append(CategorySection(cat.id, cat.name, tuple(policies)))
+    decisions = Table(
+        ("ID", "対策要件", "提案", "決定", "決定の理由", "判断の根拠"),
+        tuple(
+            (
+                rid,
+                p.requirement.name,
+                catalogue.level_label(o.proposed),
+                catalogue.level_label(o.decided),
+                decision_note(catalogue, o),
+                "\n".join(requirement_reasons(catalogue, o)),
+            )
+            for rid, p in catalogue.requirements.items()
+            for o in [evaluation.requirements[rid]]
+        ),
+        (1.2, 2.6, 1, 1, 2.6, 5),
+    )
+    rationale = []
+    for rid, p in catalogue.requirements.items():
+        o = evaluation.requirements[rid]
+        req = p.requirement
+        items = [
+            ("目的", req.purpose),
+            ("想定する脅威", req.rationale.threat),
+            ("レベルの考え方", req.rationale.level_basis),
+            ("本調達でのレベル", f"{catalogue.level_label(o.decided)}（{decision_note(catalogue, o)}）"),
+        ]
+        if o.decided in req.levels:
+            level_text = req.levels[o.decided]
+            items += [("確認の方法", level_text.verification), ("対策の提案例", "／".join(level_text.proposals))]
+        items.append(("提出を求める証跡", req.rationale.evidence))
+        items.append(("参考", "／".join(r.text for r in req.references)))
+        rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
+    tasks, matrix, answer_table = _tables(catalogue, answers, evaluation)
+    title = answers.document.title or f"{answers.project.name} 調達仕様書（情報セキュリティ要件）"
+    provenance = (
+        f"対策要件集：{catalogue.meta.title}",
+        f"版：{catalogue.content_version}",
+        catalogue.meta.provenance,
+    )
+    return DocumentModel(
+        title=title,
+        organisation=answers.project.organisation,
+        date_text=wareki(date),
+        date=date,
+        content_version=catalogue.content_version,
+        catalogue_title=catalogue.meta.title,
+        purpose=answers.project.purpose,
+        effects=answers.project.effects,
+        tasks=tasks,
+        matrix=matrix,
+        answers=answer_table,
+        security_intro=(
+            "本システムの設計・構築に当たっては、以下の情報セキュリティ対策を実施すること。"
+            "各要件の実装レベルは、業務の特徴及び定型設問への回答に基づき決定した（別紙1参照）。"
+        ),
+        security=tuple(categories),
+        not_applicable=tuple(not_applicable),
+        decisions=decisions,
+        rationale=tuple(rationale),
+        provenance=provenance,
+        warnings=tuple(w.message for w in evaluation.warnings),
+    )

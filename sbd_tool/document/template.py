@@ -1,0 +1,209 @@
+"""Build ``docx_templates/sbd-spec.docx``: the styles and numbering the spec is drawn with.
+
+Run ``sbd-tool build-template`` after changing this file. An office can instead
+supply its own .docx carrying the style names in ``REQUIRED_STYLES`` (``--template``).
+Numbering is a Word multilevel list linked to the heading styles, so 1. / 1.1 / (1) / ア
+are real numbering definitions that restyle and renumber with the document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+from docx.styles.style import BaseStyle
+
+NUM_ID = 90
+MINCHO, GOTHIC, LATIN = "ＭＳ 明朝", "ＭＳ ゴシック", "Century"
+CLAUSE, TABLE_TEXT, TABLE_HEADER = "SBD Clause", "SBD Table Text", "SBD Table Header"
+APPENDIX, NOTE, META, ITEM, LABEL = (
+    "SBD Appendix Heading",
+    "SBD Note",
+    "SBD Meta",
+    "SBD Item",
+    "SBD Label",
+)
+REQUIRED_STYLES = (
+    "Normal",
+    "Title",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Heading 4",
+    "Table Grid",
+    CLAUSE,
+    TABLE_TEXT,
+    TABLE_HEADER,
+    APPENDIX,
+    NOTE,
+    META,
+    ITEM,
+    LABEL,
+)
+
+# ilvl → (style id linked to the level, number format, level text, left indent, hanging) in twips
+_LEVELS = (
+    ("Heading1", "decimal", "%1.", 0, 0),
+    ("Heading2", "decimal", "%1.%2", 0, 0),
+    ("Heading3", "decimal", "%1.%2.%3", 0, 0),
+    ("Heading4", "decimal", "(%4)", 0, 0),
+    ("SBDClause", "aiueoFullWidth", "%5", 630, 420),
+)
+
+
+def _fonts(style: BaseStyle, east_asia: str, latin: str = LATIN) -> None:
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _plain(style: BaseStyle) -> None:
+    """Drop the default template's colours and borders: a government spec is black on white."""
+    for tag in ("w:color", "w:i", "w:iCs", "w:spacing", "w:kern"):
+        for el in style.element.findall(f".//{qn('w:rPr')}/{qn(tag)}"):
+            el.getparent().remove(el)
+    for el in style.element.findall(f".//{qn('w:pBdr')}"):
+        el.getparent().remove(el)
+
+
+def _number(style: BaseStyle, ilvl: int) -> None:
+    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = NUM_ID
+
+
+def _numbering_xml() -> tuple[object, object]:
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:pStyle w:val="{style}"/><w:suff w:val="space"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{left}" w:hanging="{hang}"/></w:pPr></w:lvl>'
+        for i, (style, fmt, text, left, hang) in enumerate(_LEVELS)
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{NUM_ID}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{NUM_ID}"><w:abstractNumId w:val="{NUM_ID}"/></w:num>')
+    return abstract, num
+
+
+def _paragraph_style(document: docx.document.Document, name: str, base: str) -> BaseStyle:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles[base]
+    style.quick_style = True
+    return style
+
+
+def build_template(path: Path) -> None:
+    """Write the template .docx to ``path``."""
+    document = docx.Document()
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), LATIN)
+    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:eastAsia"), MINCHO)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "ja-JP")
+
+    normal = styles["Normal"]
+    _fonts(normal, MINCHO)
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(2)
+    normal.paragraph_format.line_spacing = 1.15
+
+    for level, size in enumerate((14, 12, 11, 10.5), start=1):
+        heading = styles[f"Heading {level}"]
+        _plain(heading)
+        _fonts(heading, GOTHIC)
+        heading.font.size = Pt(size)
+        heading.font.bold = True
+        heading.paragraph_format.space_before = Pt(12 if level == 1 else 8)
+        heading.paragraph_format.space_after = Pt(4)
+        _number(heading, level - 1)
+
+    title = styles["Title"]
+    _plain(title)
+    _fonts(title, GOTHIC)
+    title.font.size = Pt(18)
+    title.font.bold = True
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(24)
+    title.paragraph_format.space_after = Pt(18)
+
+    clause = _paragraph_style(document, CLAUSE, "Normal")
+    clause.paragraph_format.left_indent = Pt(31.5)
+    clause.paragraph_format.first_line_indent = Pt(-21)
+    clause.paragraph_format.space_after = Pt(3)
+    _number(clause, 4)
+
+    table_text = _paragraph_style(document, TABLE_TEXT, "Normal")
+    table_text.font.size = Pt(9)
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+    header = _paragraph_style(document, TABLE_HEADER, TABLE_TEXT)
+    _fonts(header, GOTHIC)
+    header.font.bold = True
+
+    appendix = _paragraph_style(document, APPENDIX, "Normal")
+    _fonts(appendix, GOTHIC)
+    appendix.font.size = Pt(14)
+    appendix.font.bold = True
+    appendix.paragraph_format.page_break_before = True
+    appendix.paragraph_format.keep_with_next = True
+    appendix.paragraph_format.space_after = Pt(8)
+    appendix.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
+
+    note = _paragraph_style(document, NOTE, "Normal")
+    note.font.size = Pt(9)
+    meta = _paragraph_style(document, META, "Normal")
+    meta.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    item = _paragraph_style(document, ITEM, "Normal")
+    item.paragraph_format.left_indent = Pt(21)
+    item.paragraph_format.first_line_indent = Pt(-10.5)
+    label = styles.add_style(LABEL, WD_STYLE_TYPE.CHARACTER)
+    _fonts(label, GOTHIC)
+    label.font.bold = True
+
+    numbering = document.part.numbering_part.element
+    abstract, num = _numbering_xml()
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(num)
+
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(25)
+    section.left_margin = section.right_margin = Mm(25)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    props = document.core_properties
+    props.author = props.last_modified_by = "sbd-tool"
+    props.title = "調達仕様書（情報セキュリティ要件）"
+    props.comments = props.keywords = props.subject = ""
+    document.save(str(path))

@@ -1,0 +1,71 @@
+"""Shared fixtures: the shipped catalogue, example answers, and a writable content copy."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sbd_tool.answers import Answers, parse_answers
+from sbd_tool.content import Catalogue, load_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue(ROOT)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the content folders that a test may break."""
+    for folder in ("questionnaires", "requirement_sets"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def example_data(name: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+MINIMAL: dict[str, Any] = {
+    "format": "sbd-tool/answers@1",
+    "project": {"name": "テストシステム", "organisation": "テスト省", "purpose": "試験のため。"},
+    "answers": {
+        "users": "staff",
+        "scale": "lt100",
+        "hours": "business",
+        "scope": "internal",
+        "confidentiality": "c1",
+        "integrity": "i1",
+        "availability": "a1",
+        "pii": "none",
+        "network": ["closed"],
+        "places": ["office"],
+        "wireless": "not_used",
+        "media": "not_used",
+        "hosting": "onpremise",
+        "outage": "days",
+        "outsourcing": "none",
+        "equipment": "not_procured",
+    },
+}
+
+
+@pytest.fixture
+def make_answers(catalogue: Catalogue) -> Callable[..., Answers]:
+    """Minimal complete answers (everything at its least demanding), with overrides."""
+
+    def make(**answers: Any) -> Answers:
+        data = copy.deepcopy(MINIMAL)
+        data["answers"].update(answers)
+        return parse_answers(data, catalogue)
+
+    return make

@@ -1,0 +1,159 @@
+"""The Word specification: content checked with python-docx, conversion with LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from sbd_tool.answers import load_answers, parse_answers
+from sbd_tool.content import Catalogue
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.rules import evaluate
+from tests.conftest import EXAMPLES, MINIMAL, ROOT
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def generate(catalogue: Catalogue, path: Path) -> tuple[docx.document.Document, bytes, object]:
+    answers = load_answers(path, catalogue)
+    evaluation = evaluate(catalogue, answers)
+    data = render_docx(build_document(catalogue, answers, evaluation, TODAY))
+    return docx.Document(io.BytesIO(data)), data, evaluation
+
+
+def paragraphs(document: docx.document.Document, style: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style is not None and p.style.name == style]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_structure_and_levels(catalogue: Catalogue, example: Path) -> None:
+    document, _, evaluation = generate(catalogue, example)
+    assert paragraphs(document, "Heading 1") == [
+        "調達案件の概要",
+        "業務の特徴",
+        "システム概要図",
+        "前提条件",
+        "セキュリティ要件",
+    ]
+    assert paragraphs(document, "SBD Appendix Heading") == [
+        "別紙1　対策要件の実装レベル決定表",
+        "別紙2　入札者向け説明（対策要件の根拠）",
+        "別紙3　対策要件集の版及び出典",
+    ]
+    headings = paragraphs(document, "Heading 4")
+    for rid, outcome in evaluation.requirements.items():  # type: ignore[attr-defined]
+        name = catalogue.requirements[rid].requirement.name
+        label = catalogue.level_label(outcome.decided)
+        if outcome.decided == "not_applicable":
+            assert not any(f"（{rid}・" in h for h in headings)
+        else:
+            assert f"{name}（{rid}・{label}）" in headings
+    decision_table = document.tables[-1]
+    assert [c.text for c in decision_table.rows[0].cells][:4] == ["ID", "対策要件", "提案", "決定"]
+    rows = {r.cells[0].text: r for r in decision_table.rows[1:]}
+    assert len(rows) == 26
+    for rid, outcome in evaluation.requirements.items():  # type: ignore[attr-defined]
+        assert rows[rid].cells[3].text == catalogue.level_label(outcome.decided)
+    assert document.paragraphs[0].style.name == "Title"
+    assert "令和8年11月24日" in [p.text for p in document.paragraphs[:4]]
+
+
+def test_clauses_accumulate_by_level(catalogue: Catalogue) -> None:
+    document, _, _ = generate(catalogue, ROOT / "examples" / "citizen-portal.yaml")
+    clauses = paragraphs(document, "SBD Clause")
+    ac1 = catalogue.requirements["AC-1"].requirement
+    # AC-1 is 高位 here: its low, middle and high clauses are all present, in order.
+    expected = [c for lv in ("low", "middle", "high") for c in ac1.levels[lv].clauses]  # type: ignore[index]
+    expected = [c.replace("{password_rule}", "発注者が指定する長さ及び文字種の条件") for c in expected]
+    start = clauses.index(expected[0])
+    assert clauses[start : start + len(expected)] == expected
+    assert all(c.endswith("こと。") for c in clauses)
+    assert not any("{" in c for c in clauses)
+
+
+def test_placeholders_from_answers_and_defaults(catalogue: Catalogue) -> None:
+    document, _, _ = generate(catalogue, ROOT / "examples" / "citizen-portal.yaml")
+    text = "\n".join(paragraphs(document, "SBD Clause"))
+    assert "5年間" in text  # parameters.log_retention
+    internal, _, _ = generate(catalogue, ROOT / "examples" / "internal-small.yaml")
+    assert "1年間" in "\n".join(paragraphs(internal, "SBD Clause"))
+
+
+def test_numbering_and_fonts_are_styles(catalogue: Catalogue) -> None:
+    document, _, _ = generate(catalogue, EXAMPLES[0])
+    styles = document.styles
+    for name, level in (("Heading 1", 0), ("Heading 4", 3), ("SBD Clause", 4)):
+        num_pr = styles[name].element.pPr.numPr
+        assert num_pr is not None and num_pr.ilvl.val == level, name
+    numbering = document.part.numbering_part.element
+    formats = [
+        lvl.find(qn("w:numFmt")).get(qn("w:val"))
+        for lvl in numbering.iter(qn("w:lvl"))
+        if lvl.getparent().get(qn("w:abstractNumId")) == "90"
+    ]
+    assert formats[3:5] == ["decimal", "aiueoFullWidth"]
+    fonts = styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "ＭＳ 明朝"
+    # No paragraph carries typed numbering or direct run formatting.
+    for p in document.paragraphs:
+        assert not p.text.startswith(("(1)", "ア　", "1."))
+        for run in p.runs:
+            assert run.element.rPr is None or run.element.rPr.rFonts is None
+
+
+def test_hostile_text_does_not_break_the_document(catalogue: Catalogue) -> None:
+    hostile = "<script>alert(1)</script>\x00\x07\x1b&amp;\u202e右から左\ud800😀" + "長" * 1500
+    data = {
+        **MINIMAL,
+        "project": {
+            "name": hostile[:190],
+            "organisation": "<b>省</b>",
+            "purpose": hostile,
+            "tasks": [{"name": "受付\x0c", "subjects": [{"name": hostile[:50], "kind": "staff"}]}],
+        },
+    }
+    answers = parse_answers(data, catalogue)
+    blob = render_docx(build_document(catalogue, answers, evaluate(catalogue, answers), TODAY))
+    document = docx.Document(io.BytesIO(blob))
+    assert "<script>alert(1)</script>&amp;\u202e右から左😀" in document.paragraphs[0].text
+    assert "\x00" not in document.paragraphs[0].text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_libreoffice_converts_it(catalogue: Catalogue, example: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/setup.sh"
+    _, data, _ = generate(catalogue, example)
+    source = tmp_path / f"{example.stem}.docx"
+    source.write_bytes(data)
+    result = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / f"{example.stem}.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # The numbering definitions render as numbers: chapters, requirements (1), clauses ア.
+    assert "5. セキュリティ要件" in text
+    assert "(1) " in text and "ア " in text
+    assert "別紙1" in text

@@ -1,0 +1,112 @@
+"""The level rules, requirement by requirement: which conditions give which proposal.
+
+Each row: requirement, the conditions that hold, the expected proposal. Rows come from the
+mapping in the domain digest (§5) so a change to rules.yaml that departs from it fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sbd_tool.content import Catalogue
+from sbd_tool.rules import propose_levels
+
+ROWS = [
+    ("AT-1", set(), "low"),
+    ("AT-1", {"C-internet"}, "middle"),
+    ("AT-1", {"C-extlink"}, "middle"),
+    ("AT-1", {"C-internet", "C-conf3"}, "high"),
+    ("AT-1", {"C-internet", "C-pii-sensitive"}, "high"),
+    ("AT-1", {"C-extlink", "C-conf3"}, "middle"),
+    ("AT-2", {"C-wireless"}, "middle"),
+    ("AT-2", {"C-internet", "C-conf3"}, "high"),
+    ("AT-2", {"C-conf3"}, "low"),
+    ("AT-3", {"C-extusers"}, "middle"),
+    ("AT-3", {"C-remote", "C-conf3"}, "high"),
+    ("AT-3", {"C-public", "C-pii"}, "high"),
+    ("AT-3", {"C-public"}, "low"),
+    ("AT-4", {"C-internet"}, "low"),
+    ("AT-4", {"C-internet", "C-avail2"}, "middle"),
+    ("AT-4", {"C-public", "C-availcrit"}, "high"),
+    ("AT-5", {"C-media"}, "middle"),
+    ("AT-5", {"C-conf3"}, "high"),
+    ("AT-5", {"C-internet", "C-pii-sensitive"}, "high"),
+    ("AT-6", {"C-large"}, "middle"),
+    ("AT-6", {"C-conf3"}, "high"),
+    ("AU-1", {"C-extusers"}, "middle"),
+    ("AU-1", {"C-pii-sensitive"}, "high"),
+    ("AU-2", {"C-pii"}, "middle"),
+    ("AU-2", {"C-integ2"}, "high"),
+    ("AU-3", {"C-extlink"}, "middle"),
+    ("AU-3", {"C-integ2", "C-extusers"}, "high"),
+    ("AU-3", {"C-integ2"}, "low"),
+    ("AU-4", {"C-internet"}, "middle"),
+    ("AU-4", {"C-internet", "C-public", "C-pii"}, "high"),
+    ("AU-4", {"C-conf3"}, "low"),
+    ("AU-5", {"C-internet", "C-avail2"}, "middle"),
+    ("AU-5", {"C-availcrit", "C-public"}, "high"),
+    ("AC-1", {"C-remote"}, "middle"),
+    ("AC-1", {"C-conf2", "C-pii"}, "middle"),
+    ("AC-1", {"C-conf2"}, "low"),
+    ("AC-1", {"C-remote", "C-conf2"}, "high"),
+    ("AC-1", {"C-pii-sensitive"}, "high"),
+    ("AC-2", {"C-large"}, "middle"),
+    ("AC-2", {"C-conf3"}, "high"),
+    ("AC-3", {"C-conf2"}, "middle"),
+    ("AC-3", {"C-pii-sensitive"}, "high"),
+    ("AC-4", {"C-hosted"}, "middle"),
+    ("AC-4", {"C-conf3"}, "high"),
+    ("PR-1", {"C-conf2"}, "low"),
+    ("PR-1", {"C-conf2", "C-wireless"}, "middle"),
+    ("PR-1", {"C-internet"}, "low"),
+    ("PR-1", {"C-conf3"}, "high"),
+    ("PR-2", {"C-conf2", "C-hosted"}, "middle"),
+    ("PR-2", {"C-hosted"}, "low"),
+    ("PR-2", {"C-pii-sensitive"}, "high"),
+    ("PR-3", {"C-integ2"}, "middle"),
+    ("PR-3", {"C-integ2", "C-extusers"}, "high"),
+    ("PH-1", {"C-conf2", "C-remote"}, "middle"),
+    ("PH-1", {"C-remote"}, "low"),
+    ("PH-1", {"C-hosted"}, "middle"),
+    ("PH-1", {"C-conf3"}, "high"),
+    ("PH-2", {"C-conf2"}, "middle"),
+    ("PH-2", {"C-availcrit"}, "high"),
+    ("DA-1", {"C-large"}, "middle"),
+    ("DA-1", {"C-availcrit"}, "high"),
+    ("DA-2", {"C-avail2"}, "middle"),
+    ("DA-2", {"C-availcrit"}, "high"),
+    ("UP-1", set(), "not_applicable"),
+    ("UP-1", {"C-extusers"}, "low"),
+    ("UP-1", {"C-extusers", "C-public"}, "middle"),
+    ("UP-2", set(), "not_applicable"),
+    ("UP-2", {"C-pii"}, "low"),
+    ("UP-2", {"C-public"}, "middle"),
+    ("UP-2", {"C-pii", "C-pii-sensitive"}, "high"),
+    ("SC-1", set(), "not_applicable"),
+    ("SC-1", {"C-conf3"}, "not_applicable"),
+    ("SC-1", {"C-outsourced"}, "low"),
+    ("SC-1", {"C-outsourced", "C-subcontract"}, "middle"),
+    ("SC-1", {"C-outsourced", "C-pii-sensitive"}, "high"),
+    ("SC-2", set(), "not_applicable"),
+    ("SC-2", {"C-equip"}, "low"),
+    ("SC-2", {"C-equip", "C-internet"}, "middle"),
+    ("SC-2", {"C-equip", "C-conf3"}, "high"),
+    ("SC-2", {"C-internet", "C-conf3"}, "not_applicable"),
+]
+
+
+@pytest.mark.parametrize(
+    ("requirement", "true", "expected"), ROWS, ids=[f"{r}-{'+'.join(sorted(t)) or 'none'}" for r, t, _ in ROWS]
+)
+def test_rule_proposes_level(catalogue: Catalogue, requirement: str, true: set[str], expected: str) -> None:
+    truths = {cid: cid in true for cid in catalogue.conditions}
+    proposal = propose_levels(catalogue, truths)[requirement]
+    assert proposal.proposed == expected
+    # The trace names exactly the rules that hold, each with its true conditions.
+    for fired in proposal.fired:
+        assert fired.conditions and set(fired.conditions) <= true
+
+
+def test_every_requirement_has_rows() -> None:
+    ids = {r for r, _, _ in ROWS}
+    assert len(ids) == 26

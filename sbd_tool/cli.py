@@ -111,13 +111,15 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
         return
     label = catalogue.level_label
     name_width = max(_width(r["name"]) for r in rows)
-    click.echo(f"{_pad('ID', 6)}{_pad('対策要件', name_width + 2)}{_pad('提案', 8)}{_pad('決定', 10)}理由")
+    click.echo(f"{_pad('ID', 6)}{_pad('対策要件', name_width + 2)}{_pad('提案', 8)}{_pad('決定', 16)}理由")
     for r in rows:
         decided = label(r["decided"]) + ("（引下げ）" if r["lowered"] else "")
         because = " / ".join(r["reasons"])
+        if r["decided"] != r["proposed"]:
+            because = f"決定の理由：{r['decision_reason'] or '（記載なし）'} ／ 提案の理由：{because}"
         click.echo(
             f"{_pad(r['id'], 6)}{_pad(r['name'], name_width + 2)}"
-            f"{_pad(label(r['proposed']), 8)}{_pad(decided, 10)}{because}"
+            f"{_pad(label(r['proposed']), 8)}{_pad(decided, 16)}{because}"
         )
     for warning in evaluation.warnings:
         click.echo(f"注意: {warning.message}")

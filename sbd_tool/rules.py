@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
-from sbd_tool.content.crossref import rule_condition_ids
 from sbd_tool.content.schema import AnswerGroup, AnswerTest, RuleGroup
 from sbd_tool.derive import ResolvedAnswer, Warning, resolve_answers
 from sbd_tool.problems import Problem
@@ -37,7 +36,7 @@ class FiredRule:
     index: int
     level: str
     reason: str
-    conditions: tuple[str, ...]  # the rule's conditions that hold
+    conditions: tuple[str, ...]  # the conditions that make the rule hold
 
 
 @dataclass(frozen=True)
@@ -96,26 +95,42 @@ def _group_fn(group: AnswerGroup) -> TestFn:
     return lambda a: any(p(a) for p in parts)
 
 
-TruthFn = Callable[[Mapping[str, bool]], bool]
+WitnessFn = Callable[[Mapping[str, bool]], "tuple[str, ...] | None"]
 
 
-def _rule_fn(when: str | RuleGroup) -> TruthFn:
+def _witness_fn(when: str | RuleGroup) -> WitnessFn:
+    """A function giving the conditions that make ``when`` true (None when it is false):
+    for 'all', every part's witnesses; for 'any', those of each branch that holds."""
     if isinstance(when, str):
-        return lambda t: t[when]
-    parts = [_rule_fn(i) for i in when.all or when.any or []]
+        own = (when,)
+        return lambda t: own if t[when] else None
+    parts = [_witness_fn(i) for i in when.all or when.any or []]
     if when.all is not None:
-        return lambda t: all(p(t) for p in parts)
-    return lambda t: any(p(t) for p in parts)
+
+        def all_of(t: Mapping[str, bool]) -> tuple[str, ...] | None:
+            found: list[str] = []
+            for part in parts:
+                got = part(t)
+                if got is None:
+                    return None
+                found.extend(got)
+            return tuple(dict.fromkeys(found))
+
+        return all_of
+
+    def any_of(t: Mapping[str, bool]) -> tuple[str, ...] | None:
+        found = [c for part in parts for c in part(t) or ()]
+        return tuple(dict.fromkeys(found)) if found else None
+
+    return any_of
 
 
 @dataclass(frozen=True)
 class _CompiledRule:
     index: int
     level: str
-    rank: int
     reason: str
-    holds: TruthFn
-    mentions: tuple[str, ...]
+    witness: WitnessFn
 
 
 @dataclass(frozen=True)
@@ -133,17 +148,7 @@ def compile_catalogue(catalogue: Catalogue) -> Compiled:
     rules = []
     for rid in catalogue.requirements:
         entry = catalogue.rules_for(rid)
-        compiled = tuple(
-            _CompiledRule(
-                i,
-                r.level,
-                LEVEL_ORDER[r.level],
-                r.reason,
-                _rule_fn(r.when),
-                tuple(dict.fromkeys(rule_condition_ids(r.when))),
-            )
-            for i, r in enumerate(entry.rules)
-        )
+        compiled = tuple(_CompiledRule(i, r.level, r.reason, _witness_fn(r.when)) for i, r in enumerate(entry.rules))
         reason = entry.default_reason or catalogue.rules.default_reason
         rules.append((rid, entry.default, reason, compiled))
     return Compiled(conditions, tuple(rules))
@@ -172,9 +177,7 @@ def propose_levels(catalogue: Catalogue, truths: Mapping[str, bool]) -> dict[str
     out = {}
     for rid, default, default_reason, rules in compile_catalogue(catalogue).rules:
         fired = tuple(
-            FiredRule(r.index, r.level, r.reason, tuple(c for c in r.mentions if truths[c]))
-            for r in rules
-            if r.holds(truths)
+            FiredRule(r.index, r.level, r.reason, witness) for r in rules if (witness := r.witness(truths)) is not None
         )
         best = default
         for f in fired:

@@ -60,7 +60,8 @@ def test_structure_and_levels(catalogue: Catalogue, example: Path) -> None:
     rows = {r.cells[0].text: r for r in decision_table.rows[1:]}
     assert len(rows) == 26
     for rid, outcome in evaluation.requirements.items():  # type: ignore[attr-defined]
-        assert rows[rid].cells[3].text == catalogue.level_label(outcome.decided)
+        flag = "（引下げ）" if outcome.lowered else ""
+        assert rows[rid].cells[3].text == catalogue.level_label(outcome.decided) + flag
     assert document.paragraphs[0].style.name == "Title"
     assert "令和8年11月24日" in [p.text for p in document.paragraphs[:4]]
 

@@ -110,3 +110,14 @@ def test_rule_proposes_level(catalogue: Catalogue, requirement: str, true: set[s
 def test_every_requirement_has_rows() -> None:
     ids = {r for r, _, _ in ROWS}
     assert len(ids) == 26
+
+
+def test_trace_names_only_the_conditions_that_decided(catalogue: Catalogue) -> None:
+    # AC-1 高位 is: conf3, or pii-sensitive, or (remote and conf2). With conf2 true but no
+    # remote use, conf2 did not decide anything and must not be named.
+    truths = {cid: cid in {"C-pii-sensitive", "C-conf2"} for cid in catalogue.conditions}
+    fired = [f for f in propose_levels(catalogue, truths)["AC-1"].fired if f.level == "high"]
+    assert [f.conditions for f in fired] == [("C-pii-sensitive",)]
+    truths["C-remote"] = True
+    fired = [f for f in propose_levels(catalogue, truths)["AC-1"].fired if f.level == "high"]
+    assert [f.conditions for f in fired] == [("C-pii-sensitive", "C-remote", "C-conf2")]

@@ -189,6 +189,7 @@ class Question(Strict):
     perspective: Ident
     label: Text
     label_en: Text
+    term: Text  # the noun phrase a document uses for it, e.g. 利用者の範囲
     help: Text
     type: Literal["single", "multi"]
     options: list[Option] = Field(min_length=2)

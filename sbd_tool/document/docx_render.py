@@ -63,12 +63,16 @@ class _Writer:
     def table(self, table: Table) -> None:
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
         grid.style = self.doc.styles["Table Grid"]
+        grid.autofit = False
         total = sum(table.widths)
         widths = [Mm(TEXT_WIDTH_MM * w / total) for w in table.widths]
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width  # the grid widths, which LibreOffice and Word lay out from
         for r, (row, values) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))  # keep a row on one page
             if r == 0:  # repeat the header row on every page
-                header = OxmlElement("w:tblHeader")
-                row._tr.get_or_add_trPr().append(header)
+                tr_pr.append(OxmlElement("w:tblHeader"))
             for cell, value, width in zip(row.cells, values, widths, strict=True):
                 cell.width = width
                 lines = clean(value).split("\n") or [""]

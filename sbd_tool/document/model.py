@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from sbd_tool.answers import Answers
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
+from sbd_tool.content.schema import GradedLevel
 from sbd_tool.explain import decision_note, requirement_reasons, value_label
 from sbd_tool.rules import Evaluation
 from sbd_tool.wareki import wareki
 
+GRADED: tuple[GradedLevel, ...] = ("low", "middle", "high")
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
@@ -103,10 +105,10 @@ def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> t
     )
     rows = []
     for t in answers.project.tasks:
-        subjects = "\n".join(f"{s.name}（{kinds[s.kind]}）" for s in t.subjects)
+        subjects = "\n".join(f"{s.name}［{kinds[s.kind]}］" for s in t.subjects)
         info = "\n".join(
-            f"{i.name}（{cls['confidentiality'][i.confidentiality]}・{cls['integrity'][i.integrity]}・"
-            f"{cls['availability'][i.availability]}" + ("" if i.pii == "none" else f"・{pii[i.pii]}") + "）"
+            f"{i.name}［{cls['confidentiality'][i.confidentiality]}・{cls['integrity'][i.integrity]}・"
+            f"{cls['availability'][i.availability]}" + ("" if i.pii == "none" else f"・{pii[i.pii]}") + "］"
             for i in t.information
         )
         rows.append((f"{t.id} {t.name}", subjects, info, "\n".join(means[x] for x in t.means)))
@@ -115,7 +117,7 @@ def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> t
     for qid, q in catalogue.questions.items():
         resolved = evaluation.answers[qid]
         source = {"explicit": "回答", "derived": "業務の特徴から推定", "missing": "未回答"}[resolved.source]
-        answer_rows.append((q.label, value_label(catalogue, qid, resolved.value), source))
+        answer_rows.append((q.term, value_label(catalogue, qid, resolved.value), source))
     return tasks, matrix, Table(("設問", "回答", "根拠"), tuple(answer_rows), (4.5, 4, 2))
 
 
@@ -135,9 +137,9 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
                     continue
                 clauses = tuple(
                     fill_parameters(clause, catalogue, answers, answered)
-                    for level, text in req.levels.items()
-                    if LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
-                    for clause in text.clauses
+                    for level in GRADED
+                    if level in req.levels and LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
+                    for clause in req.levels[level].clauses
                 )
                 sections.append(
                     RequirementSection(
@@ -155,7 +157,7 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
                 rid,
                 p.requirement.name,
                 catalogue.level_label(o.proposed),
-                catalogue.level_label(o.decided),
+                catalogue.level_label(o.decided) + ("（引下げ）" if o.lowered else ""),
                 decision_note(catalogue, o),
                 "\n".join(requirement_reasons(catalogue, o)),
             )

@@ -46,13 +46,14 @@ REQUIRED_STYLES = (
     LABEL,
 )
 
-# ilvl → (style id linked to the level, number format, level text, left indent, hanging) in twips
+# ilvl → (style id linked to the level, number format, level text, suffix, left indent, hanging)
+# in twips. Clauses use a tab so wrapped lines align with the text, not the number.
 _LEVELS = (
-    ("Heading1", "decimal", "%1.", 0, 0),
-    ("Heading2", "decimal", "%1.%2", 0, 0),
-    ("Heading3", "decimal", "%1.%2.%3", 0, 0),
-    ("Heading4", "decimal", "(%4)", 0, 0),
-    ("SBDClause", "aiueoFullWidth", "%5", 630, 420),
+    ("Heading1", "decimal", "%1.", "space", 0, 0),
+    ("Heading2", "decimal", "%1.%2", "space", 0, 0),
+    ("Heading3", "decimal", "%1.%2.%3", "space", 0, 0),
+    ("Heading4", "decimal", "(%4)", "space", 0, 0),
+    ("SBDClause", "aiueoFullWidth", "%5", "tab", 630, 315),
 )
 
 
@@ -84,9 +85,10 @@ def _number(style: BaseStyle, ilvl: int) -> None:
 def _numbering_xml() -> tuple[object, object]:
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-        f'<w:pStyle w:val="{style}"/><w:suff w:val="space"/><w:lvlText w:val="{text}"/>'
-        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{left}" w:hanging="{hang}"/></w:pPr></w:lvl>'
-        for i, (style, fmt, text, left, hang) in enumerate(_LEVELS)
+        f'<w:pStyle w:val="{style}"/><w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs>'
+        f'<w:ind w:left="{left}" w:hanging="{hang}"/></w:pPr></w:lvl>'
+        for i, (style, fmt, text, suffix, left, hang) in enumerate(_LEVELS)
     )
     abstract = parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{NUM_ID}">'
@@ -149,7 +151,7 @@ def build_template(path: Path) -> None:
 
     clause = _paragraph_style(document, CLAUSE, "Normal")
     clause.paragraph_format.left_indent = Pt(31.5)
-    clause.paragraph_format.first_line_indent = Pt(-21)
+    clause.paragraph_format.first_line_indent = Pt(-15.75)
     clause.paragraph_format.space_after = Pt(3)
     _number(clause, 4)
 

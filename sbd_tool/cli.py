@@ -184,3 +184,53 @@ def build_template_command(path: Path) -> None:
     """Rebuild the Word styles template (for developers)."""
     build_template(path)
     click.echo(f"wrote {path}")
+
+
+@main.group()
+def db() -> None:
+    """データベースの管理（DATABASE_URL、既定は instance/ の SQLite）。"""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """スキーマを作成又は最新の形式に更新する。"""
+    from sbd_tool.storage.db import database_url, make_engine, upgrade
+
+    url = database_url()
+    upgrade(make_engine(url))
+    click.echo(f"データベースを最新の形式にしました: {url.split('@')[-1]}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="待ち受けるアドレス")
+@click.option("--port", default=5000, show_default=True, type=int, help="待ち受けるポート")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="ワーカープロセス数（2以上で gunicorn を使う。状態はすべてデータベースにある）",
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """ウィザード（Webアプリ）を起動する。"""
+    from sbd_tool.web import NotMigratedError, create_app
+
+    if workers > 1:
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        args = [
+            str(gunicorn),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "sbd_tool.web.wsgi:app",
+        ]
+        os.execv(args[0], args)
+    try:
+        app = create_app()
+    except NotMigratedError as exc:
+        _fail([Problem("", str(exc))], 1)
+    click.echo(f"sbd-tool を起動しました: http://{host}:{port}/ （終了は Ctrl+C）")
+    app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)

@@ -53,3 +53,17 @@ def decision_note(catalogue: Catalogue, outcome: RequirementOutcome) -> str:
     direction = "引下げ" if outcome.lowered else "引上げ"
     proposed = catalogue.level_label(outcome.proposed)
     return f"提案（{proposed}）から{direction}：{outcome.decision_reason or '理由の記載なし'}"
+
+
+def derivation_note(catalogue: Catalogue, answer: ResolvedAnswer) -> str:
+    """What the matrix implies for a question, for display beside the officer's answer."""
+    if answer.derived is None:
+        return ""
+    note = f"業務の特徴からの推定：{value_label(catalogue, answer.question, answer.derived)}"
+    detail = describe_source(
+        catalogue, ResolvedAnswer(answer.question, answer.derived, "derived", answer.derived, answer.evidence)
+    )
+    note += f"（{detail}）"
+    if answer.source == "derived":
+        note += "。推定した回答を入力済みです。確認して保存してください。"
+    return note

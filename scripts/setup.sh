@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# LibreOffice converts generated .docx to PDF in the tests; Noto CJK gives it Japanese glyphs;
-# poppler-utils turns PDFs into PNGs for looking at pages.
-APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils)
+# LibreOffice converts generated .docx to PDF in the tests; Noto CJK gives it and Chromium
+# Japanese glyphs; poppler-utils turns PDFs into text and PNGs; Chromium runs the browser tests
+# (driven by Playwright, never a downloaded browser); PostgreSQL is the second database the
+# suite runs against.
+APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils chromium postgresql)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,19 +16,21 @@ from sbd_tool.answers import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
+# The content under test: the shipped folders, or an office's own via SBD_CONTENT_DIR.
+CONTENT = Path(os.environ.get("SBD_CONTENT_DIR") or ROOT)
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
-    return load_catalogue(ROOT)
+    return load_catalogue(CONTENT)
 
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A copy of the content folders that a test may break."""
     for folder in ("questionnaires", "requirement_sets"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+        shutil.copytree(CONTENT / folder, tmp_path / folder)
     return tmp_path
 
 

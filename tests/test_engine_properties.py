@@ -11,9 +11,9 @@ from sbd_tool.answers import parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.rules import evaluate, propose_levels
-from tests.conftest import MINIMAL, ROOT
+from tests.conftest import CONTENT, MINIMAL
 
-CATALOGUE = load_catalogue(ROOT)
+CATALOGUE = load_catalogue(CONTENT)
 CONDITION_IDS = sorted(CATALOGUE.conditions)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

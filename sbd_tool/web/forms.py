@@ -1,0 +1,158 @@
+"""WTForms classes built from the questionnaire at run time, one builder per kind of field.
+
+Messages say in Japanese what to fix. Forms carry the project's ``version`` so that a save
+from a stale tab is refused instead of overwriting newer work.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from sbd_tool.content import Catalogue
+from sbd_tool.content.schema import ProjectField, Question
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Choices as WTForms wants them (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class WizardForm(FlaskForm):
+    version = HiddenField()
+
+
+def text_field(spec: ProjectField, *, required: bool | None = None) -> Field:
+    """A text input or text area for a project/task field in steps.yaml."""
+    must = spec.required if required is None else required
+    validators: list[Any] = [DataRequired(f"「{spec.label}」を入力してください。")] if must else [Optional()]
+    validators.append(
+        Length(max=spec.max_length, message=f"「{spec.label}」は{spec.max_length}文字以内にしてください。")
+    )
+    kind = TextAreaField if spec.multiline else StringField
+    return kind(spec.label, validators=validators, description=spec.help)
+
+
+def exclusive_check(question: Question) -> Any:
+    def check(_form: Form, field: Field) -> None:
+        for ex in question.exclusive:
+            if ex in (field.data or []) and len(field.data) > 1:
+                label = next(o.label for o in question.options if o.id == ex)
+                raise ValidationError(f"「{label}」は他の選択肢と同時に選べません。どちらかを外してください。")
+
+    return check
+
+
+def question_field(question: Question) -> Field:
+    """A radio group (single choice) or a checkbox group (multi) for a fixed question."""
+    choices = options([(o.id, o.label) for o in question.options])
+    required = DataRequired(f"「{question.label}」の回答を選んでください。")
+    if question.type == "single":
+        return RadioField(question.label, choices=choices, validators=[required], description=question.help)
+    return MultiCheckboxField(
+        question.label, choices=choices, validators=[required, exclusive_check(question)], description=question.help
+    )
+
+
+@lru_cache(maxsize=8)
+def purpose_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 1: the project fields and the list of tasks."""
+    task_attrs: dict[str, Any] = {"id": HiddenField()}
+    for spec in catalogue.steps.task_fields:
+        task_attrs[spec.id] = text_field(spec, required=False)
+    task_form = type("TaskForm", (Form,), task_attrs)
+    attrs: dict[str, Any] = {spec.id: text_field(spec) for spec in catalogue.steps.project_fields}
+    attrs["tasks"] = FieldList(FormField(task_form), label="業務")
+    return type("PurposeForm", (WizardForm,), attrs)
+
+
+@lru_cache(maxsize=8)
+def features_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 2: per task, its subjects, information and means."""
+    m = catalogue.steps.matrix
+    subject = type(
+        "SubjectForm",
+        (Form,),
+        {
+            "name": StringField("主体の名称", [Optional(), Length(max=200, message="200文字以内にしてください。")]),
+            "kind": SelectField("種類", choices=options([(o.id, o.label) for o in m.subject_kinds])),
+        },
+    )
+    info_attrs: dict[str, Any] = {
+        "name": StringField("情報の名称", [Optional(), Length(max=200, message="200文字以内にしてください。")])
+    }
+    for cl in m.classifications:
+        info_attrs[cl.id] = SelectField(cl.label, choices=options([(o.id, o.label) for o in cl.classes]))
+    info_attrs["pii"] = SelectField("個人情報", choices=options([(o.id, o.label) for o in m.pii]))
+    information = type("InformationForm", (Form,), info_attrs)
+    task = type(
+        "TaskFeaturesForm",
+        (Form,),
+        {
+            "id": HiddenField(),
+            "subjects": FieldList(FormField(subject), label="主体"),
+            "information": FieldList(FormField(information), label="情報"),
+            "means": MultiCheckboxField("利用環境・手段", choices=options([(o.id, o.label) for o in m.means])),
+        },
+    )
+    return type("FeaturesForm", (WizardForm,), {"tasks": FieldList(FormField(task))})
+
+
+@lru_cache(maxsize=8)
+def questions_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 4: one field per fixed question."""
+    attrs = {q.id: question_field(q) for q in catalogue.questions.values()}
+    return type("QuestionsForm", (WizardForm,), attrs)
+
+
+@lru_cache(maxsize=8)
+def decisions_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 6: per requirement, the decided level and a reason."""
+    attrs: dict[str, Any] = {}
+    for rid in catalogue.requirements:
+        choices = options([(lv, catalogue.level_label(lv)) for lv in catalogue.defined_levels(rid)])
+        attrs[f"level_{rid}"] = SelectField(f"{rid} の実装レベル", choices=choices)
+        attrs[f"reason_{rid}"] = TextAreaField(
+            f"{rid} の決定の理由", [Optional(), Length(max=2000, message="理由は2000文字以内にしてください。")]
+        )
+    return type("DecisionsForm", (WizardForm,), attrs)
+
+
+@lru_cache(maxsize=8)
+def output_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 7: the document's title and date, and values for spec-text placeholders."""
+    attrs: dict[str, Any] = {
+        "title": StringField(
+            "表題（空欄なら「<名称> 調達仕様書（情報セキュリティ要件）」）",
+            [Optional(), Length(max=200, message="表題は200文字以内にしてください。")],
+        ),
+        "date": StringField("作成日（YYYY-MM-DD、空欄なら出力した日）", [Optional()]),
+    }
+    for p in catalogue.parameters.values():
+        attrs[f"param_{p.id}"] = StringField(
+            p.label, [Optional(), Length(max=200, message="200文字以内にしてください。")], description=p.help
+        )
+    return type("OutputForm", (WizardForm,), attrs)

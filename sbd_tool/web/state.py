@@ -1,0 +1,61 @@
+"""A project's state as the wizard shows it: evaluation and per-step status. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.content import Catalogue
+from sbd_tool.problems import Problem
+from sbd_tool.rules import Evaluation, decision_problems, evaluate
+
+Status = Literal["todo", "done", "problem"]
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    answers: Answers | None
+    evaluation: Evaluation | None
+    problems: tuple[Problem, ...]  # stored data that no longer validates (e.g. after a content change)
+    status: dict[str, Status]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.status.values() if s == "done")
+
+
+def empty_answers() -> dict[str, Any]:
+    return {"format": "sbd-tool/answers@1", "project": {"tasks": []}, "answers": {}}
+
+
+def _status(step: str, visited: bool, ok: bool) -> Status:
+    if not visited:
+        return "todo"
+    return "done" if ok else "problem"
+
+
+def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str, Any]) -> ProjectState:
+    """Evaluate a stored (possibly half-finished) answers document and grade each step."""
+    try:
+        answers = parse_answers(data, catalogue, partial=True)
+    except AnswersError as exc:
+        status: dict[str, Status] = {s.id: ("problem" if visited.get(s.id) else "todo") for s in catalogue.steps.steps}
+        return ProjectState(None, None, tuple(exc.problems), status)
+    evaluation = evaluate(catalogue, answers)
+    project = answers.project
+    tasks = project.tasks
+    step1 = bool(project.name and project.organisation and project.purpose and tasks and all(t.name for t in tasks))
+    step2 = bool(tasks) and all(t.subjects and t.information and t.means for t in tasks)
+    step4 = not evaluation.missing and not evaluation.warnings
+    step6 = not [p for p in decision_problems(catalogue, evaluation) if p.where.startswith("decisions.")]
+    status = {
+        "purpose": _status("purpose", bool(visited.get("purpose")), step1),
+        "features": _status("features", bool(visited.get("features")), step2),
+        "diagram": _status("diagram", bool(visited.get("diagram")), True),
+        "questions": _status("questions", bool(visited.get("questions")), step4),
+        "conditions": _status("conditions", bool(visited.get("conditions")), not evaluation.missing),
+        "decisions": _status("decisions", bool(visited.get("decisions")), step6 and not evaluation.missing),
+        "output": _status("output", bool(visited.get("output")), step1 and step4 and step6),
+    }
+    return ProjectState(answers, evaluation, (), status)

@@ -1,0 +1,218 @@
+"""Per step: how stored answers fill the form (loaders) and how a valid form is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wtforms import Field
+
+from sbd_tool.content import Catalogue
+from sbd_tool.content.catalogue import LEVEL_ORDER
+from sbd_tool.web.state import ProjectState
+
+Loader = Callable[[Catalogue, dict[str, Any], ProjectState], dict[str, Any]]
+
+
+def _tasks(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(answers.get("project", {}).get("tasks") or [])
+
+
+def load_purpose(cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -> dict[str, Any]:
+    project = answers.get("project", {})
+    data: dict[str, Any] = {f.id: project.get(f.id) or "" for f in cat.steps.project_fields}
+    tasks = [
+        {"id": t.get("id") or f"T{i + 1}", **{f.id: t.get(f.id) or "" for f in cat.steps.task_fields}}
+        for i, t in enumerate(_tasks(answers))
+    ]
+    data["tasks"] = tasks or [{"id": "T1"}]
+    return data
+
+
+def load_features(_cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -> dict[str, Any]:
+    tasks = []
+    for i, t in enumerate(_tasks(answers)):
+        info = [{k: str(v) for k, v in item.items()} for item in t.get("information") or []]
+        tasks.append(
+            {
+                "id": t.get("id") or f"T{i + 1}",
+                "subjects": list(t.get("subjects") or []) or [{}],
+                "information": info or [{}],
+                "means": list(t.get("means") or []),
+            }
+        )
+    return {"tasks": tasks}
+
+
+def load_questions(cat: Catalogue, answers: dict[str, Any], state: ProjectState) -> dict[str, Any]:
+    given = answers.get("answers") or {}
+    data: dict[str, Any] = {}
+    for qid, q in cat.questions.items():
+        value = state.evaluation.answers[qid].value if state.evaluation else given.get(qid)
+        data[qid] = list(value) if q.type == "multi" and value is not None else value
+    return data
+
+
+def load_decisions(cat: Catalogue, answers: dict[str, Any], state: ProjectState) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    decisions = answers.get("decisions") or {}
+    for rid in cat.requirements:
+        outcome = state.evaluation.requirements[rid] if state.evaluation else None
+        data[f"level_{rid}"] = outcome.decided if outcome else decisions.get(rid, {}).get("level", "low")
+        data[f"reason_{rid}"] = decisions.get(rid, {}).get("reason", "")
+    return data
+
+
+def load_output(cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -> dict[str, Any]:
+    document = answers.get("document") or {}
+    params = answers.get("parameters") or {}
+    data = {"title": document.get("title", ""), "date": str(document.get("date") or "")}
+    data.update({f"param_{pid}": params.get(pid, "") for pid in cat.parameters})
+    return data
+
+
+LOADERS: dict[str, Loader] = {
+    "purpose": load_purpose,
+    "features": load_features,
+    "questions": load_questions,
+    "decisions": load_decisions,
+    "output": load_output,
+}
+
+Errors = list[tuple[Field, str]]
+
+
+@dataclass(frozen=True)
+class Storer:
+    check: Callable[[Catalogue, Any, ProjectState], Errors]
+    store: Callable[[Catalogue, dict[str, Any], Any], dict[str, Any]]
+
+
+def _no_check(_cat: Catalogue, _form: Any, _state: ProjectState) -> Errors:
+    return []
+
+
+def check_purpose(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
+    errors: Errors = []
+    filled = [e for e in form.tasks.entries if any((e.form[f].data or "").strip() for f in ("name", "description"))]
+    for entry in filled:
+        if not (entry.form["name"].data or "").strip():
+            errors.append((entry.form["name"], "業務の名称を入力してください（内容だけの行は保存できません）。"))
+    if not filled and form.tasks.entries:
+        errors.append((form.tasks.entries[0].form["name"], "業務を少なくとも一つ入力してください。"))
+    return errors
+
+
+def store_purpose(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
+    project = answers.setdefault("project", {})
+    for f in cat.steps.project_fields:
+        project[f.id] = (form[f.id].data or "").strip()
+    existing = {t.get("id"): t for t in _tasks(answers)}
+    tasks = []
+    for entry in form.tasks.entries:
+        values = {f.id: (entry.form[f.id].data or "").strip() for f in cat.steps.task_fields}
+        if not any(values.values()):
+            continue
+        task_id = entry.form["id"].data or f"T{len(tasks) + 1}"
+        tasks.append({**existing.get(task_id, {}), "id": task_id, **values})
+    project["tasks"] = tasks
+    return answers
+
+
+def store_features(_cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
+    by_id = {t.get("id"): t for t in _tasks(answers)}
+    for entry in form.tasks.entries:
+        task = by_id.get(entry.form["id"].data)
+        if task is None:
+            continue
+        task["subjects"] = [
+            {"name": s["name"].strip(), "kind": s["kind"]}
+            for s in entry.form.subjects.data
+            if (s["name"] or "").strip()
+        ]
+        task["information"] = [
+            {
+                "name": i["name"].strip(),
+                "confidentiality": int(i["confidentiality"]),
+                "integrity": int(i["integrity"]),
+                "availability": int(i["availability"]),
+                "pii": i["pii"],
+            }
+            for i in entry.form.information.data
+            if (i["name"] or "").strip()
+        ]
+        task["means"] = list(entry.form.means.data or [])
+    answers["project"]["tasks"] = list(by_id.values())
+    return answers
+
+
+def store_questions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
+    answers["answers"] = {qid: form[qid].data for qid in cat.questions}
+    return answers
+
+
+def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
+    errors: Errors = []
+    if state.evaluation is None:
+        return errors
+    for rid, outcome in state.evaluation.requirements.items():
+        level = form[f"level_{rid}"].data
+        if LEVEL_ORDER[level] < LEVEL_ORDER[outcome.proposed] and not (form[f"reason_{rid}"].data or "").strip():
+            errors.append(
+                (
+                    form[f"reason_{rid}"],
+                    f"提案（{cat.level_label(outcome.proposed)}）より低い{cat.level_label(level)}にする理由を記入してください。",
+                )
+            )
+    return errors
+
+
+def store_decisions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
+    from sbd_tool.web.state import project_state
+
+    state = project_state(cat, answers, {})
+    decisions = {}
+    for rid in cat.requirements:
+        level, reason = form[f"level_{rid}"].data, (form[f"reason_{rid}"].data or "").strip()
+        proposed = state.evaluation.requirements[rid].proposed if state.evaluation else None
+        if level != proposed or reason:
+            decisions[rid] = {"level": level, "reason": reason} if reason else {"level": level}
+    answers["decisions"] = decisions
+    return answers
+
+
+def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
+    value = (form.date.data or "").strip()
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return [(form.date, "作成日は 2026-11-24 のように年-月-日で入力してください。")]
+    return []
+
+
+def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
+    document = {
+        k: v for k, v in {"title": (form.title.data or "").strip(), "date": (form.date.data or "").strip()}.items() if v
+    }
+    params = {
+        pid: form[f"param_{pid}"].data.strip() for pid in cat.parameters if (form[f"param_{pid}"].data or "").strip()
+    }
+    answers.pop("document", None)
+    answers.pop("parameters", None)
+    if document:
+        answers["document"] = document
+    if params:
+        answers["parameters"] = params
+    return answers
+
+
+STORERS = {
+    "purpose": Storer(check_purpose, store_purpose),
+    "features": Storer(_no_check, store_features),
+    "questions": Storer(_no_check, store_questions),
+    "decisions": Storer(check_decisions, store_decisions),
+    "output": Storer(check_output, store_output),
+}

@@ -1,0 +1,168 @@
+"""The seven step pages: load the stored answers into a form, validate, save, redirect (PRG)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
+
+from sbd_tool.content.catalogue import LEVEL_ORDER
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.storage.models import Project
+from sbd_tool.web import forms
+from sbd_tool.web.rows import apply_row_action
+from sbd_tool.web.state import ProjectState, project_state
+from sbd_tool.web.steps import LOADERS, STORERS
+from sbd_tool.web.store import catalogue, get_draft, get_project, put_draft, save_answers
+
+bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
+FORMS = {
+    "purpose": forms.purpose_form,
+    "features": forms.features_form,
+    "questions": forms.questions_form,
+    "decisions": forms.decisions_form,
+    "output": forms.output_form,
+}
+READ_ONLY = ("diagram", "conditions")
+
+
+def _step_ids() -> list[str]:
+    return [s.id for s in catalogue().steps.steps]
+
+
+def _neighbour(step: str, offset: int) -> str | None:
+    ids = _step_ids()
+    i = ids.index(step) + offset
+    return ids[i] if 0 <= i < len(ids) else None
+
+
+def _render(project: Project, step: str, form: Any, state: ProjectState, status: int = 200, **extra: Any) -> Any:
+    spec = next(s for s in catalogue().steps.steps if s.id == step)
+    page = render_template(
+        f"wizard/{step}.html",
+        project=project,
+        step=spec,
+        form=form,
+        state=state,
+        cat=catalogue(),
+        prev_step=_neighbour(step, -1),
+        next_step=_neighbour(step, 1),
+        **extra,
+    )
+    return page, status
+
+
+@bp.route("/steps/<step>", methods=["GET", "POST"])
+def step(project_id: int, step: str) -> Any:
+    if step not in _step_ids():
+        abort(404)
+    project = get_project(project_id)
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    if step in READ_ONLY:
+        return _read_only_step(project, step, state)
+    form_class = FORMS[step](cat)
+    if request.method == "GET":
+        draft = get_draft(project, step)
+        if draft is not None:
+            form = form_class(formdata=MultiDict(draft.data["pairs"]))
+            form.version.data = str(project.version)
+            return _render(project, step, form, state, restored=True)
+        form = form_class(formdata=None, data=LOADERS[step](cat, project.answers, state))
+        form.version.data = str(project.version)
+        return _render(project, step, form, state)
+
+    form = form_class()
+    action = request.form.get("action", "save")
+    if action.startswith("row:"):  # add/remove/move a row without JavaScript: re-render, nothing saved
+        data = apply_row_action(form.data, action)
+        form = form_class(formdata=None, data=data)
+        form.version.data = request.form.get("version", "")
+        return _render(project, step, form, state)
+    if form.version.data != str(project.version):
+        return _render(project, step, form, state, status=409, conflict=True)
+    valid = form.validate()
+    extra_errors = STORERS[step].check(cat, form, state)  # all problems at once, not in rounds
+    if not valid or extra_errors:
+        for field, message in extra_errors:
+            field.errors = [*field.errors, message]
+        return _render(project, step, form, state, status=400)
+    answers = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
+    save_answers(project, answers, step)
+    flash("保存しました。", "success")
+    return _after_save(project, step, action)
+
+
+def _after_save(project: Project, step: str, action: str) -> BaseResponse:
+    target = step
+    if action == "next":
+        target = _neighbour(step, 1) or step
+    elif action == "prev":
+        target = _neighbour(step, -1) or step
+    elif action.startswith("goto:") and action[5:] in _step_ids():
+        target = action[5:]
+    return redirect(url_for(".step", project_id=project.id, step=target))
+
+
+def _read_only_step(project: Project, step: str, state: ProjectState) -> Any:
+    form = forms.WizardForm()
+    if request.method == "GET":
+        form.version.data = str(project.version)
+        return _render(project, step, form, state)
+    if not form.validate() or form.version.data != str(project.version):
+        return _render(project, step, form, state, status=409, conflict=True)
+    save_answers(project, copy.deepcopy(project.answers), step)
+    return _after_save(project, step, request.form.get("action", "next"))
+
+
+@bp.post("/steps/<step>/draft")
+def save_draft(project_id: int, step: str) -> Response:
+    """Autosave: the page posts what is typed; it survives a closed tab until saved or discarded."""
+    if step not in FORMS:
+        abort(404)
+    project = get_project(project_id)
+    pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
+    put_draft(project, step, {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
+    return Response(status=204)
+
+
+@bp.post("/steps/<step>/draft/discard")
+def discard_draft(project_id: int, step: str) -> BaseResponse:
+    project = get_project(project_id)
+    draft = get_draft(project, step)
+    if draft is not None:
+        from sbd_tool.web.store import db
+
+        db().delete(draft)
+        db().commit()
+    flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
+    return redirect(url_for(".step", project_id=project_id, step=step))
+
+
+@bp.get("/spec.docx")
+def download(project_id: int) -> Response:
+    """The Word specification, built by the same core as ``sbd-tool generate``."""
+    project = get_project(project_id)
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    if state.answers is None or state.evaluation is None or state.status["output"] == "problem":
+        flash(
+            "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。",
+            "error",
+        )
+        return redirect(url_for(".step", project_id=project_id, step="output"))  # type: ignore[return-value]
+    model = build_document(cat, state.answers, state.evaluation, dt.date.today())
+    data = render_docx(model)
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project.id}.docx"},
+    )
+
+
+def level_rank(level: str) -> int:
+    return LEVEL_ORDER[level]

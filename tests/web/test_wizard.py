@@ -1,0 +1,309 @@
+"""The wizard through Flask's test client, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import docx
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sbd_tool.answers import parse_answers
+from sbd_tool.content import load_catalogue
+from sbd_tool.rules import evaluate
+from sbd_tool.storage.db import make_engine
+from sbd_tool.web import NotMigratedError
+from tests.conftest import CONTENT, ROOT
+from tests.web.conftest import make_app
+
+CATALOGUE = load_catalogue(CONTENT)
+
+
+def version(page: bytes) -> str:
+    match = re.search(rb'name="version" type="hidden" value="(\d+)"', page)
+    assert match, "the form carries the project version"
+    return match.group(1).decode()
+
+
+def new_project(client: FlaskClient, name: str = "テスト申請システム") -> int:
+    response = client.post("/projects", data={"name": name})
+    assert response.status_code == 302
+    return int(response.headers["Location"].split("/")[2])
+
+
+def step1(name: str = "テスト申請システム", **extra: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "organisation": "テスト省",
+        "purpose": "申請をオンライン化する。",
+        "effects": "",
+        "tasks-0-id": "T1",
+        "tasks-0-name": "申請の受付",
+        "tasks-0-description": "国民が申請する。",
+        "tasks-1-id": "T2",
+        "tasks-1-name": "審査",
+        "tasks-1-description": "",
+        **extra,
+    }
+
+
+def save(client: FlaskClient, pid: int, step: str, data: dict[str, Any], action: str = "save") -> Any:
+    page = client.get(f"/projects/{pid}/steps/{step}").data
+    return client.post(f"/projects/{pid}/steps/{step}", data={**data, "version": version(page), "action": action})
+
+
+def test_projects_page_and_creation(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert "まだ案件がありません" in page and "サンプルから作成" in page
+    bad = client.post("/projects", data={"name": ""})
+    assert bad.status_code == 400 and "情報システムの名称を入力してください。" in bad.data.decode()
+    pid = new_project(client)
+    listing = client.get("/").data.decode()
+    assert "テスト申請システム" in listing and "0/7 手順" in listing
+    assert client.get(f"/projects/{pid}/steps/purpose").status_code == 200
+
+
+def test_step1_saves_with_prg_and_keeps_typed_text_on_errors(client: FlaskClient) -> None:
+    pid = new_project(client)
+    response = save(client, pid, "purpose", step1(), action="next")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/steps/features")
+    page = client.get(f"/projects/{pid}/steps/purpose").data.decode()
+    assert "保存しました。" in page and "申請の受付" in page and "審査" in page
+    bad = save(
+        client, pid, "purpose", step1(organisation="", **{"tasks-1-name": "", "tasks-1-description": "内容だけ"})
+    )
+    text = bad.data.decode()
+    assert bad.status_code == 400
+    assert "「調達を行う組織」を入力してください。" in text
+    assert "業務の名称を入力してください（内容だけの行は保存できません）。" in text
+    assert "申請をオンライン化する。" in text and "内容だけ" in text  # typed text kept
+    assert 'aria-invalid="true"' in text and 'id="error-summary"' in text
+
+
+def test_rows_can_be_added_moved_and_removed_without_javascript(client: FlaskClient) -> None:
+    pid = new_project(client)
+    page = client.get(f"/projects/{pid}/steps/purpose").data
+    base = {**step1(), "version": version(page)}
+    added = client.post(f"/projects/{pid}/steps/purpose", data={**base, "action": "row:add:tasks"}).data.decode()
+    assert 'name="tasks-2-name"' in added and 'value="T3"' in added
+    moved = client.post(f"/projects/{pid}/steps/purpose", data={**base, "action": "row:up:tasks:1"}).data.decode()
+    assert moved.index('value="審査"') < moved.index('value="申請の受付"')
+    removed = client.post(f"/projects/{pid}/steps/purpose", data={**base, "action": "row:remove:tasks:0"}).data.decode()
+    assert 'value="申請の受付"' not in removed and 'value="審査"' in removed
+    # Row actions never save.
+    assert "申請の受付" not in client.get(f"/projects/{pid}/export").data.decode()
+
+
+def features(task0_kind: str = "public") -> dict[str, str]:
+    return {
+        "tasks-0-id": "T1",
+        "tasks-0-subjects-0-name": "国民",
+        "tasks-0-subjects-0-kind": task0_kind,
+        "tasks-0-information-0-name": "申請データ",
+        "tasks-0-information-0-confidentiality": "2",
+        "tasks-0-information-0-integrity": "2",
+        "tasks-0-information-0-availability": "1",
+        "tasks-0-information-0-pii": "sensitive",
+        "tasks-0-means": "internet",
+        "tasks-1-id": "T2",
+        "tasks-1-subjects-0-name": "審査職員",
+        "tasks-1-subjects-0-kind": "staff",
+        "tasks-1-information-0-name": "審査記録",
+        "tasks-1-information-0-confidentiality": "2",
+        "tasks-1-information-0-integrity": "1",
+        "tasks-1-information-0-availability": "1",
+        "tasks-1-information-0-pii": "pii",
+    }
+
+
+def test_fixed_questions_are_prefilled_from_the_matrix(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    data = {**features(), "tasks-1-means": ["office_lan", "wireless"]}
+    assert save(client, pid, "features", data).status_code == 302
+    page = client.get(f"/projects/{pid}/steps/questions").data.decode()
+    assert re.search(r'<input checked id="users-2" name="users"[^>]* value="public"', page)
+    assert (
+        "業務の特徴からの推定：不特定多数（国民等）（業務の特徴で挙げた主体の種類から推定（業務T1「申請の受付」の主体「国民」））"
+        in page
+    )
+    assert re.search(r'<input checked id="pii-2" name="pii"[^>]* value="sensitive"', page)
+    assert re.search(r'checked id="network-2" name="network"[^>]* value="internet"', page)
+    assert re.search(r'checked id="wireless-1" name="wireless"[^>]* value="used"', page)
+
+
+def answers_form(**changes: Any) -> dict[str, Any]:
+    base = {
+        "users": "public",
+        "scale": "ge10000",
+        "hours": "extended",
+        "scope": "internal",
+        "confidentiality": "c2",
+        "integrity": "i2",
+        "availability": "a1",
+        "pii": "sensitive",
+        "network": ["internet"],
+        "places": ["office"],
+        "wireless": "not_used",
+        "media": "not_used",
+        "hosting": "datacenter",
+        "outage": "one_day",
+        "outsourcing": "outsourced",
+        "equipment": "procured",
+    }
+    return {**base, **changes}
+
+
+def test_questions_validation_and_contradiction_warning(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    save(client, pid, "features", features())
+    bad = save(client, pid, "questions", answers_form(network=["closed", "internet"], scale=""))
+    text = bad.data.decode()
+    assert bad.status_code == 400
+    assert "「なし（閉域）」は他の選択肢と同時に選べません。どちらかを外してください。" in text
+    assert "「利用者数の規模は？」の回答を選んでください。" in text
+    assert save(client, pid, "questions", answers_form(users="staff")).status_code == 302
+    page = client.get(f"/projects/{pid}/steps/questions").data.decode()
+    assert (
+        "注意：利用者（主体）の範囲は？の回答は「職員のみ」ですが、業務の特徴からは「不特定多数（国民等）」と推定されます"
+        in page
+    )
+    assert "要確認" in page  # step 4 is flagged in the progress bar
+    conditions = client.get(f"/projects/{pid}/steps/conditions").data.decode()
+    assert (
+        "インターネットと接続するか" in conditions
+        and "「外部ネットワークとの接続は？（複数選択可）」→「インターネット」" in conditions
+    )
+
+
+def test_lowering_a_level_needs_a_reason_and_is_marked(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    save(client, pid, "features", features())
+    save(client, pid, "questions", answers_form())
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    levels = dict(
+        re.findall(
+            r'<select id="level_([A-Z]{2}-\d+)" name="level_[A-Z]{2}-\d+">.*?<option selected value="(\w+)"', page, re.S
+        )
+    )
+    assert levels["AT-1"] == "high" and len(levels) == 26
+    form = {f"level_{rid}": lv for rid, lv in levels.items()}
+    bad = save(client, pid, "decisions", {**form, "level_AT-1": "low"})
+    assert bad.status_code == 400
+    assert "提案（高位）より低い低位にする理由を記入してください。" in bad.data.decode()
+    ok = save(client, pid, "decisions", {**form, "level_AT-1": "low", "reason_AT-1": "庁内のみで折り返す構成のため"})
+    assert ok.status_code == 302
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    assert "提案より引下げ" in page and "低位↓" in page
+    exported = yaml.safe_load(client.get(f"/projects/{pid}/export").data)
+    assert exported["decisions"] == {"AT-1": {"level": "low", "reason": "庁内のみで折り返す構成のため"}}
+
+
+def test_a_stale_tab_cannot_overwrite_newer_work(client: FlaskClient) -> None:
+    pid = new_project(client)
+    stale = version(client.get(f"/projects/{pid}/steps/purpose").data)
+    assert save(client, pid, "purpose", step1(name="新しい名称")).status_code == 302
+    conflict = client.post(
+        f"/projects/{pid}/steps/purpose", data={**step1(name="古いタブの名称"), "version": stale, "action": "save"}
+    )
+    text = conflict.data.decode()
+    assert conflict.status_code == 409
+    assert "別の画面（タブ）で先に保存されています" in text and 'value="古いタブの名称"' in text
+    assert "新しい名称" in client.get(f"/projects/{pid}/export").data.decode()
+
+
+def test_drafts_survive_and_can_be_discarded(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    page = client.get(f"/projects/{pid}/steps/purpose").data
+    draft = {**step1(purpose="まだ保存していない目的"), "version": version(page)}
+    assert client.post(f"/projects/{pid}/steps/purpose/draft", data=draft).status_code == 204
+    restored = client.get(f"/projects/{pid}/steps/purpose").data.decode()
+    assert "下書き）を復元しました" in restored and "まだ保存していない目的" in restored
+    client.post(f"/projects/{pid}/steps/purpose/draft/discard")
+    again = client.get(f"/projects/{pid}/steps/purpose").data.decode()
+    assert "まだ保存していない目的" not in again and "申請をオンライン化する。" in again
+
+
+def first_project_id(client: FlaskClient) -> int:
+    match = re.search(r"/projects/(\d+)/export", client.get("/").data.decode())
+    assert match, "a project is listed"
+    return int(match.group(1))
+
+
+def test_sample_export_import_round_trip_is_exact(client: FlaskClient) -> None:
+    client.post("/projects/sample/citizen-portal")
+    pid = first_project_id(client)
+    exported = client.get(f"/projects/{pid}/export").data
+    example = yaml.safe_load((ROOT / "examples" / "citizen-portal.yaml").read_text(encoding="utf-8"))
+    assert yaml.safe_load(exported) == json.loads(json.dumps(example, default=str))
+    imported = client.post("/projects/import", data={"file": (io.BytesIO(exported), "a.yaml")})
+    assert imported.status_code == 302
+    new_id = int(imported.headers["Location"].split("/")[2])
+    assert client.get(f"/projects/{new_id}/export").data == exported
+
+
+def test_import_rejects_bad_files_whole(client: FlaskClient) -> None:
+    bad = yaml.safe_dump(
+        {
+            "format": "sbd-tool/answers@1",
+            "project": {"name": "x"},
+            "answers": {"network": ["intranet"], "colour": "red"},
+        }
+    ).encode()
+    response = client.post("/projects/import", data={"file": (io.BytesIO(bad), "bad.yaml")})
+    text = response.data.decode()
+    assert response.status_code == 400 and "取り込みませんでした" in text
+    assert "answers.network[0]: &#39;intranet&#39; は選択肢にありません" in text
+    assert "answers.colour: 定義されていない項目です" in text
+    assert "まだ案件がありません" in client.get("/").data.decode()
+
+
+def test_delete_asks_first_and_can_be_undone(client: FlaskClient) -> None:
+    pid = new_project(client, "消す案件")
+    assert "削除しますか" in client.get(f"/projects/{pid}/delete").data.decode()
+    response = client.post(f"/projects/{pid}/delete", follow_redirects=True)
+    text = response.data.decode()
+    assert "30日以内であれば" in text and "元に戻す" in text and "まだ案件がありません" in text
+    assert client.get(f"/projects/{pid}/steps/purpose").status_code == 404
+    assert "消す案件" in client.get("/trash").data.decode()
+    client.post(f"/projects/{pid}/restore")
+    assert "消す案件" in client.get("/").data.decode()
+
+
+def test_downloaded_spec_matches_the_engine(client: FlaskClient) -> None:
+    client.post("/projects/sample/cloud-interagency")
+    pid = first_project_id(client)
+    response = client.get(f"/projects/{pid}/spec.docx")
+    assert response.status_code == 200
+    table = docx.Document(io.BytesIO(response.data)).tables[-1]
+    got = {row.cells[0].text: row.cells[3].text for row in table.rows[1:]}
+    answers = parse_answers(yaml.safe_load(client.get(f"/projects/{pid}/export").data), CATALOGUE)
+    evaluation = evaluate(CATALOGUE, answers)
+    assert got == {rid: CATALOGUE.level_label(o.decided) for rid, o in evaluation.requirements.items()}
+
+
+def test_csrf_is_required(database_url: str) -> None:
+    app = make_app(database_url)
+    client = app.test_client()
+    assert client.post("/projects", data={"name": "x"}).status_code == 400
+    app.extensions["sbd"]["engine"].dispose()
+
+
+def test_refuses_to_start_on_an_unmigrated_database(tmp_path: pytest.TempPathFactory) -> None:
+    url = f"sqlite:///{tmp_path}/empty.sqlite3"  # type: ignore[operator]
+    make_engine(url).dispose()
+    with pytest.raises(NotMigratedError, match="sbd-tool db upgrade"):
+        make_app(url)
+
+
+def test_security_headers(client: FlaskClient, app: Flask) -> None:
+    headers = client.get("/").headers
+    assert headers["X-Frame-Options"] == "DENY" and "default-src 'self'" in headers["Content-Security-Policy"]

@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# Set up (idempotently) and run the main job: generate the sample procurement specs
-# from the three example answers files into out/.
+# Set up (idempotently) and start the wizard on the embedded SQLite database
+# (instance/sbd-tool.sqlite3). Sample projects are one click away on the projects page.
+# Set DATABASE_URL=postgresql://… to use PostgreSQL instead; PORT to change the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-mkdir -p out
-for example in examples/*.yaml; do
-  name=$(basename "$example" .yaml)
-  .venv/bin/sbd-tool levels "$example"
-  .venv/bin/sbd-tool generate "$example" -o "out/$name.docx"
-done
-echo "生成した調達仕様書: $(ls out/*.docx | tr '\n' ' ')"
+.venv/bin/sbd-tool check-content
+.venv/bin/sbd-tool db upgrade
+exec .venv/bin/sbd-tool serve --port "${PORT:-5000}"

@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from sbd_tool.cli import main
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import CONTENT, EXAMPLES, ROOT
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -106,7 +106,7 @@ def test_an_existing_output_survives_a_failed_run(tmp_path: Path) -> None:
 
 
 def test_check_content_ok_and_broken(content_copy: Path) -> None:
-    code, out, _ = run("check-content", str(ROOT))
+    code, out, _ = run("check-content", str(CONTENT))
     assert code == 0 and out.startswith("OK: 設問 16、判断条件 20、対策要件 26")
     rules = content_copy / "questionnaires" / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("C-extlink]", "C-extlinks]", 1), encoding="utf-8")

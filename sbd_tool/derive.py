@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import Question
 
 
-@dataclass(frozen=True)
-class FactSource:
+class FactSource(NamedTuple):
     """One matrix entry that implies a value: task, kind of entry, its name, the value."""
 
     task_id: str
@@ -26,8 +25,7 @@ class FactSource:
     token: str
 
 
-@dataclass(frozen=True)
-class ResolvedAnswer:
+class ResolvedAnswer(NamedTuple):
     question: str
     value: AnswerValue | None
     source: Literal["explicit", "derived", "missing"]

@@ -6,9 +6,10 @@ closures (cached per loaded catalogue), so an evaluation is a few hundred dict l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
@@ -17,30 +18,26 @@ from sbd_tool.derive import ResolvedAnswer, Warning, resolve_answers
 from sbd_tool.problems import Problem
 
 
-@dataclass(frozen=True)
-class TestOutcome:
+class TestOutcome(NamedTuple):
     question: str
     expected: tuple[str, ...]
     held: bool
 
 
-@dataclass(frozen=True)
-class ConditionOutcome:
+class ConditionOutcome(NamedTuple):
     id: str
     met: bool
     tests: tuple[TestOutcome, ...]
 
 
-@dataclass(frozen=True)
-class FiredRule:
-    index: int
+class FiredRule(NamedTuple):
+    position: int  # the rule's place in the requirement's list in rules.yaml
     level: str
     reason: str
     conditions: tuple[str, ...]  # the conditions that make the rule hold
 
 
-@dataclass(frozen=True)
-class RequirementOutcome:
+class RequirementOutcome(NamedTuple):
     id: str
     default: str
     default_reason: str
@@ -88,11 +85,23 @@ def _flatten(group: AnswerGroup) -> list[AnswerTest]:
     return out
 
 
-def _group_fn(group: AnswerGroup) -> TestFn:
-    parts = [_group_fn(i) if isinstance(i, AnswerGroup) else _test_fn(i) for i in group.all or group.any or []]
+HeldFn = Callable[[Sequence[bool]], bool]
+
+
+def _group_over(group: AnswerGroup, counter: list[int]) -> HeldFn:
+    """The group as a function of its tests' results (in ``_flatten`` order), so each test
+    runs once per evaluation and its result serves both the truth and the trace."""
+    parts: list[HeldFn] = []
+    for item in group.all or group.any or []:
+        if isinstance(item, AnswerGroup):
+            parts.append(_group_over(item, counter))
+        else:
+            index = counter[0]
+            counter[0] += 1
+            parts.append(lambda held, i=index: held[i])  # type: ignore[misc]
     if group.all is not None:
-        return lambda a: all(p(a) for p in parts)
-    return lambda a: any(p(a) for p in parts)
+        return lambda held: all(p(held) for p in parts)
+    return lambda held: any(p(held) for p in parts)
 
 
 WitnessFn = Callable[[Mapping[str, bool]], "tuple[str, ...] | None"]
@@ -104,7 +113,13 @@ def _witness_fn(when: str | RuleGroup) -> WitnessFn:
     if isinstance(when, str):
         own = (when,)
         return lambda t: own if t[when] else None
-    parts = [_witness_fn(i) for i in when.all or when.any or []]
+    items = when.all or when.any or []
+    if all(isinstance(i, str) for i in items):  # flat: the common case, kept allocation-free
+        ids = tuple(dict.fromkeys(str(i) for i in items))
+        if when.all is not None:
+            return lambda t: ids if all(t[c] for c in ids) else None
+        return lambda t: tuple(c for c in ids if t[c]) or None
+    parts = [_witness_fn(i) for i in items]
     if when.all is not None:
 
         def all_of(t: Mapping[str, bool]) -> tuple[str, ...] | None:
@@ -131,20 +146,49 @@ class _CompiledRule:
     level: str
     reason: str
     witness: WitnessFn
+    _fired: dict[tuple[str, ...], FiredRule] = field(default_factory=dict)
+
+    def fire(self, truths: Mapping[str, bool]) -> FiredRule | None:
+        """The rule's trace when it holds; one immutable object per distinct witness."""
+        witness = self.witness(truths)
+        if witness is None:
+            return None
+        fired = self._fired.get(witness)
+        if fired is None:
+            fired = self._fired.setdefault(witness, FiredRule(self.index, self.level, self.reason, witness))
+        return fired
+
+
+@dataclass(frozen=True)
+class _CompiledCondition:
+    id: str
+    tests: tuple[TestFn, ...]
+    holds: HeldFn
+    outcomes: tuple[tuple[TestOutcome, TestOutcome], ...]  # per test: (failed, held), made once
 
 
 @dataclass(frozen=True)
 class Compiled:
-    conditions: tuple[tuple[str, TestFn, tuple[tuple[AnswerTest, TestFn], ...]], ...]
+    conditions: tuple[_CompiledCondition, ...]
     rules: tuple[tuple[str, str, str, tuple[_CompiledRule, ...]], ...]
+
+
+def _compile_condition(cid: str, group: AnswerGroup) -> _CompiledCondition:
+    tests = _flatten(group)
+    outcomes = tuple(
+        (
+            TestOutcome(t.question, tuple(t.in_ or t.includes or ()), False),
+            TestOutcome(t.question, tuple(t.in_ or t.includes or ()), True),
+        )
+        for t in tests
+    )
+    return _CompiledCondition(cid, tuple(_test_fn(t) for t in tests), _group_over(group, [0]), outcomes)
 
 
 @lru_cache(maxsize=16)
 def compile_catalogue(catalogue: Catalogue) -> Compiled:
     """Turn the declarative conditions and rules into closures, once per catalogue."""
-    conditions = tuple(
-        (c.id, _group_fn(c.when), tuple((t, _test_fn(t)) for t in _flatten(c.when))) for c in catalogue.conditions_list
-    )
+    conditions = tuple(_compile_condition(c.id, c.when) for c in catalogue.conditions_list)
     rules = []
     for rid in catalogue.requirements:
         entry = catalogue.rules_for(rid)
@@ -157,9 +201,10 @@ def compile_catalogue(catalogue: Catalogue) -> Compiled:
 def evaluate_conditions(catalogue: Catalogue, answered: Answered) -> dict[str, ConditionOutcome]:
     """Every judgment condition's truth, with the answer tests that decided it."""
     out = {}
-    for cid, holds, tests in compile_catalogue(catalogue).conditions:
-        outcomes = tuple(TestOutcome(t.question, tuple(t.in_ or t.includes or ()), fn(answered)) for t, fn in tests)
-        out[cid] = ConditionOutcome(cid, holds(answered), outcomes)
+    for c in compile_catalogue(catalogue).conditions:
+        held = [fn(answered) for fn in c.tests]
+        outcomes = tuple(pair[h] for pair, h in zip(c.outcomes, held, strict=True))
+        out[c.id] = ConditionOutcome(c.id, c.holds(held), outcomes)
     return out
 
 
@@ -172,19 +217,24 @@ class Proposal:
     fired: tuple[FiredRule, ...]
 
 
+def _proposals(
+    catalogue: Catalogue, truths: Mapping[str, bool]
+) -> Iterator[tuple[str, str, str, str, tuple[FiredRule, ...]]]:
+    for rid, default, default_reason, rules in compile_catalogue(catalogue).rules:
+        fired = []
+        best = default
+        for r in rules:
+            hit = r.fire(truths)
+            if hit is not None:
+                fired.append(hit)
+                if LEVEL_ORDER[r.level] > LEVEL_ORDER[best]:
+                    best = r.level
+        yield rid, default, default_reason, best, tuple(fired)
+
+
 def propose_levels(catalogue: Catalogue, truths: Mapping[str, bool]) -> dict[str, Proposal]:
     """Each requirement's proposed level: the highest of its default and every rule that holds."""
-    out = {}
-    for rid, default, default_reason, rules in compile_catalogue(catalogue).rules:
-        fired = tuple(
-            FiredRule(r.index, r.level, r.reason, witness) for r in rules if (witness := r.witness(truths)) is not None
-        )
-        best = default
-        for f in fired:
-            if LEVEL_ORDER[f.level] > LEVEL_ORDER[best]:
-                best = f.level
-        out[rid] = Proposal(rid, default, default_reason, best, fired)
-    return out
+    return {p[0]: Proposal(*p) for p in _proposals(catalogue, truths)}
 
 
 def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
@@ -194,19 +244,19 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
     conditions = evaluate_conditions(catalogue, answered)
     truths = {cid: c.met for cid, c in conditions.items()}
     requirements = {}
-    for rid, p in propose_levels(catalogue, truths).items():
+    for rid, default, default_reason, proposed, fired in _proposals(catalogue, truths):
         decision = answers.decisions.get(rid)
-        decided = decision.level if decision else p.proposed
+        decided = decision.level if decision else proposed
         requirements[rid] = RequirementOutcome(
             id=rid,
-            default=p.default,
-            default_reason=p.default_reason,
-            proposed=p.proposed,
-            fired=p.fired,
+            default=default,
+            default_reason=default_reason,
+            proposed=proposed,
+            fired=fired,
             decided=decided,
             decision_reason=decision.reason if decision else "",
-            overridden=decided != p.proposed,
-            lowered=LEVEL_ORDER[decided] < LEVEL_ORDER[p.proposed],
+            overridden=decided != proposed,
+            lowered=LEVEL_ORDER[decided] < LEVEL_ORDER[proposed],
         )
     missing = tuple(qid for qid, r in resolved.items() if r.source == "missing")
     return Evaluation(resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version)

@@ -8,12 +8,14 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.template import (
@@ -44,21 +46,36 @@ def clean(text: str) -> str:
 
 
 class _Writer:
+    """Adds styled paragraphs. Style ids are resolved once: python-docx's own name look-up
+    rescans every style per paragraph, which dominated the time to build a document."""
+
     def __init__(self, document: Document) -> None:
         self.doc = document
+        self.ids = {style.name: style.style_id for style in document.styles}
+
+    def add(self, text: str, style: str, container: Any = None) -> Paragraph:
+        paragraph = (container or self.doc).add_paragraph()
+        paragraph._p.style = self.ids[style]
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def run(self, paragraph: Paragraph, text: str, style: str | None = None) -> None:
+        run = paragraph.add_run(text)
+        if style is not None:
+            run._r.style = self.ids[style]
 
     def para(self, text: str, style: str = "Normal") -> None:
-        lines = clean(text).split("\n")
-        for line in lines:
-            self.doc.add_paragraph(line, style=style)
+        for line in clean(text).split("\n"):
+            self.add(line, style)
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_paragraph(clean(text), style=f"Heading {level}")
+        self.add(clean(text), f"Heading {level}")
 
     def labelled(self, label: str, text: str, style: str = ITEM) -> None:
-        p = self.doc.add_paragraph(style=style)
-        p.add_run(clean(label), style=LABEL)
-        p.add_run("：" + clean(text))
+        p = self.add("", style)
+        self.run(p, clean(label), LABEL)
+        self.run(p, "：" + clean(text))
 
     def table(self, table: Table) -> None:
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
@@ -77,10 +94,11 @@ class _Writer:
                 cell.width = width
                 lines = clean(value).split("\n") or [""]
                 first = cell.paragraphs[0]
-                first.style = TABLE_HEADER if r == 0 else TABLE_TEXT
-                first.add_run(lines[0])
+                first._p.style = self.ids[TABLE_HEADER if r == 0 else TABLE_TEXT]
+                if lines[0]:
+                    first.add_run(lines[0])
                 for line in lines[1:]:
-                    cell.add_paragraph(line, style=TABLE_TEXT)
+                    self.add(line, TABLE_TEXT, cell)
         self.doc.add_paragraph()
 
 
@@ -135,15 +153,15 @@ def _appendices(w: _Writer, model: DocumentModel) -> None:
     w.para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
     w.table(model.decisions)
     if model.warnings:
-        w.doc.add_paragraph().add_run("確認事項（回答と業務の特徴の不一致）", style=LABEL)
+        w.run(w.add("", "Normal"), "確認事項（回答と業務の特徴の不一致）", LABEL)
         for warning in model.warnings:
             w.para("・" + warning, NOTE)
     w.para("別紙2　入札者向け説明（対策要件の根拠）", APPENDIX)
     w.para("入札者が要件の趣旨を理解し、同じ前提で提案できるよう、各対策要件の根拠と確認方法を示す。")
     for entry in model.rationale:
-        p = w.doc.add_paragraph(style="Normal")
+        p = w.add("", "Normal")
         p.paragraph_format.keep_with_next = True
-        p.add_run(clean(entry.heading), style=LABEL)
+        w.run(p, clean(entry.heading), LABEL)
         for label, text in entry.items:
             w.labelled(label, text)
     w.para("別紙3　対策要件集の版及び出典", APPENDIX)

@@ -1,0 +1,191 @@
+"""The shipped content, and the errors that broken content gives (file, line, key path)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sbd_tool.content import Catalogue, ContentError, load_catalogue
+
+DOMAIN_IDS = [
+    "AT-1",
+    "AT-2",
+    "AT-3",
+    "AT-4",
+    "AT-5",
+    "AT-6",
+    "AU-1",
+    "AU-2",
+    "AU-3",
+    "AU-4",
+    "AU-5",
+    "AC-1",
+    "AC-2",
+    "AC-3",
+    "AC-4",
+    "PR-1",
+    "PR-2",
+    "PR-3",
+    "PH-1",
+    "PH-2",
+    "DA-1",
+    "DA-2",
+    "UP-1",
+    "UP-2",
+    "SC-1",
+    "SC-2",
+]
+
+
+def test_shipped_catalogue(catalogue: Catalogue) -> None:
+    assert list(catalogue.requirements) == DOMAIN_IDS
+    assert [c.id for c in catalogue.categories] == ["AT", "AU", "AC", "PR", "PH", "DA", "UP", "SC"]
+    editions = {rid: p.requirement.edition for rid, p in catalogue.requirements.items()}
+    assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
+    assert len(catalogue.questions) == 16 and len(catalogue.conditions) == 20
+    assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", catalogue.content_version)
+
+
+@pytest.mark.parametrize("rid", DOMAIN_IDS)
+def test_requirement_text_follows_the_register(catalogue: Catalogue, rid: str) -> None:
+    req = catalogue.requirements[rid].requirement
+    assert list(req.levels) == ["low", "middle", "high"]
+    for level in req.levels.values():
+        for clause in level.clauses:
+            assert clause.endswith("こと。"), clause
+            assert "ため、" in clause, clause
+        assert level.verification and level.proposals
+    assert req.rationale.threat and req.rationale.level_basis and req.rationale.evidence
+    if catalogue.rules_for(rid).default == "not_applicable":
+        assert req.not_applicable_note
+
+
+def break_file(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_catalogue(root)
+    return [str(p) for p in info.value.problems]
+
+
+CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    (
+        "unknown key",
+        lambda r: break_file(
+            r,
+            "questionnaires/conditions.yaml",
+            "    label_en: Connected to the Internet?",
+            "    label_en: Connected to the Internet?\n    colour: red",
+        ),
+        r"^questionnaires/conditions\.yaml:\d+: conditions\[0\]\.colour: 定義されていない項目です",
+    ),
+    (
+        "missing field",
+        lambda r: break_file(
+            r, "requirement_sets/AC.yaml", "        purpose: 情報システムを利用する者", "        purpose_: x"
+        ),
+        r"^requirement_sets/AC\.yaml:\d+: policies\[0\]\.requirements\[0\]\.purpose: 必須の項目がありません",
+    ),
+    (
+        "yaml syntax",
+        lambda r: break_file(r, "questionnaires/rules.yaml", "requirements:", "requirements: [unclosed"),
+        r"^questionnaires/rules\.yaml:\d+: YAMLとして読めません",
+    ),
+    (
+        "duplicate key",
+        lambda r: break_file(r, "questionnaires/questions.yaml", "  - id: scale\n", "  - id: scale\n    id: scale\n"),
+        r"^questionnaires/questions\.yaml:\d+: questions\[1\]\.id: 同じキーが2回書かれています",
+    ),
+    (
+        "unknown condition",
+        lambda r: break_file(r, "questionnaires/rules.yaml", "C-extlink]", "C-extlinks]"),
+        r"^questionnaires/rules\.yaml:\d+: requirements\.AT-1\.rules\[0\]\.when: "
+        r"AT-1: 判断条件 C-extlinks がありません",
+    ),
+    (
+        "unknown question",
+        lambda r: break_file(
+            r,
+            "questionnaires/conditions.yaml",
+            "{question: network, includes: [internet]}",
+            "{question: netwerk, includes: [internet]}",
+        ),
+        r"conditions\[0\]\.when\.any\[0\]\.question: C-internet: 設問「netwerk」がありません",
+    ),
+    (
+        "wrong test kind",
+        lambda r: break_file(
+            r,
+            "questionnaires/conditions.yaml",
+            "{question: network, includes: [internet]}",
+            "{question: network, in: [internet]}",
+        ),
+        r"C-internet: 複数選択の設問「network」には includes を使ってください",
+    ),
+    (
+        "unknown placeholder",
+        lambda r: break_file(r, "requirement_sets/AC.yaml", "{password_rule}", "{pasword_rule}"),
+        r"AC-1: 差込項目「\{pasword_rule\}」は catalogue\.yaml の parameters にありません",
+    ),
+    (
+        "duplicate id",
+        lambda r: break_file(r, "requirement_sets/AC.yaml", "      - id: AC-2", "      - id: AC-1"),
+        r"対策要件 AC-1 が重複しています",
+    ),
+    (
+        "wrong prefix",
+        lambda r: break_file(r, "requirement_sets/DA.yaml", "      - id: DA-2", "      - id: AT-9"),
+        r"AT-9 は対策区分 DA のidで始まっていません",
+    ),
+    (
+        "unreachable text",
+        lambda r: break_file(
+            r, "questionnaires/rules.yaml", "  SC-2:\n    default: not_applicable", "  SC-2:\n    default: middle"
+        ),
+        r"requirements\.SC-2\.rules\[0\]\.level: SC-2: 既定のレベル以下の規則は効果がありません",
+    ),
+    (
+        "stray file",
+        lambda r: (r / "requirement_sets" / "ZZ.yaml").write_text("id: ZZ\n", encoding="utf-8"),
+        r"^requirement_sets/ZZ\.yaml: catalogue\.yaml の categories に含まれていないファイルです",
+    ),
+    (
+        "bad derive",
+        lambda r: break_file(
+            r,
+            "questionnaires/questions.yaml",
+            "map: {staff: staff, partner: partners, public: public}",
+            "map: {staff: staff, partner: partners, citizen: public}",
+        ),
+        r"users: 「citizen」は subject_kind の値にありません",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "damage", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_broken_content_is_reported_precisely(
+    content_copy: Path, name: str, damage: Callable[[Path], None], expected: str
+) -> None:
+    damage(content_copy)
+    found = problems(content_copy)
+    assert any(re.search(expected, p) for p in found), found
+
+
+def test_every_problem_is_reported_at_once(content_copy: Path) -> None:
+    break_file(content_copy, "questionnaires/rules.yaml", "C-extlink]", "C-nope]")
+    break_file(content_copy, "requirement_sets/AC.yaml", "{password_rule}", "{nope}")
+    assert len(problems(content_copy)) >= 2
+
+
+def test_content_version_follows_the_files(content_copy: Path, catalogue: Catalogue) -> None:
+    assert load_catalogue(content_copy).content_version == catalogue.content_version
+    break_file(content_copy, "requirement_sets/AC.yaml", "主体認証機能を設けること。", "主体認証の機能を設けること。")
+    assert load_catalogue(content_copy).content_version != catalogue.content_version

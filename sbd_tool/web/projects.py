@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -153,7 +152,3 @@ def restore(project_id: int) -> BaseResponse:
 @bp.get("/trash")
 def trash() -> str:
     return render_template("projects/trash.html", projects=trashed_projects())
-
-
-def sample_path(name: str) -> Path:
-    return EXAMPLES / f"{name}.yaml"

@@ -29,7 +29,7 @@ def empty_answers() -> dict[str, Any]:
     return {"format": "sbd-tool/answers@1", "project": {"tasks": []}, "answers": {}}
 
 
-def _status(step: str, visited: bool, ok: bool) -> Status:
+def _status(visited: bool, ok: bool) -> Status:
     if not visited:
         return "todo"
     return "done" if ok else "problem"
@@ -50,12 +50,12 @@ def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str,
     step4 = not evaluation.missing and not evaluation.warnings
     step6 = not [p for p in decision_problems(catalogue, evaluation) if p.where.startswith("decisions.")]
     status = {
-        "purpose": _status("purpose", bool(visited.get("purpose")), step1),
-        "features": _status("features", bool(visited.get("features")), step2),
-        "diagram": _status("diagram", bool(visited.get("diagram")), True),
-        "questions": _status("questions", bool(visited.get("questions")), step4),
-        "conditions": _status("conditions", bool(visited.get("conditions")), not evaluation.missing),
-        "decisions": _status("decisions", bool(visited.get("decisions")), step6 and not evaluation.missing),
-        "output": _status("output", bool(visited.get("output")), step1 and step4 and step6),
+        "purpose": _status(bool(visited.get("purpose")), step1),
+        "features": _status(bool(visited.get("features")), step2),
+        "diagram": _status(bool(visited.get("diagram")), True),
+        "questions": _status(bool(visited.get("questions")), step4),
+        "conditions": _status(bool(visited.get("conditions")), not evaluation.missing),
+        "decisions": _status(bool(visited.get("decisions")), step6 and not evaluation.missing),
+        "output": _status(bool(visited.get("output")), step1 and step4 and step6),
     }
     return ProjectState(answers, evaluation, (), status)

@@ -11,7 +11,7 @@ from wtforms import Field
 
 from sbd_tool.content import Catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
-from sbd_tool.web.state import ProjectState
+from sbd_tool.web.state import ProjectState, project_state
 
 Loader = Callable[[Catalogue, dict[str, Any], ProjectState], dict[str, Any]]
 
@@ -170,8 +170,6 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
 
 
 def store_decisions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
-    from sbd_tool.web.state import project_state
-
     state = project_state(cat, answers, {})
     decisions = {}
     for rid in cat.requirements:

@@ -10,14 +10,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.storage.models import Project
 from sbd_tool.web import forms
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS
-from sbd_tool.web.store import catalogue, get_draft, get_project, put_draft, save_answers
+from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
 FORMS = {
@@ -135,8 +134,6 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
     project = get_project(project_id)
     draft = get_draft(project, step)
     if draft is not None:
-        from sbd_tool.web.store import db
-
         db().delete(draft)
         db().commit()
     flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
@@ -162,7 +159,3 @@ def download(project_id: int) -> Response:
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project.id}.docx"},
     )
-
-
-def level_rank(level: str) -> int:
-    return LEVEL_ORDER[level]

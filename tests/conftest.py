@@ -1,19 +1,25 @@
-"""Shared fixtures: the shipped catalogue, example answers, and a writable content copy."""
+"""Shared fixtures: the shipped catalogue, example answers, a writable content copy, and the databases.
+
+Set ``SBD_TEST_DATABASE_URL`` to use an existing PostgreSQL server instead of starting one.
+"""
 
 from __future__ import annotations
 
 import copy
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import text
 
 from sbd_tool.answers import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
+from sbd_tool.storage.db import make_engine, upgrade
+from tests.pgserver import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 # The content under test: the shipped folders, or an office's own via SBD_CONTENT_DIR.
@@ -72,3 +78,29 @@ def make_answers(catalogue: Catalogue) -> Callable[..., Answers]:
         return parse_answers(data, catalogue)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session: the one named by SBD_TEST_DATABASE_URL, or a throwaway one."""
+    if os.environ.get("SBD_TEST_DATABASE_URL"):
+        yield os.environ["SBD_TEST_DATABASE_URL"]
+        return
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Tests using this run on both databases, each starting empty and migrated."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM step_draft"))
+        connection.execute(text("DELETE FROM project"))
+    engine.dispose()
+    return url

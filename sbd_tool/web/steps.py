@@ -110,12 +110,17 @@ def store_purpose(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[st
     for f in cat.steps.project_fields:
         project[f.id] = (form[f.id].data or "").strip()
     existing = {t.get("id"): t for t in _tasks(answers)}
+    # A new row never reuses the id of a kept or a just-removed task (it would inherit that task's matrix).
+    used = {e.form["id"].data for e in form.tasks.entries if e.form["id"].data} | set(existing)
     tasks = []
     for entry in form.tasks.entries:
         values = {f.id: (entry.form[f.id].data or "").strip() for f in cat.steps.task_fields}
         if not any(values.values()):
             continue
-        task_id = entry.form["id"].data or f"T{len(tasks) + 1}"
+        task_id = entry.form["id"].data
+        if not task_id or any(t["id"] == task_id for t in tasks):  # a new row (or a pasted duplicate)
+            task_id = next(f"T{n}" for n in range(1, len(used) + 2) if f"T{n}" not in used)
+            used.add(task_id)
         tasks.append({**existing.get(task_id, {}), "id": task_id, **values})
     project["tasks"] = tasks
     return answers

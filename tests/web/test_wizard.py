@@ -99,6 +99,24 @@ def test_rows_can_be_added_moved_and_removed_without_javascript(client: FlaskCli
     assert "申請の受付" not in client.get(f"/projects/{pid}/export").data.decode()
 
 
+def test_new_task_rows_get_a_free_id(client: FlaskClient) -> None:
+    """A row added in the browser has no id yet; it must not take the id of a kept or a just-removed task."""
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    data = {
+        **step1(),
+        "tasks-0-id": "T2",
+        "tasks-0-name": "審査",
+        "tasks-1-id": "",
+        "tasks-1-name": "通知",
+        "tasks-2-id": "",
+        "tasks-2-name": "公開",
+    }
+    assert save(client, pid, "purpose", data).status_code == 302
+    tasks = yaml.safe_load(client.get(f"/projects/{pid}/export").data)["project"]["tasks"]
+    assert [(t["id"], t["name"]) for t in tasks] == [("T2", "審査"), ("T3", "通知"), ("T4", "公開")]
+
+
 def features(task0_kind: str = "public") -> dict[str, str]:
     return {
         "tasks-0-id": "T1",

@@ -8,6 +8,13 @@
     // Field names look like tasks-0-name / tasks-0-subjects-1-kind; renumber this list's index.
     const prefix = container.dataset.rows + "-";
     Array.from(container.querySelectorAll(":scope > [data-row]")).forEach(function (row, i) {
+      // Accessible names carry the row number ("…（2行目）", "削除（業務2）"): keep them true.
+      row.querySelectorAll("[aria-label]").forEach(function (el) {
+        el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/\d+行目/, (i + 1) + "行目"));
+      });
+      row.querySelectorAll(".visually-hidden").forEach(function (el) {
+        el.textContent = el.textContent.replace(/\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
+      });
       row.querySelectorAll("[name], [id], [for]").forEach(function (el) {
         ["name", "id", "for"].forEach(function (attr) {
           const v = el.getAttribute(attr);

@@ -451,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if load_before > 0.25 * (os.cpu_count() or 1):
+        say(f"warning: the machine is busy (load average {load_before:.2f}); the figures will be skewed")
     with contextlib.ExitStack() as stack:
         say("starting PostgreSQL…")
         url = stack.enter_context(throwaway_postgres(max_connections=200))

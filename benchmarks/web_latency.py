@@ -413,7 +413,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=50, help="concurrent client threads (default 50)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers, at least 2 (default 4)")
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured requests per client first (default 10)")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per target (default 15)")
+    parser.add_argument(
+        "--duration", type=float, default=15.0, help="seconds measured per target and round (default 15)"
+    )
     parser.add_argument("--requests", type=int, help="measure this many requests per client instead of a duration")
     parser.add_argument("--rounds", type=int, default=2, help="alternating hello/step rounds, pooled (default 2)")
     parser.add_argument("--sample", default="citizen-portal", help="sample project to create (default citizen-portal)")
@@ -434,6 +436,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def figure_options(argv: list[str] | None) -> list[str]:
+    """The command-line options that shape the figures (``--markdown FILE`` does not)."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    kept: list[str] = []
+    while given:
+        arg = given.pop(0)
+        if arg == "--markdown":
+            given = given[1:]
+        elif not arg.startswith("--markdown="):
+            kept.append(arg)
+    return kept
+
+
 def _sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signal.SIGTERM)  # unwind, so the servers and the database are cleaned up
 
@@ -441,9 +456,7 @@ def _sigterm(_signum: int, _frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
-    command = shlex.join(
-        [".venv/bin/python", "benchmarks/web_latency.py", *(argv if argv is not None else sys.argv[1:])]
-    )
+    command = shlex.join([".venv/bin/python", "benchmarks/web_latency.py", *figure_options(argv)])
     load_before = os.getloadavg()[0]  # other work on the machine skews the figures: say how busy it was
     bin_dir = Path(sys.executable).parent
     plan = Plan(args.clients, args.warmup, args.requests, args.duration)

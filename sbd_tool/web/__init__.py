@@ -80,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         return response
 
-    from sbd_tool.web import projects, wizard
+    from sbd_tool.web import projects, render, wizard
 
     app.register_blueprint(projects.bp)
     app.register_blueprint(wizard.bp)
@@ -90,5 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         condition_sentence=explain.condition_sentence,
         requirement_reasons=explain.requirement_reasons,
         derivation_note=explain.derivation_note,
+        render=render.render_field,
+        choice_list=render.choice_list,
     )
     return app

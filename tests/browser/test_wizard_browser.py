@@ -65,15 +65,20 @@ AUDIT_JS = """
     const l1 = lum(parse(st.color)), l2 = lum(background(el));
     const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
     const size = parseFloat(st.fontSize), large = size >= 24 || (parseInt(st.fontWeight) >= 700 && size >= 18.66);
-    if (ratio < (large ? 3 : 4.5)) problems.push('contrast ' + ratio.toFixed(2) + ': ' + el.textContent.trim().slice(0, 30));
+    if (ratio < (large ? 3 : 4.5)) {
+      problems.push('contrast ' + ratio.toFixed(2) + ': ' + el.textContent.trim().slice(0, 30));
+    }
   }
   return problems;
 }
 """
 
 FOCUS_JS = """
-() => { const e = document.activeElement; const st = getComputedStyle(e);
-  return {tag: e.tagName, visible: (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || st.boxShadow !== 'none'}; }
+() => {
+  const e = document.activeElement, st = getComputedStyle(e);
+  const outline = st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0;
+  return {tag: e.tagName, visible: outline || st.boxShadow !== 'none'};
+}
 """
 
 

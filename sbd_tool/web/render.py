@@ -1,0 +1,91 @@
+"""HTML for form fields, written directly instead of through WTForms' generic widgets.
+
+The step pages hold hundreds of fields (26 level selects and reasons, every matrix cell); WTForms'
+widgets spent most of each page's time formatting attributes one by one. These functions read the
+same WTForms fields (id, name, data, flags, choices) and write the same markup in one pass.
+Validation stays with WTForms; only the drawing is here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+from wtforms import Field
+from wtforms.fields import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.widgets import ListWidget
+
+_TEXT_FLAGS = ("required", "maxlength", "minlength")
+
+
+def _attrs(pairs: dict[str, Any]) -> str:
+    """``key="value"`` pairs; True writes a bare attribute, None/False omits it."""
+    parts = []
+    for key, value in pairs.items():
+        if value is True:
+            parts.append(key)
+        elif value is not None and value is not False:
+            parts.append(f'{key}="{escape(value)}"')
+    return " ".join(parts)
+
+
+def _base(field: Field, flags: tuple[str, ...], extra: dict[str, Any]) -> dict[str, Any]:
+    pairs: dict[str, Any] = {"id": field.id, "name": field.name}
+    for flag in flags:
+        value = getattr(field.flags, flag)
+        if value is not None and value is not False and flag not in extra:
+            pairs[flag] = value
+    pairs.update(extra)
+    return pairs
+
+
+def _selected(field: Field) -> set[str]:
+    data = field.data
+    if isinstance(field, SelectMultipleField):
+        return {str(v) for v in data or ()}
+    return set() if data is None else {str(data)}
+
+
+def render_field(field: Field, **extra: Any) -> Markup:
+    """One control, as WTForms would draw it (``field(**extra)``); a control with errors points to them."""
+    if field.errors and "aria-invalid" not in extra:
+        extra = {**extra, "aria-describedby": f"{field.id}-error", "aria-invalid": "true"}
+    if isinstance(field, HiddenField):
+        pairs = {"id": field.id, "name": field.name, "type": "hidden", "value": field._value()}
+        return Markup(f"<input {_attrs(pairs)}>")
+    if isinstance(field, TextAreaField):
+        return Markup(f"<textarea {_attrs(_base(field, _TEXT_FLAGS, extra))}>\r\n{escape(field._value())}</textarea>")
+    if isinstance(field, RadioField) or isinstance(field.widget, ListWidget):
+        raise TypeError("lists of choices are drawn with choice_list()")
+    if isinstance(field, SelectField | SelectMultipleField):
+        chosen = _selected(field)
+        options = "".join(
+            f'<option {"selected " if str(value) in chosen else ""}value="{escape(value)}">{escape(label)}</option>'
+            for value, label in _choices(field)
+        )
+        pairs = _base(field, ("required",), extra)
+        if isinstance(field, SelectMultipleField):
+            pairs["multiple"] = True
+        return Markup(f"<select {_attrs(pairs)}>{options}</select>")
+    pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": field._value(), **extra})
+    return Markup(f"<input {_attrs(pairs)}>")
+
+
+def _choices(field: Field) -> list[tuple[Any, str]]:
+    return [(c.value, c.label) for c in field.choices or ()]  # SelectChoice, as forms.options() makes them
+
+
+def choice_list(field: Field) -> Markup:
+    """Radio buttons (single choice) or check boxes (multiple), each with its own label."""
+    kind = "checkbox" if isinstance(field, SelectMultipleField) else "radio"
+    required = kind == "radio" and bool(field.flags.required)
+    chosen = _selected(field)
+    items = []
+    for i, (value, label) in enumerate(_choices(field)):
+        option_id = f"{field.id}-{i}"
+        pairs = {"id": option_id, "name": field.name, "required": required, "type": kind, "value": value}
+        pairs["checked"] = str(value) in chosen
+        label_html = f'<label for="{escape(option_id)}">{escape(label)}</label>'
+        items.append(f'<div class="choice"><input {_attrs(pairs)}> {label_html}</div>')
+    return Markup(f'<div class="choice-list">{"".join(items)}</div>')
+

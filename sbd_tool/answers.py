@@ -20,7 +20,7 @@ from sbd_tool.problems import Problem, ProblemsError
 
 FORMAT = "sbd-tool/answers@1"
 MAX_FILE_BYTES = 2_000_000
-TOP_KEYS = ("format", "project", "answers", "decisions", "parameters", "document")
+TOP_KEYS = ("format", "project", "answers", "decisions", "responsibilities", "parameters", "document")
 
 AnswerValue = str | tuple[str, ...]
 
@@ -66,6 +66,14 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Assignment:
+    """The officer's choice of who implements a requirement on a cloud service (step 6)."""
+
+    party: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class DocumentOptions:
     title: str = ""
     date: dt.date | None = None
@@ -80,6 +88,7 @@ class Answers:
     decisions: dict[str, Decision] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)
     document: DocumentOptions = DocumentOptions()
+    responsibilities: dict[str, Assignment] = field(default_factory=dict)
 
 
 class AnswersError(ProblemsError):
@@ -162,6 +171,7 @@ def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> 
     project = _project(p, top.get("project"), partial)
     answers = _fixed_answers(p, top.get("answers"))
     decisions = _decisions(p, top.get("decisions"))
+    responsibilities = _responsibilities(p, top.get("responsibilities"))
     parameters = {
         key: p.text(value, f"parameters.{key}")
         for key, value in p.mapping(top.get("parameters"), "parameters", tuple(catalogue.parameters)).items()
@@ -170,7 +180,7 @@ def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> 
     document = _document(p, top.get("document"))
     if p.problems:
         raise AnswersError(p.problems)
-    return Answers(project, answers, decisions, parameters, document)
+    return Answers(project, answers, decisions, parameters, document, responsibilities)
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:
@@ -288,6 +298,26 @@ def _decisions(p: _Parser, value: Any) -> dict[str, Decision]:
         reason = p.text(raw.get("reason"), f"{where}.reason")
         if level is not None:
             out[rid] = Decision(level, reason.strip())
+    return out
+
+
+def _responsibilities(p: _Parser, value: Any) -> dict[str, Assignment]:
+    out: dict[str, Assignment] = {}
+    raw = p.mapping(value, "responsibilities", None)
+    if raw and p.cat.cloud is None:
+        p.fail("responsibilities", "この対策要件集にはクラウドサービスの責任分担（cloud.yaml）がありません")
+        return out
+    parties = [party.id for party in p.cat.cloud.parties] if p.cat.cloud else []
+    for rid, item in raw.items():
+        where = f"responsibilities.{rid}"
+        if rid not in p.cat.requirements:
+            p.fail(where, f"対策要件 '{rid}' はありません")
+            continue
+        entry = p.mapping(item, where, ("party", "reason"))
+        party = p.choice(entry.get("party"), f"{where}.party", parties)
+        reason = p.text(entry.get("reason"), f"{where}.reason")
+        if party is not None:
+            out[rid] = Assignment(party, reason.strip())
     return out
 
 

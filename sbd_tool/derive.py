@@ -28,7 +28,7 @@ class FactSource(NamedTuple):
 class ResolvedAnswer(NamedTuple):
     question: str
     value: AnswerValue | None
-    source: Literal["explicit", "derived", "missing"]
+    source: Literal["explicit", "derived", "default", "missing", "not_applicable"]
     derived: AnswerValue | None
     evidence: tuple[FactSource, ...]
 
@@ -107,6 +107,9 @@ def resolve_answers(catalogue: Catalogue, answers: Answers) -> tuple[dict[str, R
     resolved: dict[str, ResolvedAnswer] = {}
     warnings: list[Warning] = []
     for qid, q in catalogue.questions.items():
+        if q.applies_when is not None and not _applies(q, resolved):
+            resolved[qid] = ResolvedAnswer(qid, None, "not_applicable", None, ())
+            continue
         derived, evidence = _derive(q, facts)
         given = answers.answers.get(qid)
         if given is not None:
@@ -126,9 +129,22 @@ def resolve_answers(catalogue: Catalogue, answers: Answers) -> tuple[dict[str, R
                 )
         elif derived is not None:
             resolved[qid] = ResolvedAnswer(qid, derived, "derived", derived, evidence)
+        elif q.default is not None:
+            resolved[qid] = ResolvedAnswer(qid, q.default, "default", None, ())
         else:
             resolved[qid] = ResolvedAnswer(qid, None, "missing", None, ())
     return resolved, warnings
+
+
+def _applies(q: Question, resolved: dict[str, ResolvedAnswer]) -> bool:
+    """Whether a gated question is asked: its gate refers to an earlier, already resolved answer."""
+    gate = q.applies_when
+    assert gate is not None
+    earlier = resolved.get(gate.question)
+    value = earlier.value if earlier is not None else None
+    if gate.in_ is not None:
+        return value in gate.in_
+    return bool(set(gate.includes or ()).intersection(value or ()))
 
 
 def describe_source(catalogue: Catalogue, answer: ResolvedAnswer) -> str:
@@ -137,6 +153,10 @@ def describe_source(catalogue: Catalogue, answer: ResolvedAnswer) -> str:
         return "回答"
     if answer.source == "missing":
         return "未回答"
+    if answer.source == "not_applicable":
+        return "対象外"
+    if answer.source == "default":
+        return "既定値（回答がないため）"
     q = catalogue.questions[answer.question]
     note = q.derive.note if q.derive else "推定"
     detail = _sources(answer.evidence, catalogue)

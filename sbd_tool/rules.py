@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sbd_tool.answers import Answers, AnswerValue
+from sbd_tool.cloud import CloudOutcome, cloud_outcome
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import AnswerGroup, AnswerTest, RuleGroup
 from sbd_tool.derive import ResolvedAnswer, Warning, resolve_answers
@@ -63,6 +64,7 @@ class Evaluation:
     warnings: tuple[Warning, ...]
     missing: tuple[str, ...]
     content_version: str
+    cloud: CloudOutcome | None = None  # when the system is on a cloud service
 
 
 Answered = Mapping[str, AnswerValue | None]
@@ -259,7 +261,10 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
             lowered=LEVEL_ORDER[decided] < LEVEL_ORDER[proposed],
         )
     missing = tuple(qid for qid, r in resolved.items() if r.source == "missing")
-    return Evaluation(resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version)
+    cloud = cloud_outcome(catalogue, answers, answered) if catalogue.cloud is not None else None
+    return Evaluation(
+        resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version, cloud
+    )
 
 
 def decision_problems(catalogue: Catalogue, evaluation: Evaluation) -> list[Problem]:
@@ -271,6 +276,16 @@ def decision_problems(catalogue: Catalogue, evaluation: Evaluation) -> list[Prob
         )
         for qid in evaluation.missing
     ]
+    if evaluation.cloud is not None:
+        for resp in evaluation.cloud.responsibilities.values():
+            if resp.overridden and not resp.reason:
+                problems.append(
+                    Problem(
+                        f"responsibilities.{resp.id}.reason",
+                        f"{resp.id} の実施主体を{catalogue.party_label(resp.default)}から"
+                        f"{catalogue.party_label(resp.party)}に変えるには、理由を記入してください",
+                    )
+                )
     for r in evaluation.requirements.values():
         if r.lowered and not r.decision_reason:
             problems.append(

@@ -45,8 +45,16 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
     assert [c.id for c in catalogue.categories] == ["AT", "AU", "AC", "PR", "PH", "DA", "UP", "SC"]
     editions = {rid: p.requirement.edition for rid, p in catalogue.requirements.items()}
     assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
-    assert len(catalogue.questions) == 16 and len(catalogue.conditions) == 20
+    assert len(catalogue.questions) == 21 and len(catalogue.conditions) == 20
+    assert catalogue.cloud is not None and set(catalogue.cloud.responsibility) == set(DOMAIN_IDS)
     assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", catalogue.content_version)
+
+
+def test_cloud_clauses_follow_the_register(catalogue: Catalogue) -> None:
+    assert catalogue.cloud is not None
+    clauses = [catalogue.cloud.provider_clause] + [c.text for t in catalogue.cloud.topics for c in t.clauses]
+    for clause in clauses:
+        assert clause.endswith("こと。") and "ため、" in clause, clause
 
 
 @pytest.mark.parametrize("rid", DOMAIN_IDS)
@@ -166,6 +174,30 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
             "map: {staff: staff, partner: partners, citizen: public}",
         ),
         r"users: 「citizen」は subject_kind の値にありません",
+    ),
+    (
+        "cloud split missing a requirement",
+        lambda r: break_file(
+            r, "requirement_sets/cloud.yaml", "  AT-2: {iaas: contractor, paas: contractor, saas: provider}\n", ""
+        ),
+        r"^requirement_sets/cloud\.yaml:\d+: responsibility: 対策要件 AT-2 の責任分担がありません",
+    ),
+    (
+        "cloud split with an unknown party",
+        lambda r: break_file(r, "requirement_sets/cloud.yaml", "PH-1: {iaas: provider", "PH-1: {iaas: vendor"),
+        r"^requirement_sets/cloud\.yaml:\d+: responsibility\.PH-1\.iaas: PH-1: 責任主体「vendor」がありません",
+    ),
+    (
+        "cloud clause testing an unknown option",
+        lambda r: break_file(r, "requirement_sets/cloud.yaml", "in: [domestic]", "in: [abroad]"),
+        r"^requirement_sets/cloud\.yaml:\d+: topics\[1\]\.clauses\[0\]\.when\.all\[0\]: location: .*「abroad」",
+    ),
+    (
+        "question gated on a later question",
+        lambda r: break_file(
+            r, "questionnaires/questions.yaml", "applies_when: {question: hosting", "applies_when: {question: data_exit"
+        ),
+        r"^questionnaires/questions\.yaml:\d+: questions\[16\]\.applies_when\.question: cloud_model: .*より前に",
     ),
 ]
 

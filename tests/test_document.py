@@ -36,12 +36,14 @@ def paragraphs(document: docx.document.Document, style: str) -> list[str]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_structure_and_levels(catalogue: Catalogue, example: Path) -> None:
     document, _, evaluation = generate(catalogue, example)
+    cloud = ["クラウドサービス利用時の要件"] if evaluation.cloud is not None else []  # type: ignore[attr-defined]
     assert paragraphs(document, "Heading 1") == [
         "調達案件の概要",
         "業務の特徴",
         "システム概要図",
         "前提条件",
         "セキュリティ要件",
+        *cloud,
     ]
     assert paragraphs(document, "SBD Appendix Heading") == [
         "別紙1　対策要件の実装レベル決定表",

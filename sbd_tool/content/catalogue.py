@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sbd_tool.content.schema import (
     CatalogueMeta,
     CategoryFile,
+    CloudFile,
     Condition,
     LevelId,
     Parameter,
@@ -50,6 +51,7 @@ class Catalogue:
     questions: dict[str, Question] = field(default_factory=dict)
     conditions: dict[str, Condition] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    cloud: CloudFile | None = None
 
     @classmethod
     def build(
@@ -61,6 +63,7 @@ class Catalogue:
         conditions: tuple[Condition, ...],
         rules: RulesFile,
         content_version: str,
+        cloud: CloudFile | None = None,
     ) -> Catalogue:
         """Index the validated files (called by the loader once cross-references hold)."""
         placed = {r.id: Placed(r, c, p) for c in categories for p in c.policies for r in p.requirements}
@@ -76,7 +79,12 @@ class Catalogue:
             questions={q.id: q for q in questions_file.questions},
             conditions={c.id: c for c in conditions},
             parameters={p.id: p for p in meta.parameters},
+            cloud=cloud,
         )
+
+    def party_label(self, party: str) -> str:
+        assert self.cloud is not None
+        return next(p.label for p in self.cloud.parties if p.id == party)
 
     def level_label(self, level: str) -> str:
         """低位/中位/… for a level id."""

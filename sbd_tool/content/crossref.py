@@ -12,6 +12,7 @@ from sbd_tool.content.schema import (
     AnswerTest,
     CatalogueMeta,
     CategoryFile,
+    CloudFile,
     ConditionsFile,
     QuestionsFile,
     RuleGroup,
@@ -34,6 +35,7 @@ class ContentFiles:
     questions: QuestionsFile
     conditions: ConditionsFile
     rules: RulesFile
+    cloud: CloudFile | None = None
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:
@@ -48,6 +50,7 @@ def check(c: ContentFiles) -> list[Problem]:
         *_check_questions(c),
         *_check_conditions(c),
         *_check_rules(c),
+        *_check_cloud(c),
     ]
 
 
@@ -126,6 +129,22 @@ def _check_questions(c: ContentFiles) -> Iterator[Problem]:
         for ex in q.exclusive:
             if ex not in opts:
                 yield file.problem([*loc, "exclusive"], f"{q.id}: 選択肢「{ex}」がありません")
+        if q.default is not None and q.default not in opts:
+            yield file.problem([*loc, "default"], f"{q.id}: 選択肢「{q.default}」がありません")
+        if q.applies_when is not None:
+            earlier = {e.id: e for e in c.questions.questions[:qi]}
+            gate = q.applies_when
+            if gate.question not in earlier:
+                yield file.problem(
+                    [*loc, "applies_when", "question"], f"{q.id}: 設問「{gate.question}」はこの設問より前にありません"
+                )
+            else:
+                gate_opts = {o.id for o in earlier[gate.question].options}
+                for option in [*(gate.in_ or ()), *(gate.includes or ())]:
+                    if option not in gate_opts:
+                        yield file.problem(
+                            [*loc, "applies_when"], f"{q.id}: 設問「{gate.question}」に選択肢「{option}」がありません"
+                        )
         if q.derive is None:
             continue
         for token, option in q.derive.map.items():
@@ -148,24 +167,66 @@ def _answer_tests(group: AnswerGroup, loc: list[int | str]) -> Iterator[tuple[An
             yield item, [*loc, key, i]
 
 
+def _check_tests(
+    c: ContentFiles, file: YamlFile, owner: str, group: AnswerGroup, loc: list[int | str]
+) -> Iterator[Problem]:
+    questions = {q.id: q for q in c.questions.questions}
+    for test, tloc in _answer_tests(group, loc):
+        q = questions.get(test.question)
+        if q is None:
+            yield file.problem([*tloc, "question"], f"{owner}: 設問「{test.question}」がありません")
+            continue
+        if test.in_ is not None and q.type != "single":
+            yield file.problem(tloc, f"{owner}: 複数選択の設問「{q.id}」には includes を使ってください")
+        if test.includes is not None and q.type != "multi":
+            yield file.problem(tloc, f"{owner}: 単一選択の設問「{q.id}」には in を使ってください")
+        for option in test.in_ or test.includes or []:
+            if option not in {o.id for o in q.options}:
+                yield file.problem(tloc, f"{owner}: 設問「{q.id}」に選択肢「{option}」がありません")
+
+
 def _check_conditions(c: ContentFiles) -> Iterator[Problem]:
     file = c.files[f"{Q}/conditions.yaml"]
-    questions = {q.id: q for q in c.questions.questions}
     for cid in _duplicates(x.id for x in c.conditions.conditions):
         yield file.problem(["conditions"], f"判断条件id「{cid}」が重複しています")
     for ci, cond in enumerate(c.conditions.conditions):
-        for test, loc in _answer_tests(cond.when, ["conditions", ci, "when"]):
-            q = questions.get(test.question)
-            if q is None:
-                yield file.problem([*loc, "question"], f"{cond.id}: 設問「{test.question}」がありません")
-                continue
-            if test.in_ is not None and q.type != "single":
-                yield file.problem(loc, f"{cond.id}: 複数選択の設問「{q.id}」には includes を使ってください")
-            if test.includes is not None and q.type != "multi":
-                yield file.problem(loc, f"{cond.id}: 単一選択の設問「{q.id}」には in を使ってください")
-            for option in test.in_ or test.includes or []:
-                if option not in {o.id for o in q.options}:
-                    yield file.problem(loc, f"{cond.id}: 設問「{q.id}」に選択肢「{option}」がありません")
+        yield from _check_tests(c, file, cond.id, cond.when, ["conditions", ci, "when"])
+
+
+def _check_cloud(c: ContentFiles) -> Iterator[Problem]:
+    if c.cloud is None:
+        return
+    cloud, file = c.cloud, c.files[f"{R}/cloud.yaml"]
+    model = next((q for q in c.questions.questions if q.id == cloud.model_question), None)
+    if model is None:
+        yield file.problem(["model_question"], f"設問「{cloud.model_question}」がありません")
+        return
+    models = [o.id for o in model.options]
+    parties = {p.id for p in cloud.parties}
+    for dup in _duplicates(p.id for p in cloud.parties):
+        yield file.problem(["parties"], f"責任主体のid「{dup}」が重複しています")
+    if cloud.provider not in parties:
+        yield file.problem(["provider"], f"責任主体「{cloud.provider}」がありません")
+    reqs = [r.id for cat in c.categories for p in cat.policies for r in p.requirements]
+    for rid in reqs:
+        if rid not in cloud.responsibility:
+            yield file.problem(["responsibility"], f"対策要件 {rid} の責任分担がありません")
+    for rid, split in cloud.responsibility.items():
+        if rid not in reqs:
+            yield file.problem(["responsibility", rid], f"対策要件 {rid} は要件集にありません")
+        for m in models:
+            if m not in split:
+                yield file.problem(["responsibility", rid], f"{rid}: {m} の場合の責任主体がありません")
+        for m, party in split.items():
+            if m not in models:
+                yield file.problem(["responsibility", rid, m], f"{rid}: 設問「{model.id}」に選択肢「{m}」がありません")
+            if party not in parties:
+                yield file.problem(["responsibility", rid, m], f"{rid}: 責任主体「{party}」がありません")
+    for ti, topic in enumerate(cloud.topics):
+        for ci, clause in enumerate(topic.clauses):
+            if clause.when is not None:
+                loc: list[int | str] = ["topics", ti, "clauses", ci, "when"]
+                yield from _check_tests(c, file, topic.id, clause.when, loc)
 
 
 def rule_condition_ids(when: str | RuleGroup) -> Iterator[str]:

@@ -18,6 +18,7 @@ from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import (
     CatalogueMeta,
     CategoryFile,
+    CloudFile,
     ConditionsFile,
     QuestionsFile,
     RulesFile,
@@ -30,6 +31,7 @@ M = TypeVar("M", bound=BaseModel)
 
 QUESTIONNAIRES = "questionnaires"
 REQUIREMENT_SETS = "requirement_sets"
+CLOUD_FILE = "cloud.yaml"
 
 
 class ContentError(ProblemsError):
@@ -97,7 +99,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     meta = reader.read(f"{REQUIREMENT_SETS}/catalogue.yaml", CatalogueMeta)
     categories: list[CategoryFile] = []
     if meta is not None:
-        listed = {f"{c}.yaml" for c in meta.categories} | {"catalogue.yaml"}
+        listed = {f"{c}.yaml" for c in meta.categories} | {"catalogue.yaml", CLOUD_FILE}
         for path in sorted((root / REQUIREMENT_SETS).glob("*.yaml")):
             if path.name not in listed:
                 reader.problems.append(
@@ -110,10 +112,13 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             category = reader.read(f"{REQUIREMENT_SETS}/{cat_id}.yaml", CategoryFile)
             if category is not None:
                 categories.append(category)
+    cloud = None
+    if (root / REQUIREMENT_SETS / CLOUD_FILE).is_file():  # optional: without it, no cloud section
+        cloud = reader.read(f"{REQUIREMENT_SETS}/{CLOUD_FILE}", CloudFile)
     if reader.problems:
         raise ContentError(reader.problems)
     assert steps and questions and conditions and rules and meta  # no problems means all read
-    files = crossref.ContentFiles(reader.files, meta, tuple(categories), steps, questions, conditions, rules)
+    files = crossref.ContentFiles(reader.files, meta, tuple(categories), steps, questions, conditions, rules, cloud)
     problems = crossref.check(files)
     if problems:
         raise ContentError(problems)
@@ -125,4 +130,5 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         tuple(conditions.conditions),
         rules,
         content_version(root, meta.version),
+        cloud,
     )

@@ -195,6 +195,10 @@ class Question(Strict):
     options: list[Option] = Field(min_length=2)
     exclusive: list[Ident] = []
     derive: Derivation | None = None
+    # Asked only when an earlier answer holds (e.g. the cloud questions when hosting is cloud);
+    # otherwise the question does not apply and is neither shown as missing nor printed.
+    applies_when: AnswerTest | None = None
+    default: Ident | None = None  # the option used when the officer has not answered
 
 
 class QuestionsFile(Strict):
@@ -218,6 +222,10 @@ class AnswerTest(Strict):
         if (self.in_ is None) == (self.includes is None):
             raise ValueError("give exactly one of 'in' or 'includes'")
         return self
+
+
+Question.model_rebuild()
+QuestionsFile.model_rebuild()
 
 
 class AnswerGroup(Strict):
@@ -276,3 +284,46 @@ class RulesFile(Strict):
 
     default_reason: Text
     requirements: dict[RequirementId, RequirementRules] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- requirement_sets/cloud.yaml
+
+
+class Party(Strict):
+    """Who implements a requirement when the system runs on a cloud service."""
+
+    id: Ident
+    label: Text
+    label_en: Text
+    description: Text
+
+
+class CloudClause(Strict):
+    """One clause of the cloud section, printed when its answer tests hold (always if no ``when``)."""
+
+    when: AnswerGroup | None = None
+    text: Text
+
+
+class CloudTopic(Strict):
+    id: Ident
+    title: Text
+    clauses: list[CloudClause] = Field(min_length=1)
+
+
+class RationaleItem(Strict):
+    label: Text
+    text: Text
+
+
+class CloudFile(Strict):
+    """``requirement_sets/cloud.yaml``: the shared-responsibility split and the cloud section."""
+
+    model_question: Ident  # the question whose answer (IaaS/PaaS/SaaS) picks each requirement's party
+    parties: list[Party] = Field(min_length=2)
+    provider: Ident  # the party whose share is covered by the service's ISMAP assessment
+    provider_clause: Text  # the short clause printed instead of full text for the provider's requirements
+    intro: Text
+    responsibility: dict[RequirementId, dict[Ident, Ident]] = Field(min_length=1)
+    topics: list[CloudTopic] = Field(min_length=1)
+    rationale: list[RationaleItem] = Field(min_length=1)

@@ -146,6 +146,16 @@ def _sections(w: _Writer, model: DocumentModel) -> None:
     if model.not_applicable:
         w.para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
         w.para("、".join(model.not_applicable), NOTE)
+    if model.cloud is not None:
+        w.heading("クラウドサービス利用時の要件", 1)
+        w.para(model.cloud.intro)
+        w.heading("責任分担", 2)
+        w.para("対策要件ごとの実施主体は、次のとおりとする（●が実施主体）。")
+        w.table(model.cloud.responsibility)
+        for title, clauses in model.cloud.topics:
+            w.heading(title, 2)
+            for clause in clauses:
+                w.para(clause, CLAUSE)
 
 
 def _appendices(w: _Writer, model: DocumentModel) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sbd_tool.answers import Answers
+from sbd_tool.cloud import CloudOutcome, Responsibility
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import GradedLevel
 from sbd_tool.explain import decision_note, requirement_reasons, value_label
@@ -57,6 +58,15 @@ class RationaleEntry:
 
 
 @dataclass(frozen=True)
+class CloudSection:
+    """「クラウドサービス利用時の要件」: the responsibility table and the cloud clauses by topic."""
+
+    intro: str
+    responsibility: Table
+    topics: tuple[tuple[str, tuple[str, ...]], ...]  # (title, clauses)
+
+
+@dataclass(frozen=True)
 class DocumentModel:
     title: str
     organisation: str
@@ -76,6 +86,7 @@ class DocumentModel:
     rationale: tuple[RationaleEntry, ...]
     provenance: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    cloud: CloudSection | None = None
 
 
 def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
@@ -116,7 +127,11 @@ def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> t
     answer_rows = []
     for qid, q in catalogue.questions.items():
         resolved = evaluation.answers[qid]
-        source = {"explicit": "回答", "derived": "業務の特徴から推定", "missing": "未回答"}[resolved.source]
+        if resolved.source == "not_applicable":  # e.g. the cloud questions of an on-premise system
+            continue
+        source = {"explicit": "回答", "derived": "業務の特徴から推定", "default": "既定値", "missing": "未回答"}[
+            resolved.source
+        ]
         answer_rows.append((q.term, value_label(catalogue, qid, resolved.value), source))
     return tasks, matrix, Table(("設問", "回答", "根拠"), tuple(answer_rows), (4.5, 4, 2))
 
@@ -124,6 +139,7 @@ def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> t
 def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluation, today: dt.date) -> DocumentModel:
     """Everything the specification says, decided here once for every output format."""
     answered = {qid: r.value for qid, r in evaluation.answers.items()}
+    cloud = evaluation.cloud
     date = answers.document.date or today
     categories, not_applicable = [], []
     for cat in catalogue.categories:
@@ -135,12 +151,15 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
                 if outcome.decided == "not_applicable":
                     not_applicable.append(f"{req.id} {req.name}")
                     continue
-                clauses = tuple(
-                    fill_parameters(clause, catalogue, answers, answered)
-                    for level in GRADED
-                    if level in req.levels and LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
-                    for clause in req.levels[level].clauses
-                )
+                if cloud is not None and catalogue.cloud and cloud.provider_covers(req.id, catalogue.cloud.provider):
+                    clauses: tuple[str, ...] = (catalogue.cloud.provider_clause,)
+                else:
+                    clauses = tuple(
+                        fill_parameters(clause, catalogue, answers, answered)
+                        for level in GRADED
+                        if level in req.levels and LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
+                        for clause in req.levels[level].clauses
+                    )
                 sections.append(
                     RequirementSection(
                         req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
@@ -167,6 +186,9 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         (1.2, 2.6, 1, 1, 2.6, 5),
     )
     rationale = []
+    if cloud is not None and catalogue.cloud is not None:
+        cloud_items = tuple((r.label, r.text) for r in catalogue.cloud.rationale)
+        rationale.append(RationaleEntry("クラウドサービスの責任分担について", cloud_items))
     for rid, p in catalogue.requirements.items():
         o = evaluation.requirements[rid]
         req = p.requirement
@@ -179,6 +201,8 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         if o.decided in req.levels:
             level_text = req.levels[o.decided]
             items += [("確認の方法", level_text.verification), ("対策の提案例", "／".join(level_text.proposals))]
+        if cloud is not None:
+            items.append(("実施主体", _party_note(catalogue, cloud.responsibilities[rid])))
         items.append(("提出を求める証跡", req.rationale.evidence))
         items.append(("参考", "／".join(r.text for r in req.references)))
         rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
@@ -211,4 +235,27 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         rationale=tuple(rationale),
         provenance=provenance,
         warnings=tuple(w.message for w in evaluation.warnings),
+        cloud=_cloud_section(catalogue, cloud) if cloud is not None else None,
     )
+
+
+def _party_note(catalogue: Catalogue, r: Responsibility) -> str:
+    label = catalogue.party_label(r.party)
+    if not r.overridden:
+        return label
+    return f"{label}（既定の{catalogue.party_label(r.default)}から変更：{r.reason or '理由の記載なし'}）"
+
+
+def _cloud_section(catalogue: Catalogue, cloud: CloudOutcome) -> CloudSection:
+    assert catalogue.cloud is not None
+    parties = catalogue.cloud.parties
+    model = catalogue.option_label(catalogue.cloud.model_question, cloud.model)
+    rows = []
+    for rid, placed in catalogue.requirements.items():
+        r = cloud.responsibilities[rid]
+        marks = tuple("●" if r.party == party.id else "" for party in parties)
+        note = f"既定（{catalogue.party_label(r.default)}）から変更：{r.reason}" if r.overridden else ""
+        rows.append((rid, placed.requirement.name, *marks, note))
+    table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
+    intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
+    return CloudSection(intro, table, tuple((t.title, t.clauses) for t in cloud.topics))

@@ -1,0 +1,156 @@
+"""Cloud procurements: the gated questions, who implements each requirement, the cloud section."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import docx
+import pytest
+
+from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.content import Catalogue
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.rules import decision_problems, evaluate
+from tests.conftest import MINIMAL, example_data
+
+CLOUD = {
+    "hosting": "cloud",
+    "cloud_ismap": "required",
+    "data_location": "domestic",
+    "customer_keys": "not_required",
+    "data_exit": "return_and_delete",
+}
+
+
+def parties(catalogue: Catalogue, answers: Answers) -> dict[str, str]:
+    evaluation = evaluate(catalogue, answers)
+    assert evaluation.cloud is not None
+    return {rid: r.party for rid, r in evaluation.cloud.responsibilities.items()}
+
+
+@pytest.mark.parametrize("model", ["iaas", "paas", "saas"])
+def test_split_follows_the_service_model(
+    make_answers: Callable[..., Answers], catalogue: Catalogue, model: str
+) -> None:
+    split = parties(catalogue, make_answers(**CLOUD, cloud_model=model))
+    assert split["PH-1"] == split["PH-2"] == "provider"  # the data centre is always the provider's
+    assert split["SC-1"] == "organisation"  # the organisation signs the outsourcing contract
+    if model == "saas":
+        assert split["AC-2"] == "organisation"  # accounts stay the customer's even in SaaS
+        assert split["AT-2"] == "provider"
+    if model == "iaas":
+        assert split["DA-1"] == "contractor"  # the contractor builds and configures the servers
+        assert split["AT-2"] == "contractor"
+
+
+def test_the_provider_share_grows_from_iaas_to_saas(make_answers: Callable[..., Answers], catalogue: Catalogue) -> None:
+    counts = {
+        m: list(parties(catalogue, make_answers(**CLOUD, cloud_model=m)).values()).count("provider")
+        for m in ("iaas", "paas", "saas")
+    }
+    assert counts["iaas"] < counts["paas"] < counts["saas"]
+
+
+def test_cloud_questions_apply_only_to_cloud_hosting(
+    make_answers: Callable[..., Answers], catalogue: Catalogue
+) -> None:
+    on_premise = evaluate(catalogue, make_answers())
+    assert on_premise.cloud is None and not on_premise.missing
+    assert on_premise.answers["cloud_model"].source == "not_applicable"
+    cloud = evaluate(catalogue, make_answers(hosting="cloud"))
+    assert cloud.missing == ("cloud_model", "data_location", "customer_keys")  # no default for these
+    assert cloud.answers["cloud_ismap"].source == "default" and cloud.answers["cloud_ismap"].value == "required"
+    assert cloud.cloud is None  # no split until the service model is known
+
+
+def test_changing_the_party_needs_a_reason(make_answers: Callable[..., Answers], catalogue: Catalogue) -> None:
+    data = copy.deepcopy(MINIMAL)
+    data["answers"].update(CLOUD, cloud_model="saas")
+    data["responsibilities"] = {"AU-1": {"party": "contractor"}}
+    evaluation = evaluate(catalogue, parse_answers(data, catalogue))
+    assert evaluation.cloud is not None and evaluation.cloud.responsibilities["AU-1"].overridden
+    problems = decision_problems(catalogue, evaluation)
+    assert [p.where for p in problems] == ["responsibilities.AU-1.reason"]
+    assert "発注者から受注者に変えるには、理由を記入してください" in problems[0].message
+    data["responsibilities"]["AU-1"]["reason"] = "ログの収集・分析を運用事業者に委託するため。"
+    assert not decision_problems(catalogue, evaluate(catalogue, parse_answers(data, catalogue)))
+
+
+def test_bad_responsibilities_are_reported(catalogue: Catalogue) -> None:
+    data: dict[str, Any] = copy.deepcopy(MINIMAL)
+    data["responsibilities"] = {"AU-1": {"party": "vendor"}, "XX-9": {"party": "provider"}}
+    with pytest.raises(AnswersError) as info:
+        parse_answers(data, catalogue)
+    where = [p.where for p in info.value.problems]
+    assert where == ["responsibilities.AU-1.party", "responsibilities.XX-9"]
+
+
+def spec(catalogue: Catalogue, answers: Answers) -> docx.document.Document:
+    model = build_document(catalogue, answers, evaluate(catalogue, answers), dt.date(2026, 11, 24))
+    return docx.Document(io.BytesIO(render_docx(model)))
+
+
+def section(document: docx.document.Document, title: str) -> list[str]:
+    """The paragraphs under a Heading 1, up to the next Heading 1 or appendix."""
+    out, inside = [], False
+    for p in document.paragraphs:
+        style = p.style.name if p.style is not None else ""
+        if style in ("Heading 1", "SBD Appendix Heading"):
+            inside = p.text == title
+        elif inside:
+            out.append(p.text)
+    return out
+
+
+def test_cloud_example_spec(catalogue: Catalogue) -> None:
+    answers = parse_answers(example_data("cloud-interagency"), catalogue)
+    document = spec(catalogue, answers)
+    cloud = section(document, "クラウドサービス利用時の要件")
+    for title in ("責任分担", "クラウドサービスの選定", "データの保存場所", "暗号鍵の管理", "契約終了時のデータの扱い"):
+        assert title in cloud
+    assert any("ISMAPクラウドサービスリスト" in t for t in cloud)
+    assert any("日本国内の拠点にのみ保存" in t for t in cloud)
+    assert any("標準的な形式（CSV等）で返却" in t for t in cloud)
+    assert not any("SaaSがデータを処理する間" in t for t in cloud)  # the caveat is for SaaS only
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "ID" and "受注者" in t.rows[0].cells[4].text)
+    header = [c.text for c in table.rows[0].cells]
+    assert header[:5] == ["ID", "対策要件", "クラウドサービス事業者", "発注者", "受注者"]
+    marks = {r.cells[0].text: [c.text for c in r.cells[2:5]] for r in table.rows[1:]}
+    assert len(marks) == 26
+    assert marks["PH-1"] == ["●", "", ""] and marks["DA-1"] == ["", "", "●"] and marks["SC-1"] == ["", "●", ""]
+    # The provider's requirements get the short clause; the others keep their full text.
+    security = section(document, "セキュリティ要件")
+    ph1 = security.index(next(t for t in security if "（PH-1・" in t))
+    assert security[ph1 + 1].startswith("本要件はクラウドサービス事業者の責任範囲であるため")
+    da1 = security.index(next(t for t in security if "（DA-1・" in t))
+    assert security[da1 + 1] == catalogue.requirements["DA-1"].requirement.levels["low"].clauses[0]
+    rationale = [p.text for p in document.paragraphs]
+    assert "クラウドサービスの責任分担について" in rationale
+    assert any(t.startswith("実施主体：受注者") for t in rationale)
+
+
+def test_saas_with_customer_keys_states_the_limit(catalogue: Catalogue) -> None:
+    data = example_data("cloud-interagency")
+    data["answers"].update(cloud_model="saas", customer_keys="required", data_exit="delete_only")
+    cloud = section(spec(catalogue, parse_answers(data, catalogue)), "クラウドサービス利用時の要件")
+    assert any("発注者（又は発注者の指示を受けた受注者）が生成及び管理する方式" in t for t in cloud)
+    assert any("SaaSがデータを処理する間" in t for t in cloud)
+    assert not any("CSV等" in t for t in cloud) and any("削除の対象、方法及び日時" in t for t in cloud)
+
+
+@pytest.mark.parametrize("name", ["internal-small", "citizen-portal"])
+def test_non_cloud_examples_are_unchanged(catalogue: Catalogue, name: str) -> None:
+    answers = parse_answers(example_data(name), catalogue)
+    evaluation = evaluate(catalogue, answers)
+    assert evaluation.cloud is None
+    document = spec(catalogue, answers)
+    texts = [p.text for p in document.paragraphs]
+    assert "クラウドサービス利用時の要件" not in texts and "クラウドサービスの責任分担について" not in texts
+    assert not any(t.startswith("本要件はクラウドサービス事業者") for t in texts)
+    answer_table = next(t for t in document.tables if t.rows[0].cells[0].text == "設問")
+    terms = [r.cells[0].text for r in answer_table.rows[1:]]
+    assert len(terms) == 16 and "クラウドサービスの種類" not in terms

@@ -104,6 +104,26 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                 },
                 "description": "対策要件ごとの決定レベル。提案より下げる場合は reason が必須。",
             },
+            **(
+                {
+                    "responsibilities": {
+                        "type": "object",
+                        "propertyNames": {"enum": list(catalogue.requirements)},
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["party"],
+                            "properties": {
+                                "party": {"enum": [p.id for p in catalogue.cloud.parties]},
+                                "reason": {"type": "string"},
+                            },
+                        },
+                        "description": "クラウド利用時の要件ごとの実施主体。既定から変える場合は reason が必須。",
+                    }
+                }
+                if catalogue.cloud is not None
+                else {}
+            ),
             "parameters": {
                 "type": "object",
                 "additionalProperties": False,

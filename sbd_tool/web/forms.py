@@ -69,7 +69,9 @@ def exclusive_check(question: Question) -> Any:
 def question_field(question: Question) -> Field:
     """A radio group (single choice) or a checkbox group (multi) for a fixed question."""
     choices = options([(o.id, o.label) for o in question.options])
-    required = DataRequired(f"「{question.label}」の回答を選んでください。")
+    required: Any = DataRequired(f"「{question.label}」の回答を選んでください。")
+    if question.applies_when is not None:  # asked only when an earlier answer holds: checked in steps.py
+        required = Optional()
     if question.type == "single":
         return RadioField(question.label, choices=choices, validators=[required], description=question.help)
     return MultiCheckboxField(
@@ -138,6 +140,13 @@ def decisions_form(catalogue: Catalogue) -> type[WizardForm]:
         attrs[f"reason_{rid}"] = TextAreaField(
             f"{rid} の決定の理由", [Optional(), Length(max=2000, message="理由は2000文字以内にしてください。")]
         )
+        if catalogue.cloud is not None:  # shown when the system is on a cloud service
+            parties = options([(p.id, p.label) for p in catalogue.cloud.parties])
+            attrs[f"party_{rid}"] = SelectField(f"{rid} の実施主体", [Optional()], choices=parties)
+            attrs[f"party_reason_{rid}"] = StringField(
+                f"{rid} の実施主体を変える理由",
+                [Optional(), Length(max=500, message="理由は500文字以内にしてください。")],
+            )
     return type("DecisionsForm", (WizardForm,), attrs)
 
 

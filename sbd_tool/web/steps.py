@@ -62,6 +62,12 @@ def load_decisions(cat: Catalogue, answers: dict[str, Any], state: ProjectState)
         outcome = state.evaluation.requirements[rid] if state.evaluation else None
         data[f"level_{rid}"] = outcome.decided if outcome else decisions.get(rid, {}).get("level", "low")
         data[f"reason_{rid}"] = decisions.get(rid, {}).get("reason", "")
+    cloud = state.evaluation.cloud if state.evaluation else None
+    chosen = answers.get("responsibilities") or {}
+    if cloud is not None:
+        for rid, r in cloud.responsibilities.items():
+            data[f"party_{rid}"] = r.party
+            data[f"party_reason_{rid}"] = (chosen.get(rid) or {}).get("reason", "")
     return data
 
 
@@ -153,8 +159,35 @@ def store_features(_cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[
     return answers
 
 
+def _asked(cat: Catalogue, form: Any) -> dict[str, bool]:
+    """Whether each question applies, judged on what the form now says (e.g. hosting = cloud)."""
+    asked: dict[str, bool] = {}
+    for qid, q in cat.questions.items():
+        gate = q.applies_when
+        if gate is None:
+            asked[qid] = True
+            continue
+        value = form[gate.question].data if asked.get(gate.question) else None
+        if gate.in_ is not None:
+            asked[qid] = value in gate.in_
+        else:
+            asked[qid] = bool(set(gate.includes or ()).intersection(value or ()))
+    return asked
+
+
+def check_questions(cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
+    errors: Errors = []
+    for qid, asked in _asked(cat, form).items():
+        q = cat.questions[qid]
+        if asked and q.applies_when is not None and not form[qid].data and q.default is None:
+            gate = cat.questions[q.applies_when.question]
+            errors.append((form[qid], f"「{q.label}」の回答を選んでください（{gate.term}の回答により必要です）。"))
+    return errors
+
+
 def store_questions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
-    answers["answers"] = {qid: form[qid].data for qid in cat.questions}
+    asked = _asked(cat, form)
+    answers["answers"] = {qid: form[qid].data for qid in cat.questions if asked[qid]}
     return answers
 
 
@@ -162,6 +195,18 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
     errors: Errors = []
     if state.evaluation is None:
         return errors
+    cloud = state.evaluation.cloud
+    if cloud is not None:
+        for rid, r in cloud.responsibilities.items():
+            party, reason = form[f"party_{rid}"].data, (form[f"party_reason_{rid}"].data or "").strip()
+            if party and party != r.default and not reason:
+                errors.append(
+                    (
+                        form[f"party_reason_{rid}"],
+                        f"実施主体を既定の{cat.party_label(r.default)}から"
+                        f"{cat.party_label(party)}に変える理由を記入してください。",
+                    )
+                )
     for rid, outcome in state.evaluation.requirements.items():
         level = form[f"level_{rid}"].data
         if LEVEL_ORDER[level] < LEVEL_ORDER[outcome.proposed] and not (form[f"reason_{rid}"].data or "").strip():
@@ -183,6 +228,16 @@ def store_decisions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[
         if level != proposed or reason:
             decisions[rid] = {"level": level, "reason": reason} if reason else {"level": level}
     answers["decisions"] = decisions
+    cloud = state.evaluation.cloud if state.evaluation else None
+    if cloud is not None:
+        chosen = {}
+        for rid, r in cloud.responsibilities.items():
+            party, reason = form[f"party_{rid}"].data, (form[f"party_reason_{rid}"].data or "").strip()
+            if party and party != r.default:
+                chosen[rid] = {"party": party, "reason": reason}
+        answers["responsibilities"] = chosen
+    if not answers.get("responsibilities"):
+        answers.pop("responsibilities", None)
     return answers
 
 
@@ -215,7 +270,7 @@ def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str
 STORERS = {
     "purpose": Storer(check_purpose, store_purpose),
     "features": Storer(_no_check, store_features),
-    "questions": Storer(_no_check, store_questions),
+    "questions": Storer(check_questions, store_questions),
     "decisions": Storer(check_decisions, store_decisions),
     "output": Storer(check_output, store_output),
 }

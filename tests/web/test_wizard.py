@@ -347,3 +347,48 @@ def test_refuses_to_start_on_an_unmigrated_database(tmp_path: pytest.TempPathFac
 def test_security_headers(client: FlaskClient, app: Flask) -> None:
     headers = client.get("/").headers
     assert headers["X-Frame-Options"] == "DENY" and "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_cloud_questions_are_asked_only_for_cloud_hosting(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    save(client, pid, "features", features())
+    page = client.get(f"/projects/{pid}/steps/questions").data.decode()
+    assert "クラウドサービスの利用（設置場所がクラウドサービスの場合）" in page
+    assert "「情報システムの設置場所は？」で「クラウドサービス（IaaS/PaaS/SaaS）」を選んだ場合に回答します。" in page
+    bad = save(client, pid, "questions", answers_form(hosting="cloud"))
+    assert bad.status_code == 400
+    assert "「利用するクラウドサービスの種類は？」の回答を選んでください（設置場所の回答により" in bad.data.decode()
+    cloud = {"cloud_model": "saas", "data_location": "domestic", "customer_keys": "required"}
+    assert save(client, pid, "questions", answers_form(hosting="cloud", **cloud)).status_code == 302
+    stored = yaml.safe_load(client.get(f"/projects/{pid}/export").data)["answers"]
+    assert stored["cloud_model"] == "saas"
+    page = client.get(f"/projects/{pid}/steps/questions").data.decode()
+    assert Controls(page).checked["data_exit"] == ["return_and_delete"]  # the default, offered pre-selected
+    assert "既定の回答（返却させた上で削除させる）を入力済みです。" in page
+    # Moving off the cloud drops the cloud answers instead of leaving them behind.
+    assert save(client, pid, "questions", answers_form(hosting="datacenter", **cloud)).status_code == 302
+    stored = yaml.safe_load(client.get(f"/projects/{pid}/export").data)["answers"]
+    assert "cloud_model" not in stored
+
+
+def test_step6_shows_who_implements_each_requirement(client: FlaskClient) -> None:
+    client.post("/projects/sample/cloud-interagency")
+    pid = first_project_id(client)
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    assert "クラウドサービスの責任分担" in page
+    form = Controls(page)
+    assert form.selected["party_PH-1"] == "provider" and form.selected["party_DA-1"] == "contractor"
+    data = {name: value for name, value in form.selected.items()}
+    bad = save(client, pid, "decisions", {**data, "party_AU-1": "organisation"})
+    assert bad.status_code == 400
+    assert "実施主体を既定の受注者から発注者に変える理由を記入してください。" in bad.data.decode()
+    reason = "ログの分析は当省の監視チームが行うため。"
+    good = save(client, pid, "decisions", {**data, "party_AU-1": "organisation", "party_reason_AU-1": reason})
+    assert good.status_code == 302
+    exported = yaml.safe_load(client.get(f"/projects/{pid}/export").data)
+    assert exported["responsibilities"] == {"AU-1": {"party": "organisation", "reason": reason}}
+    document = docx.Document(io.BytesIO(client.get(f"/projects/{pid}/spec.docx").data))
+    table = next(t for t in document.tables if "受注者" in [c.text for c in t.rows[0].cells])
+    au1 = next(r for r in table.rows if r.cells[0].text == "AU-1")
+    assert [c.text for c in au1.cells[2:5]] == ["", "●", ""] and reason in au1.cells[5].text

@@ -330,3 +330,22 @@ def test_essential_actions_work_without_javascript(live_server: str, no_js_page:
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("調達を行う組織")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label(named("業務の名称", "（業務2）"))).to_have_value("審査")
+
+
+def test_cloud_sample_shows_the_responsibility_split(live_server: str, page: Page, shoot: Shoot) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="クラウド上の府省庁間連携システム").click()
+    page.get_by_role("link", name="6 対策要件の決定").click()
+    heading(page, 6)
+    expect(page.get_by_role("heading", name="クラウドサービスの責任分担")).to_be_visible()
+    party = page.get_by_role("combobox", name=named("実施主体", "（PH-1 情報の物理的保護）"))
+    expect(party).to_have_value("provider")
+    audit(page)
+    shoot(page, "6-decisions-cloud")
+    page.get_by_role("combobox", name=named("実施主体", "（AU-1 ログの蓄積・管理）")).select_option(label="発注者")
+    page.get_by_role("button", name="保存", exact=True).click()
+    alert = page.get_by_role("alert").filter(has_text="入力内容を確認してください")
+    expect(alert).to_contain_text("実施主体を既定の受注者から発注者に変える理由を記入してください。")
+    page.get_by_role("textbox", name=named("実施主体を変える理由", "（AU-1 ログの蓄積・管理）")).fill("当省で分析するため。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="保存しました。")).to_be_visible()

@@ -346,6 +346,8 @@ def test_cloud_sample_shows_the_responsibility_split(live_server: str, page: Pag
     page.get_by_role("button", name="保存", exact=True).click()
     alert = page.get_by_role("alert").filter(has_text="入力内容を確認してください")
     expect(alert).to_contain_text("実施主体を既定の受注者から発注者に変える理由を記入してください。")
-    page.get_by_role("textbox", name=named("実施主体を変える理由", "（AU-1 ログの蓄積・管理）")).fill("当省で分析するため。")
+    page.get_by_role("textbox", name=named("実施主体を変える理由", "（AU-1 ログの蓄積・管理）")).fill(
+        "当省で分析するため。"
+    )
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="保存しました。")).to_be_visible()

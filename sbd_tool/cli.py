@@ -13,7 +13,7 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -82,32 +82,32 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
     """回答ファイルから、各対策要件の提案レベル・決定レベルと理由を表示する。"""
     catalogue = _catalogue(content_dir)
     _, evaluation = _evaluated(catalogue, file)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    cloud = evaluation.cloud
     for rid, outcome in evaluation.requirements.items():
-        rows.append(
-            {
-                "id": rid,
-                "name": catalogue.requirements[rid].requirement.name,
-                "proposed": outcome.proposed,
-                "decided": outcome.decided,
-                "lowered": outcome.lowered,
-                "decision_reason": outcome.decision_reason,
-                "reasons": requirement_reasons(catalogue, outcome),
-            }
-        )
+        row: dict[str, Any] = {
+            "id": rid,
+            "name": catalogue.requirements[rid].requirement.name,
+            "proposed": outcome.proposed,
+            "decided": outcome.decided,
+            "lowered": outcome.lowered,
+            "decision_reason": outcome.decision_reason,
+            "reasons": requirement_reasons(catalogue, outcome),
+        }
+        if cloud is not None:  # who implements it, on a cloud service
+            r = cloud.responsibilities[rid]
+            row |= {"party": r.party, "default_party": r.default, "party_reason": r.reason}
+        rows.append(row)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "requirements": rows,
-                    "conditions": {cid: c.met for cid, c in evaluation.conditions.items()},
-                    "warnings": [w.message for w in evaluation.warnings],
-                    "content_version": evaluation.content_version,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        result: dict[str, Any] = {
+            "requirements": rows,
+            "conditions": {cid: c.met for cid, c in evaluation.conditions.items()},
+            "warnings": [w.message for w in evaluation.warnings],
+            "content_version": evaluation.content_version,
+        }
+        if cloud is not None:
+            result["cloud"] = {"model": cloud.model, "topics": [t.title for t in cloud.topics]}
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     label = catalogue.level_label
     name_width = max(_width(r["name"]) for r in rows)
@@ -117,6 +117,8 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
         because = " / ".join(r["reasons"])
         if r["decided"] != r["proposed"]:
             because = f"決定の理由：{r['decision_reason'] or '（記載なし）'} ／ 提案の理由：{because}"
+        if "party" in r:
+            because = f"[実施主体：{catalogue.party_label(r['party'])}] {because}"
         click.echo(
             f"{_pad(r['id'], 6)}{_pad(r['name'], name_width + 2)}"
             f"{_pad(label(r['proposed']), 8)}{_pad(decided, 16)}{because}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,8 @@ from sbd_tool.answers import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.rules import decision_problems, evaluate
-from tests.conftest import MINIMAL, example_data
+from tests.conftest import MINIMAL, ROOT, example_data
+from tests.test_cli import run
 
 CLOUD = {
     "hosting": "cloud",
@@ -154,3 +156,13 @@ def test_non_cloud_examples_are_unchanged(catalogue: Catalogue, name: str) -> No
     answer_table = next(t for t in document.tables if t.rows[0].cells[0].text == "設問")
     terms = [r.cells[0].text for r in answer_table.rows[1:]]
     assert len(terms) == 16 and "クラウドサービスの種類" not in terms
+
+
+def test_levels_command_names_the_party_for_cloud_only() -> None:
+    code, out, _ = run("levels", "--json", str(ROOT / "examples" / "cloud-interagency.yaml"))
+    result = json.loads(out)
+    assert code == 0 and result["cloud"]["model"] == "iaas"
+    rows = {r["id"]: r for r in result["requirements"]}
+    assert rows["PH-1"]["party"] == "provider" and rows["DA-1"]["party"] == "contractor"
+    code, out, _ = run("levels", "--json", str(ROOT / "examples" / "citizen-portal.yaml"))
+    assert "cloud" not in json.loads(out) and "party" not in json.loads(out)["requirements"][0]

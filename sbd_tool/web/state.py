@@ -48,7 +48,9 @@ def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str,
     step1 = bool(project.name and project.organisation and project.purpose and tasks and all(t.name for t in tasks))
     step2 = bool(tasks) and all(t.subjects and t.information and t.means for t in tasks)
     step4 = not evaluation.missing and not evaluation.warnings
-    step6 = not [p for p in decision_problems(catalogue, evaluation) if p.where.startswith("decisions.")]
+    step6 = not [
+        p for p in decision_problems(catalogue, evaluation) if p.where.startswith(("decisions.", "responsibilities."))
+    ]
     status = {
         "purpose": _status(bool(visited.get("purpose")), step1),
         "features": _status(bool(visited.get("features")), step2),

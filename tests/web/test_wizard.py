@@ -392,3 +392,13 @@ def test_step6_shows_who_implements_each_requirement(client: FlaskClient) -> Non
     table = next(t for t in document.tables if "受注者" in [c.text for c in t.rows[0].cells])
     au1 = next(r for r in table.rows if r.cells[0].text == "AU-1")
     assert [c.text for c in au1.cells[2:5]] == ["", "●", ""] and reason in au1.cells[5].text
+
+
+def test_an_imported_party_change_without_reason_blocks_the_download(client: FlaskClient) -> None:
+    data = yaml.safe_load((ROOT / "examples" / "cloud-interagency.yaml").read_text(encoding="utf-8"))
+    data["responsibilities"] = {"AU-1": {"party": "organisation"}}
+    upload = {"file": (io.BytesIO(yaml.safe_dump(data, allow_unicode=True).encode()), "cloud.yaml")}
+    assert client.post("/projects/import", data=upload, content_type="multipart/form-data").status_code == 302
+    pid = first_project_id(client)
+    response = client.get(f"/projects/{pid}/spec.docx")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/steps/output")

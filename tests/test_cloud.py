@@ -166,3 +166,15 @@ def test_levels_command_names_the_party_for_cloud_only() -> None:
     assert rows["PH-1"]["party"] == "provider" and rows["DA-1"]["party"] == "contractor"
     code, out, _ = run("levels", "--json", str(ROOT / "examples" / "citizen-portal.yaml"))
     assert "cloud" not in json.loads(out) and "party" not in json.loads(out)["requirements"][0]
+
+
+def test_keys_follow_the_confidentiality_of_the_information(catalogue: Catalogue) -> None:
+    data = example_data("cloud-interagency")
+    data["project"]["tasks"][0]["information"][0]["confidentiality"] = 3
+    del data["answers"]["customer_keys"]
+    resolved = evaluate(catalogue, parse_answers(data, catalogue)).answers["customer_keys"]
+    assert (resolved.value, resolved.source) == ("required", "derived")
+    data["answers"]["customer_keys"] = "not_required"
+    warnings = evaluate(catalogue, parse_answers(data, catalogue)).warnings
+    assert [w.question for w in warnings] == ["customer_keys"]
+    assert "ですが、業務の特徴からは「求める」と推定されます" in warnings[0].message

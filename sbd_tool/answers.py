@@ -20,7 +20,16 @@ from sbd_tool.problems import Problem, ProblemsError
 
 FORMAT = "sbd-tool/answers@1"
 MAX_FILE_BYTES = 2_000_000
-TOP_KEYS = ("format", "project", "answers", "decisions", "responsibilities", "parameters", "document")
+TOP_KEYS = (
+    "format",
+    "project",
+    "diagram",
+    "answers",
+    "decisions",
+    "responsibilities",
+    "parameters",
+    "document",
+)
 
 AnswerValue = str | tuple[str, ...]
 
@@ -60,6 +69,43 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Zone:
+    """A boundary in the system overview diagram (庁舎内LAN, インターネット, クラウド, …)."""
+
+    id: str
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Element:
+    """Something placed in a zone: a subject, terminal, server, data store, …"""
+
+    id: str
+    kind: str
+    label: str
+    zone: str = ""  # empty: not placed yet (a reviewer would flag it)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Information moving from one element to another by some means."""
+
+    id: str
+    source: str
+    target: str
+    information: str = ""  # the name of a step-2 information item
+    means: str = ""  # a matrix means id
+
+
+@dataclass(frozen=True)
+class Diagram:
+    zones: tuple[Zone, ...] = ()
+    elements: tuple[Element, ...] = ()
+    flows: tuple[Flow, ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     level: str
     reason: str = ""
@@ -89,6 +135,7 @@ class Answers:
     parameters: dict[str, str] = field(default_factory=dict)
     document: DocumentOptions = DocumentOptions()
     responsibilities: dict[str, Assignment] = field(default_factory=dict)
+    diagram: Diagram | None = None
 
 
 class AnswersError(ProblemsError):
@@ -172,6 +219,7 @@ def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> 
     answers = _fixed_answers(p, top.get("answers"))
     decisions = _decisions(p, top.get("decisions"))
     responsibilities = _responsibilities(p, top.get("responsibilities"))
+    diagram = _diagram(p, top.get("diagram")) if top.get("diagram") is not None else None
     parameters = {
         key: p.text(value, f"parameters.{key}")
         for key, value in p.mapping(top.get("parameters"), "parameters", tuple(catalogue.parameters)).items()
@@ -180,7 +228,7 @@ def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> 
     document = _document(p, top.get("document"))
     if p.problems:
         raise AnswersError(p.problems)
-    return Answers(project, answers, decisions, parameters, document, responsibilities)
+    return Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:
@@ -299,6 +347,57 @@ def _decisions(p: _Parser, value: Any) -> dict[str, Decision]:
         if level is not None:
             out[rid] = Decision(level, reason.strip())
     return out
+
+
+def _diagram(p: _Parser, value: Any) -> Diagram:
+    """The system overview diagram: ids unique, every reference resolves, kinds are known."""
+    vocab = p.cat.steps.diagram
+    raw = p.mapping(value, "diagram", ("zones", "elements", "flows"))
+    means = [o.id for o in p.cat.steps.matrix.means]
+    seen: set[str] = set()
+
+    def ident(item: dict[str, Any], where: str, prefix: str, index: int) -> str:
+        got = p.text(item.get("id"), f"{where}.id") or f"{prefix}{index + 1}"
+        if got in seen:
+            p.fail(f"{where}.id", f"id '{got}' が重複しています（区域・要素・流れのidは図全体で一意にしてください）")
+        seen.add(got)
+        return got
+
+    zones = []
+    for i, z in enumerate(p.sequence(raw.get("zones"), "diagram.zones")):
+        where = f"diagram.zones[{i}]"
+        item = p.mapping(z, where, ("id", "kind", "label"))
+        kind = p.choice(item.get("kind"), f"{where}.kind", [k.id for k in vocab.zone_kinds]) or ""
+        zones.append(Zone(ident(item, where, "Z", i), kind, p.text(item.get("label"), f"{where}.label")))
+    zone_ids = [z.id for z in zones]
+    elements = []
+    for i, e in enumerate(p.sequence(raw.get("elements"), "diagram.elements")):
+        where = f"diagram.elements[{i}]"
+        item = p.mapping(e, where, ("id", "kind", "label", "zone"))
+        kind = p.choice(item.get("kind"), f"{where}.kind", [k.id for k in vocab.element_kinds]) or ""
+        label = p.text(item.get("label"), f"{where}.label")
+        if not label:
+            p.fail(f"{where}.label", "要素の名称を入力してください")
+        zone = p.text(item.get("zone"), f"{where}.zone")
+        if zone and zone not in zone_ids:
+            p.fail(f"{where}.zone", f"区域 '{zone}' はありません（{', '.join(zone_ids) or '区域が未定義'}）")
+            zone = ""
+        elements.append(Element(ident(item, where, "E", i), kind, label, zone))
+    element_ids = [e.id for e in elements]
+    flows = []
+    for i, f in enumerate(p.sequence(raw.get("flows"), "diagram.flows")):
+        where = f"diagram.flows[{i}]"
+        item = p.mapping(f, where, ("id", "from", "to", "information", "means"))
+        ends = []
+        for key in ("from", "to"):
+            end = p.text(item.get(key), f"{where}.{key}")
+            if end not in element_ids:
+                p.fail(f"{where}.{key}", f"要素 '{end}' はありません（{', '.join(element_ids) or '要素が未定義'}）")
+            ends.append(end)
+        means_id = p.choice(item["means"], f"{where}.means", means) or "" if item.get("means") else ""
+        information = p.text(item.get("information"), f"{where}.information")
+        flows.append(Flow(ident(item, where, "F", i), ends[0], ends[1], information, means_id))
+    return Diagram(tuple(zones), tuple(elements), tuple(flows))
 
 
 def _responsibilities(p: _Parser, value: Any) -> dict[str, Assignment]:

@@ -18,6 +18,50 @@ def _text(field: ProjectField) -> dict[str, Any]:
     return {"type": "string", "maxLength": field.max_length, "title": field.label, "description": field.help}
 
 
+def _diagram_schema(catalogue: Catalogue) -> dict[str, Any]:
+    vocab = catalogue.steps.diagram
+    text = {"type": "string"}
+
+    def kinds(options: list[Any]) -> dict[str, Any]:
+        return {"enum": [o.id for o in options], "description": "、".join(f"{o.id}: {o.label}" for o in options)}
+
+    def item(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
+
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "title": "システム概要図",
+        "description": "区域（境界）、区域に置く要素、要素間の情報の流れ。idは図全体で一意。",
+        "properties": {
+            "zones": {
+                "type": "array",
+                "items": item(["kind"], {"id": text, "kind": kinds(vocab.zone_kinds), "label": text}),
+            },
+            "elements": {
+                "type": "array",
+                "items": item(
+                    ["kind", "label"],
+                    {"id": text, "kind": kinds(vocab.element_kinds), "label": text, "zone": text},
+                ),
+            },
+            "flows": {
+                "type": "array",
+                "items": item(
+                    ["from", "to"],
+                    {
+                        "id": text,
+                        "from": text,
+                        "to": text,
+                        "information": {**text, "description": "手順2の情報の名称"},
+                        "means": _enum(catalogue.steps.matrix.means),
+                    },
+                ),
+            },
+        },
+    }
+
+
 def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
     """The schema as a plain dict (draft 2020-12)."""
     m = catalogue.steps.matrix
@@ -87,6 +131,7 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                     "tasks": {"type": "array", "items": task},
                 },
             },
+            "diagram": _diagram_schema(catalogue),
             "answers": {
                 "type": "object",
                 "additionalProperties": False,

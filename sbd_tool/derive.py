@@ -20,7 +20,7 @@ class FactSource(NamedTuple):
 
     task_id: str
     task_name: str
-    entry: Literal["subject", "information", "means"]
+    entry: Literal["subject", "information", "means", "flow", "element"]
     name: str
     token: str
 
@@ -42,6 +42,43 @@ class Warning:
 
 
 Facts = dict[str, dict[str, list[FactSource]]]
+
+
+def diagram_facts(catalogue: Catalogue, answers: Answers, facts: Facts) -> None:
+    """Add what the system overview diagram shows: a flow crossing into a zone (or a person placed
+    in it) shows that zone's means of use; a server or data store shows where the system is hosted."""
+    diagram = answers.diagram
+    if diagram is None:
+        return
+    vocab = catalogue.steps.diagram
+    zone_kinds = {k.id: k for k in vocab.zone_kinds}
+    element_kinds = {k.id: k for k in vocab.element_kinds}
+    zones = {z.id: z for z in diagram.zones}
+    elements = {e.id: e for e in diagram.elements}
+    for e in diagram.elements:
+        zone = zones.get(e.zone)
+        zk, ek = zone_kinds.get(zone.kind) if zone else None, element_kinds.get(e.kind)
+        if zone is None or zk is None or ek is None:
+            continue
+        name = f"{e.label}（{zone.label or zk.label}）"
+        if ek.person and zk.means:
+            facts["means"][zk.means].append(FactSource("", "", "element", name, zk.means))
+        if ek.hosts and zk.hosting:
+            facts["hosting"][zk.hosting].append(FactSource("", "", "element", name, zk.hosting))
+    for f in diagram.flows:
+        source, target = elements.get(f.source), elements.get(f.target)
+        if source is None or target is None:
+            continue
+        name = f"{f.information or '（情報未設定）'}: {source.label} → {target.label}"
+        if f.means:
+            facts["means"][f.means].append(FactSource("", "", "flow", name, f.means))
+        if source.zone == target.zone:
+            continue
+        for zone_id in (source.zone, target.zone):  # the flow crosses both boundaries
+            zone = zones.get(zone_id)
+            zk = zone_kinds.get(zone.kind) if zone else None
+            if zk is not None and zk.means and zk.means != f.means:
+                facts["means"][zk.means].append(FactSource("", "", "flow", name, zk.means))
 
 
 def matrix_facts(answers: Answers) -> Facts:
@@ -86,7 +123,13 @@ def _labels(q: Question, value: AnswerValue) -> str:
 def _sources(evidence: tuple[FactSource, ...], catalogue: Catalogue) -> str:
     kinds = {"subject": "主体", "information": "情報", "means": "利用環境・手段"}
     means = {o.id: o.label for o in catalogue.steps.matrix.means}
-    parts = [f"業務{e.task_id}「{e.task_name}」の{kinds[e.entry]}「{means.get(e.name, e.name)}」" for e in evidence[:3]]
+    drawn = {"flow": "システム概要図の流れ", "element": "システム概要図の要素"}
+    parts = [
+        f"{drawn[e.entry]}「{e.name}」"
+        if e.entry in drawn
+        else f"業務{e.task_id}「{e.task_name}」の{kinds[e.entry]}「{means.get(e.name, e.name)}」"
+        for e in evidence[:3]
+    ]
     more = f" ほか{len(evidence) - 3}件" if len(evidence) > 3 else ""
     return "、".join(parts) + more
 
@@ -104,6 +147,7 @@ def _contradiction(q: Question, given: AnswerValue, derived: AnswerValue) -> Ans
 def resolve_answers(catalogue: Catalogue, answers: Answers) -> tuple[dict[str, ResolvedAnswer], list[Warning]]:
     """Each question's effective answer (given, else derived from the matrix) and warnings."""
     facts = matrix_facts(answers)
+    diagram_facts(catalogue, answers, facts)
     resolved: dict[str, ResolvedAnswer] = {}
     warnings: list[Warning] = []
     for qid, q in catalogue.questions.items():

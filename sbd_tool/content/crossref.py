@@ -103,6 +103,7 @@ def _fact_tokens(steps: StepsFile) -> dict[str, set[str]]:
         "subject_kind": {o.id for o in m.subject_kinds},
         "pii": {o.id for o in m.pii},
         "means": {o.id for o in m.means},
+        "hosting": {z.hosting for z in steps.diagram.zone_kinds if z.hosting},
         **classes,
     }
 
@@ -114,6 +115,16 @@ def _check_questions(c: ContentFiles) -> Iterator[Problem]:
     if sorted(numbers) != list(range(1, 8)):
         yield steps_file.problem(["steps"], "手順は1から7まで一つずつ定義してください")
     tokens = _fact_tokens(c.steps)
+    means = tokens["means"]
+    for zi, zone in enumerate(c.steps.diagram.zone_kinds):
+        if zone.means is not None and zone.means not in means:
+            yield steps_file.problem(
+                ["diagram", "zone_kinds", zi, "means"], f"利用環境・手段「{zone.means}」がありません"
+            )
+    for dup in _duplicates(z.id for z in c.steps.diagram.zone_kinds):
+        yield steps_file.problem(["diagram", "zone_kinds"], f"区域の種類「{dup}」が重複しています")
+    for dup in _duplicates(e.id for e in c.steps.diagram.element_kinds):
+        yield steps_file.problem(["diagram", "element_kinds"], f"要素の種類「{dup}」が重複しています")
     perspectives = {p.id for p in c.questions.perspectives}
     for qid in _duplicates(q.id for q in c.questions.questions):
         yield file.problem(["questions"], f"設問id「{qid}」が重複しています")

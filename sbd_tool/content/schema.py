@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LevelId = Literal["not_applicable", "low", "middle", "high"]
 GradedLevel = Literal["low", "middle", "high"]
-FactId = Literal["subject_kind", "confidentiality", "integrity", "availability", "pii", "means"]
+FactId = Literal["subject_kind", "confidentiality", "integrity", "availability", "pii", "means", "hosting"]
 
 Text = Annotated[str, Field(min_length=1)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
@@ -160,13 +160,37 @@ class Matrix(Strict):
     means: list[Option] = Field(min_length=1)
 
 
+class ZoneKind(Strict):
+    """A kind of boundary in the system overview diagram, and what it says about the system."""
+
+    id: Ident
+    label: Text
+    label_en: Text
+    means: Ident | None = None  # a matrix means a flow into this zone (or a person in it) shows, e.g. internet
+    hosting: Ident | None = None  # where the system is hosted when a server or data store sits here
+
+
+class ElementKind(Strict):
+    id: Ident
+    label: Text
+    label_en: Text
+    hosts: bool = False  # a server or data store: its zone says where the system is hosted
+    person: bool = False  # a subject (person or organisation), linked to a step-2 subject
+
+
+class DiagramVocabulary(Strict):
+    zone_kinds: list[ZoneKind] = Field(min_length=1)
+    element_kinds: list[ElementKind] = Field(min_length=1)
+
+
 class StepsFile(Strict):
-    """``questionnaires/steps.yaml``: steps 1-3 and the vocabulary of the matrix."""
+    """``questionnaires/steps.yaml``: steps 1-3 and the vocabulary of the matrix and the diagram."""
 
     steps: list[Step] = Field(min_length=7, max_length=7)
     project_fields: list[ProjectField] = Field(min_length=1)
     task_fields: list[ProjectField] = Field(min_length=1)
     matrix: Matrix
+    diagram: DiagramVocabulary
 
 
 class Derivation(Strict):

@@ -21,6 +21,7 @@ from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.template import (
     APPENDIX,
     CLAUSE,
+    FIGURE,
     ITEM,
     LABEL,
     META,
@@ -129,7 +130,14 @@ def _sections(w: _Writer, model: DocumentModel) -> None:
     w.para("対象業務ごとの主体、取り扱う情報及び利用環境・手段は、次のとおりである。")
     w.table(model.matrix)
     w.heading("システム概要図", 1)
-    w.para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
+    if model.diagram_png is None:
+        w.para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
+    else:
+        w.para("情報システムの構成及び情報の流れは、次の図及び表のとおりである（図中の番号は表の番号に対応する）。")
+        figure = w.add("", FIGURE if FIGURE in w.ids else "Normal")
+        figure.add_run().add_picture(io.BytesIO(model.diagram_png), width=Mm(TEXT_WIDTH_MM))
+        if model.flows is not None:
+            w.table(model.flows)
     w.heading("前提条件", 1)
     w.para("セキュリティ要件の決定に当たり前提とした条件は、次のとおりである。")
     w.table(model.answers)

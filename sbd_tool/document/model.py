@@ -14,6 +14,8 @@ from sbd_tool.answers import Answers
 from sbd_tool.cloud import CloudOutcome, Responsibility
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import GradedLevel
+from sbd_tool.diagram import flow_rows, layout
+from sbd_tool.diagram_draw import to_png
 from sbd_tool.explain import decision_note, requirement_reasons, value_label
 from sbd_tool.rules import Evaluation
 from sbd_tool.wareki import wareki
@@ -87,6 +89,8 @@ class DocumentModel:
     provenance: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
     cloud: CloudSection | None = None
+    diagram_png: bytes | None = None  # the system overview diagram, drawn from the answers
+    flows: Table | None = None
 
 
 def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
@@ -207,6 +211,7 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         items.append(("参考", "／".join(r.text for r in req.references)))
         rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
     tasks, matrix, answer_table = _tables(catalogue, answers, evaluation)
+    diagram = _diagram(catalogue, answers)
     title = answers.document.title or f"{answers.project.name} 調達仕様書（情報セキュリティ要件）"
     provenance = (
         f"対策要件集：{catalogue.meta.title}",
@@ -236,7 +241,23 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         provenance=provenance,
         warnings=tuple(w.message for w in evaluation.warnings),
         cloud=_cloud_section(catalogue, cloud) if cloud is not None else None,
+        diagram_png=diagram[0] if diagram else None,
+        flows=diagram[1] if diagram else None,
     )
+
+
+def _diagram(catalogue: Catalogue, answers: Answers) -> tuple[bytes, Table] | None:
+    """The drawn diagram and its flow table, when the answers have a diagram."""
+    if answers.diagram is None or not answers.diagram.elements:
+        return None
+    rows = tuple(tuple(r)[1:] for r in flow_rows(catalogue, answers.diagram))
+    ids = [r.id for r in flow_rows(catalogue, answers.diagram)]
+    table = Table(
+        ("番号", "送信元", "送信先", "情報", "利用環境・手段", "通過する境界"),
+        tuple((fid, *row) for fid, row in zip(ids, rows, strict=True)),
+        (0.8, 2, 2, 2.6, 1.8, 2.4),
+    )
+    return to_png(layout(catalogue, answers.diagram)), table
 
 
 def _party_note(catalogue: Catalogue, r: Responsibility) -> str:

@@ -21,6 +21,7 @@ from docx.styles.style import BaseStyle
 NUM_ID = 90
 MINCHO, GOTHIC, LATIN = "ＭＳ 明朝", "ＭＳ ゴシック", "Century"
 CLAUSE, TABLE_TEXT, TABLE_HEADER = "SBD Clause", "SBD Table Text", "SBD Table Header"
+FIGURE = "SBD Figure"  # optional in an office's template: Normal is used when it is missing
 APPENDIX, NOTE, META, ITEM, LABEL = (
     "SBD Appendix Heading",
     "SBD Note",
@@ -174,6 +175,9 @@ def build_template(path: Path) -> None:
 
     note = _paragraph_style(document, NOTE, "Normal")
     note.font.size = Pt(9)
+    figure = _paragraph_style(document, FIGURE, "Normal")
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    figure.paragraph_format.keep_with_next = True
     meta = _paragraph_style(document, META, "Normal")
     meta.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     item = _paragraph_style(document, ITEM, "Normal")

@@ -1,0 +1,181 @@
+"""Drawing a laid-out diagram: SVG for the wizard, PNG (via Pillow) for the Word document.
+
+Both read the same ``Layout``, so the picture in the browser and in the spec agree.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from sbd_tool.diagram import Box, Layout
+
+FONT_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJKjp-Regular.otf"),
+)
+ZONE_FILL = {
+    "office_lan": "#e8f1fb",
+    "dmz": "#fff4e0",
+    "remote_site": "#eef7ee",
+    "internet": "#fdeceb",
+    "interorg": "#f1ecf8",
+    "datacenter": "#eceff3",
+    "cloud": "#e6f6f7",
+}
+ELEMENT_MARK = {
+    "subject": "人",
+    "terminal": "端",
+    "server": "S",
+    "datastore": "DB",
+    "external": "外",
+    "media": "媒",
+    "network": "NW",
+}
+TEXT, LINE, FONT_SIZE, SMALL = "#1b1f24", "#3d4650", 14, 12
+
+
+def _width(text: str) -> float:
+    """Text width in em: full-width characters count 1, others about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def wrap(text: str, max_em: float, lines: int = 2) -> list[str]:
+    """Break a label into at most ``lines`` lines of ``max_em`` ems, with … when cut."""
+    out, current = [], ""
+    for ch in text:
+        if _width(current + ch) > max_em:
+            out.append(current)
+            current = ""
+            if len(out) == lines:
+                out[-1] = out[-1][:-1] + "…"
+                return out
+        current += ch
+    if current:
+        out.append(current)
+    return out or [""]
+
+
+def _label_lines(box: Box) -> list[str]:
+    return wrap(box.label, (box.w - 40) / FONT_SIZE)
+
+
+def to_svg(layout: Layout, title: str = "システム概要図") -> str:
+    """An accessible SVG: a title, zones as labelled boundaries, elements, arrows with flow ids."""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:.0f} {layout.height:.0f}" '
+        f'width="{layout.width:.0f}" height="{layout.height:.0f}" role="img" aria-labelledby="diagram-title" '
+        f'font-family="Noto Sans CJK JP, sans-serif" font-size="{FONT_SIZE}">',
+        f'<title id="diagram-title">{escape(title)}</title>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker></defs>',
+    ]
+    for z in layout.zones:
+        fill = ZONE_FILL.get(z.kind, "#f4f4f4")
+        parts.append(
+            f'<g class="zone" data-zone="{escape(z.id)}"><rect x="{z.x:.1f}" y="{z.y:.1f}" width="{z.w:.1f}" '
+            f'height="{z.h:.1f}" rx="8" fill="{fill}" stroke="{LINE}" stroke-dasharray="6 3"/>'
+            f'<text x="{z.x + 10:.1f}" y="{z.y + 20:.1f}" font-weight="bold" fill="{TEXT}">{escape(z.label)}</text></g>'
+        )
+    for e in layout.elements:
+        lines = _label_lines(e)
+        mark = ELEMENT_MARK.get(e.kind, "")
+        ty = e.y + e.h / 2 - (len(lines) - 1) * 8 + 4
+        text = "".join(
+            f'<tspan x="{e.x + 34:.1f}" y="{ty + i * 16:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+        )
+        parts.append(
+            f'<g class="element" data-element="{escape(e.id)}" tabindex="-1">'
+            f'<rect x="{e.x:.1f}" y="{e.y:.1f}" width="{e.w:.1f}" height="{e.h:.1f}" rx="4" fill="#ffffff" '
+            f'stroke="{LINE}"/><text x="{e.x + 14:.1f}" y="{e.y + e.h / 2 + 4:.1f}" font-size="{SMALL}" '
+            f'text-anchor="middle" fill="{LINE}">{escape(mark)}</text><text fill="{TEXT}">{text}</text></g>'
+        )
+    for a in layout.arrows:
+        mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
+        w = _width(a.label) * SMALL + 8
+        parts.append(
+            f'<g class="flow"><line x1="{a.x1:.1f}" y1="{a.y1:.1f}" x2="{a.x2:.1f}" y2="{a.y2:.1f}" '
+            f'stroke="{LINE}" stroke-width="1.5" marker-end="url(#arrow)"/>'
+            f'<rect x="{mx - w / 2:.1f}" y="{my - 9:.1f}" width="{w:.1f}" height="18" rx="3" fill="#ffffff" '
+            f'stroke="{LINE}" stroke-width="0.5"/><text x="{mx:.1f}" y="{my + 4:.1f}" font-size="{SMALL}" '
+            f'text-anchor="middle" fill="{TEXT}">{escape(a.label)}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for path in FONT_FILES:
+        if path.is_file():
+            return ImageFont.truetype(str(path), size, index=0 if path.suffix == ".otf" else 0)
+    raise RuntimeError("日本語フォント（fonts-noto-cjk）がありません。scripts/setup.sh を実行してください。")
+
+
+def to_png(layout: Layout, scale: float = 2.5) -> bytes:
+    """The same picture as ``to_svg``, as a PNG for documents (Word cannot rely on SVG)."""
+    from PIL import Image, ImageDraw
+
+    def s(v: float) -> int:
+        return round(v * scale)
+
+    image = Image.new("RGB", (s(layout.width), s(layout.height)), "white")
+    draw = ImageDraw.Draw(image)
+    font, bold, small = _font(s(FONT_SIZE)), _font(s(FONT_SIZE)), _font(s(SMALL))
+    for z in layout.zones:
+        box = (s(z.x), s(z.y), s(z.x + z.w), s(z.y + z.h))
+        draw.rounded_rectangle(box, radius=s(8), fill=ZONE_FILL.get(z.kind, "#f4f4f4"))
+        _dashed_rectangle(draw, box, LINE, s(1), s(6), s(3))
+        draw.text((s(z.x + 10), s(z.y + 7)), z.label, font=bold, fill=TEXT)
+    for e in layout.elements:
+        draw.rounded_rectangle(
+            (s(e.x), s(e.y), s(e.x + e.w), s(e.y + e.h)), radius=s(4), fill="white", outline=LINE, width=s(1)
+        )
+        mark = ELEMENT_MARK.get(e.kind, "")
+        draw.text((s(e.x + 14), s(e.y + e.h / 2)), mark, font=small, fill=LINE, anchor="mm")
+        lines = _label_lines(e)
+        top = e.y + e.h / 2 - (len(lines) - 1) * 8
+        for i, line in enumerate(lines):
+            draw.text((s(e.x + 34), s(top + i * 16)), line, font=font, fill=TEXT, anchor="lm")
+    for a in layout.arrows:
+        draw.line((s(a.x1), s(a.y1), s(a.x2), s(a.y2)), fill=LINE, width=s(1.5))
+        angle = math.atan2(a.y2 - a.y1, a.x2 - a.x1)
+        tip = (s(a.x2), s(a.y2))
+        left = (s(a.x2 - 9 * math.cos(angle - 0.4)), s(a.y2 - 9 * math.sin(angle - 0.4)))
+        right = (s(a.x2 - 9 * math.cos(angle + 0.4)), s(a.y2 - 9 * math.sin(angle + 0.4)))
+        draw.polygon([tip, left, right], fill=LINE)
+        mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
+        w = _width(a.label) * SMALL + 8
+        draw.rounded_rectangle(
+            (s(mx - w / 2), s(my - 9), s(mx + w / 2), s(my + 9)), radius=s(3), fill="white", outline=LINE
+        )
+        draw.text((s(mx), s(my)), a.label, font=small, fill=TEXT, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _dashed_rectangle(
+    draw: Any, box: tuple[int, int, int, int], colour: str, width: int, dash: int, gap: int
+) -> None:
+    x1, y1, x2, y2 = box
+    for ax, ay, bx, by in ((x1, y1, x2, y1), (x2, y1, x2, y2), (x2, y2, x1, y2), (x1, y2, x1, y1)):
+        length = math.hypot(bx - ax, by - ay)
+        steps = int(length // (dash + gap)) + 1
+        for i in range(steps):
+            start = i * (dash + gap) / length
+            end = min(1.0, (i * (dash + gap) + dash) / length)
+            if start >= 1:
+                break
+            draw.line(
+                (ax + (bx - ax) * start, ay + (by - ay) * start, ax + (bx - ax) * end, ay + (by - ay) * end),
+                fill=colour,
+                width=width,
+            )

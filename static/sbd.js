@@ -33,15 +33,33 @@
     const row = template.cloneNode(true);
     row.querySelectorAll("input[type=text], input:not([type]), textarea").forEach(function (el) { el.value = ""; });
     row.querySelectorAll("input[type=hidden]").forEach(function (el) {
-      if (/-id$/.test(el.name)) { el.value = ""; }
+      if (/-id$/.test(el.name)) { el.value = nextId(container); }
     });
+    row.querySelectorAll("[data-id-text]").forEach(function (el) { el.textContent = ""; });
     row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
     row.querySelectorAll("input[type=checkbox], input[type=radio]").forEach(function (el) { el.checked = false; });
     row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
     return row;
   }
 
+  // Lists whose rows carry an id (data-id-prefix): a new row gets the next free one at once,
+  // so it can be referred to (an element's zone, a flow's ends) before saving.
+  function nextId(container) {
+    const prefix = container.dataset.idPrefix;
+    if (!prefix) { return ""; }
+    const used = Array.from(container.querySelectorAll("input[type=hidden]"))
+      .map(function (el) { return el.value; });
+    let n = 1;
+    while (used.indexOf(prefix + n) !== -1) { n += 1; }
+    return prefix + n;
+  }
+
   document.addEventListener("click", function (event) {
+    const confirmFirst = event.target.closest("[data-confirm]");
+    if (confirmFirst && !window.confirm(confirmFirst.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
     const button = event.target.closest("button");
     if (!button) { return; }
     if (button.dataset.rowAdd) {
@@ -51,6 +69,10 @@
       event.preventDefault();
       container.appendChild(row);
       renumber(container);
+      row.querySelectorAll("[data-id-text]").forEach(function (el) {
+        const id = row.querySelector("input[type=hidden]");
+        el.textContent = id ? id.value : "";
+      });
       const first = row.querySelector("input[type=text], input:not([type]), textarea");
       if (first) { first.focus(); }
       changed(button.form);
@@ -102,4 +124,110 @@
     const summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+
+  // The system overview diagram (step 3): references follow the tables, the picture follows
+  // every change, elements can be dragged to another zone, and value changes can be undone.
+  const figure = document.querySelector("figure.diagram[data-preview]");
+  if (figure) {
+    const form = figure.closest("form");
+    const canvas = figure.querySelector(".diagram-canvas");
+    const undoButton = form.querySelector("[data-diagram-undo]");
+    const history = [];
+    let previewTimer = null;
+
+    function snapshot() {
+      const values = {};
+      form.querySelectorAll("[data-rows] select, [data-rows] input").forEach(function (el) { values[el.name] = el.value; });
+      return values;
+    }
+    let last = snapshot();
+
+    function options(list) {  // [[id, label], ...] from a table's rows
+      const rows = form.querySelectorAll('[data-rows="' + list + '"] > [data-row]');
+      return Array.from(rows).map(function (row) {
+        const id = row.querySelector("input[type=hidden]").value;
+        const label = row.querySelector("input[type=text], input:not([type])");
+        return [id, (label && label.value) || id];
+      }).filter(function (pair) { return pair[0]; });
+    }
+    function refreshReferences() {
+      form.querySelectorAll("select[data-ref]").forEach(function (select) {
+        const keep = select.value;
+        const first = select.options[0] ? select.options[0].textContent : "";
+        select.textContent = "";
+        select.add(new Option(first, ""));
+        options(select.dataset.ref).forEach(function (pair) { select.add(new Option(pair[1], pair[0])); });
+        select.value = keep;
+      });
+    }
+    function refreshPreview() {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(function () {
+        fetch(figure.dataset.preview, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) { if (html !== null) { canvas.innerHTML = html; } });
+      }, 400);
+    }
+    function changedDiagram() {
+      history.push(last);
+      last = snapshot();
+      undoButton.disabled = false;
+      refreshReferences();
+      refreshPreview();
+    }
+    form.addEventListener("change", changedDiagram);
+    form.addEventListener("click", function (e) {
+      if (e.target.closest("[data-row-add], [data-row-remove]")) { setTimeout(changedDiagram, 0); }
+    });
+    undoButton.hidden = false;
+    undoButton.addEventListener("click", function () {
+      const previous = history.pop();
+      if (!previous) { return; }
+      Object.keys(previous).forEach(function (name) {
+        const el = form.elements.namedItem(name);
+        if (el && "value" in el) { el.value = previous[name]; }
+      });
+      last = snapshot();
+      undoButton.disabled = history.length === 0;
+      refreshReferences();
+      refreshPreview();
+      changed(form);  // autosave the undone state as the draft
+    });
+
+    // Drag an element onto another zone: the same as choosing that zone in the table.
+    let dragging = null;
+    canvas.addEventListener("pointerdown", function (e) {
+      const element = e.target.closest("g.element");
+      if (!element) { return; }
+      dragging = { id: element.dataset.element, node: element, x: e.clientX, y: e.clientY };
+      element.setPointerCapture(e.pointerId);
+      element.classList.add("dragging");
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!dragging) { return; }
+      dragging.node.setAttribute("transform", "translate(" + (e.clientX - dragging.x) + " " + (e.clientY - dragging.y) + ")");
+    });
+    canvas.addEventListener("pointerup", function (e) {
+      if (!dragging) { return; }
+      const drag = dragging;
+      dragging = null;
+      drag.node.style.visibility = "hidden";
+      const under = document.elementFromPoint(e.clientX, e.clientY);
+      drag.node.style.visibility = "";
+      drag.node.removeAttribute("transform");
+      drag.node.classList.remove("dragging");
+      const zone = under && under.closest("g.zone");
+      if (!zone) { return; }
+      const rows = form.querySelectorAll('[data-rows="elements"] > [data-row]');
+      Array.from(rows).forEach(function (row) {
+        if (row.querySelector("input[type=hidden]").value === drag.id) {
+          const select = row.querySelector("select[data-ref]");
+          if (select.value !== zone.dataset.zone) {
+            select.value = zone.dataset.zone;
+            select.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        }
+      });
+    });
+  }
 })();

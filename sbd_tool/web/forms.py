@@ -124,6 +124,53 @@ def features_form(catalogue: Catalogue) -> type[WizardForm]:
 
 
 @lru_cache(maxsize=8)
+def diagram_form(catalogue: Catalogue) -> type[WizardForm]:
+    """Step 3: zones, elements and flows as editable lists (choices of references set per request)."""
+    vocab = catalogue.steps.diagram
+    label = [Optional(), Length(max=100, message="100文字以内にしてください。")]
+    zone = type(
+        "ZoneForm",
+        (Form,),
+        {
+            "id": HiddenField(),
+            "kind": SelectField("区域の種類", choices=options([(k.id, k.label) for k in vocab.zone_kinds])),
+            "label": StringField("区域の名称", label),
+        },
+    )
+    element = type(
+        "ElementForm",
+        (Form,),
+        {
+            "id": HiddenField(),
+            "kind": SelectField("要素の種類", choices=options([(k.id, k.label) for k in vocab.element_kinds])),
+            "label": StringField("要素の名称", label),
+            "zone": SelectField("置く区域", validate_choice=False),
+        },
+    )
+    means = [("", "（指定なし）"), *((o.id, o.label) for o in catalogue.steps.matrix.means)]
+    flow = type(
+        "FlowForm",
+        (Form,),
+        {
+            "id": HiddenField(),
+            "source": SelectField("送信元", validate_choice=False),
+            "target": SelectField("送信先", validate_choice=False),
+            "information": SelectField("情報", validate_choice=False),
+            "means": SelectField("利用環境・手段", choices=options(means)),
+        },
+    )
+    return type(
+        "DiagramForm",
+        (WizardForm,),
+        {
+            "zones": FieldList(FormField(zone), label="区域"),
+            "elements": FieldList(FormField(element), label="要素"),
+            "flows": FieldList(FormField(flow), label="情報の流れ"),
+        },
+    )
+
+
+@lru_cache(maxsize=8)
 def questions_form(catalogue: Catalogue) -> type[WizardForm]:
     """Step 4: one field per fixed question."""
     attrs = {q.id: question_field(q) for q in catalogue.questions.values()}

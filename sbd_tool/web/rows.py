@@ -9,13 +9,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+ID_PREFIX = {"tasks": "T", "zones": "Z", "elements": "E", "flows": "F"}  # lists whose rows carry an id
 
-def _next_task_id(tasks: list[dict[str, Any]]) -> str:
-    used = {t.get("id") for t in tasks}
-    n = len(tasks) + 1
-    while f"T{n}" in used:
+
+def _next_id(rows: list[dict[str, Any]], prefix: str) -> str:
+    used = {r.get("id") for r in rows}
+    n = len(rows) + 1
+    while f"{prefix}{n}" in used:
         n += 1
-    return f"T{n}"
+    return f"{prefix}{n}"
 
 
 def apply_row_action(data: dict[str, Any], action: str) -> dict[str, Any]:
@@ -28,7 +30,8 @@ def apply_row_action(data: dict[str, Any], action: str) -> dict[str, Any]:
     try:
         if op == "add":
             target = _walk(data, path)
-            target.append({"id": _next_task_id(target)} if path[-1] == "tasks" else {})
+            prefix = ID_PREFIX.get(str(path[-1])) if len(path) == 1 else None
+            target.append({"id": _next_id(target, prefix)} if prefix else {})
         elif op in ("remove", "up", "down") and isinstance(path[-1], int):
             rows, i = _walk(data, path[:-1]), path[-1]
             if op == "remove":

@@ -7,26 +7,31 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
+from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.storage.models import Project
 from sbd_tool.web import forms
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
-from sbd_tool.web.steps import LOADERS, STORERS
+from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices
 from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
 FORMS = {
     "purpose": forms.purpose_form,
     "features": forms.features_form,
+    "diagram": forms.diagram_form,
     "questions": forms.questions_form,
     "decisions": forms.decisions_form,
     "output": forms.output_form,
 }
-READ_ONLY = ("diagram", "conditions")
+READ_ONLY = ("conditions",)
 
 
 def _step_ids() -> list[str]:
@@ -41,6 +46,11 @@ def _neighbour(step: str, offset: int) -> str | None:
 
 def _render(project: Project, step: str, form: Any, state: ProjectState, status: int = 200, **extra: Any) -> Any:
     spec = next(s for s in catalogue().steps.steps if s.id == step)
+    if step == "diagram":
+        set_diagram_choices(catalogue(), form, project.answers)
+        data, _ = diagram_from_form(catalogue(), form)
+        extra.setdefault("svg", preview_svg(catalogue(), data))
+        extra["diagram_problems"] = _diagram_problems(project, data)
     page = render_template(
         f"wizard/{step}.html",
         project=project,
@@ -77,6 +87,18 @@ def step(project_id: int, step: str) -> Any:
 
     form = form_class()
     action = request.form.get("action", "save")
+    if action in ("diagram:generate", "diagram:clear"):  # a new draft in the form; saved only on 保存
+        fresh = None if action == "diagram:clear" else _generated(cat, project, state)
+        form = form_class(formdata=None, data=diagram_form_data(fresh))
+        form.version.data = request.form.get("version", "")
+        note = "業務の特徴から図を作成しました。" if fresh else "図を空にしました。"
+        return _render(
+            project,
+            step,
+            form,
+            state,
+            generated=note + "確認し、「保存」で確定してください（保存しなければ元の図のままです）。",
+        )
     if action.startswith("row:"):  # add/remove/move a row without JavaScript: re-render, nothing saved
         data = apply_row_action(form.data, action)
         form = form_class(formdata=None, data=data)
@@ -116,6 +138,49 @@ def _read_only_step(project: Project, step: str, state: ProjectState) -> Any:
         return _render(project, step, form, state, status=409, conflict=True)
     save_answers(project, copy.deepcopy(project.answers), step)
     return _after_save(project, step, request.form.get("action", "next"))
+
+
+def _generated(cat: Any, project: Project, state: ProjectState) -> dict[str, Any] | None:
+    if state.answers is None:
+        return None
+    return diagram_data(generate_from_matrix(cat, state.answers))
+
+
+def preview_svg(cat: Any, data: dict[str, Any]) -> Markup | None:
+    """The diagram as typed so far, drawn; None while it has errors (they are shown instead)."""
+    try:
+        diagram = parse_answers({"format": "sbd-tool/answers@1", "diagram": data}, cat, partial=True).diagram
+    except AnswersError:
+        return None
+    if diagram is None or not (diagram.zones or diagram.elements):
+        return None
+    return Markup(to_svg(layout(cat, diagram)))
+
+
+def _diagram_problems(project: Project, data: dict[str, Any]) -> list[str]:
+    cat = catalogue()
+    try:
+        answers = parse_answers({**project.answers, "diagram": data}, cat, partial=True)
+    except AnswersError:
+        return []
+    return diagram_problems(cat, answers)
+
+
+@bp.post("/steps/diagram/preview")
+def diagram_preview(project_id: int) -> Response:
+    """The SVG for the diagram as now typed (the page's script calls this after each change)."""
+    project = get_project(project_id)
+    cat = catalogue()
+    form = forms.diagram_form(cat)()
+    set_diagram_choices(cat, form, project.answers)
+    data, _ = diagram_from_form(cat, form)
+    svg = preview_svg(cat, data)
+    body = (
+        str(svg)
+        if svg is not None
+        else '<p class="help">図に誤りがあるため表示できません。保存すると誤りの箇所が示されます。</p>'
+    )
+    return Response(body, mimetype="text/html")
 
 
 @bp.post("/steps/<step>/draft")

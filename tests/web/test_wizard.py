@@ -402,3 +402,52 @@ def test_an_imported_party_change_without_reason_blocks_the_download(client: Fla
     pid = first_project_id(client)
     response = client.get(f"/projects/{pid}/spec.docx")
     assert response.status_code == 302 and response.headers["Location"].endswith("/steps/output")
+
+
+def diagram_form(page: str) -> dict[str, Any]:
+    """Every control of the step-3 form with its current value."""
+    controls = Controls(page)
+    values: dict[str, Any] = dict(controls.selected)
+    for name, value in re.findall(
+        r'<input id="[^"]*" name="((?:zones|elements|flows)-[^"]+)" [^>]*value="([^"]*)"', page
+    ):
+        values[name] = value
+    return values
+
+
+def test_step3_generates_edits_and_saves_a_diagram(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    save(client, pid, "features", features())
+    page = client.get(f"/projects/{pid}/steps/diagram").data
+    generated = client.post(
+        f"/projects/{pid}/steps/diagram", data={"version": version(page), "action": "diagram:generate"}
+    ).data.decode()
+    assert "業務の特徴から図を作成しました。" in generated and "<svg" in generated
+    assert "diagram" not in yaml.safe_load(client.get(f"/projects/{pid}/export").data)  # not saved yet
+    data = diagram_form(generated)
+    assert data["zones-0-kind"] == "office_lan" and data["elements-1-zone"]
+    # Move the public's element into a cloud zone that the officer adds: the system is now hosted there.
+    data |= {"zones-9-id": "Z9", "zones-9-kind": "cloud", "zones-9-label": "クラウド", "elements-0-zone": "Z9"}
+    response = save(client, pid, "diagram", data)
+    assert response.status_code == 302, response.data.decode()[-3000:]
+    stored = yaml.safe_load(client.get(f"/projects/{pid}/export").data)["diagram"]
+    assert {"id": "Z9", "kind": "cloud", "label": "クラウド"} in stored["zones"]
+    assert stored["elements"][0]["zone"] == "Z9"
+    conditions = client.get(f"/projects/{pid}/steps/conditions").data.decode()
+    assert "システム概要図の要素「テスト申請システム（業務アプリ）（クラウド）」" in conditions
+
+
+def test_step3_reports_broken_references_on_the_field(client: FlaskClient) -> None:
+    pid = new_project(client)
+    save(client, pid, "purpose", step1())
+    data = {
+        "zones-0-id": "Z1", "zones-0-kind": "internet", "zones-0-label": "インターネット",
+        "elements-0-id": "E1", "elements-0-kind": "subject", "elements-0-label": "国民", "elements-0-zone": "Z1",
+        "flows-0-id": "F1", "flows-0-source": "E1", "flows-0-target": "E7", "flows-0-means": "internet",
+    }  # fmt: skip
+    bad = save(client, pid, "diagram", data)
+    text = bad.data.decode()
+    assert bad.status_code == 400
+    assert "要素 &#39;E7&#39; はありません（E1）。" in text and 'id="flows-0-target-error"' in text
+    assert "E1" in text and "国民" in text  # what was typed is kept

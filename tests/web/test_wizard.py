@@ -451,3 +451,20 @@ def test_step3_reports_broken_references_on_the_field(client: FlaskClient) -> No
     assert bad.status_code == 400
     assert "要素 &#39;E7&#39; はありません（E1）。" in text and 'id="flows-0-target-error"' in text
     assert "E1" in text and "国民" in text  # what was typed is kept
+
+
+def test_diagram_disagreements_are_shown_in_steps_3_4_and_6(client: FlaskClient) -> None:
+    data = yaml.safe_load((ROOT / "examples" / "internal-small.yaml").read_text(encoding="utf-8"))
+    data["diagram"]["zones"].append({"id": "Z2", "kind": "internet", "label": "インターネット"})
+    data["diagram"]["elements"][1]["zone"] = "Z2"  # staff reaching the system from the Internet
+    data["answers"]["network"] = ["closed"]  # while the answer says: no outside network
+    upload = {"file": (io.BytesIO(yaml.safe_dump(data, allow_unicode=True).encode()), "x.yaml")}
+    assert client.post("/projects/import", data=upload, content_type="multipart/form-data").status_code == 302
+    pid = first_project_id(client)
+    for step in ("diagram", "questions", "decisions"):
+        page = client.get(f"/projects/{pid}/steps/{step}").data.decode()
+        assert "業務の特徴からは「インターネット」と推定されます" in page, step
+        assert (
+            "システム概要図の流れ「予約情報（氏名・所属・利用目的）: 職員 → 会議室・公用車予約システム（業務アプリ）」"
+            in page
+        )

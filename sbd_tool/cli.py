@@ -20,6 +20,7 @@ import click
 from sbd_tool.answers import Answers, AnswersError, load_answers
 from sbd_tool.answers_schema import answers_schema
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
+from sbd_tool.diagram import diagram_problems
 from sbd_tool.document import TemplateError, build_document, render_docx
 from sbd_tool.document.template import build_template
 from sbd_tool.explain import requirement_reasons
@@ -81,7 +82,7 @@ def main() -> None:
 def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
     """回答ファイルから、各対策要件の提案レベル・決定レベルと理由を表示する。"""
     catalogue = _catalogue(content_dir)
-    _, evaluation = _evaluated(catalogue, file)
+    parsed, evaluation = _evaluated(catalogue, file)
     rows: list[dict[str, Any]] = []
     cloud = evaluation.cloud
     for rid, outcome in evaluation.requirements.items():
@@ -125,6 +126,8 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
         )
     for warning in evaluation.warnings:
         click.echo(f"注意: {warning.message}")
+    for problem in diagram_problems(catalogue, parsed):
+        click.echo(f"注意（システム概要図）: {problem}")
     click.echo(f"対策要件集の版: {evaluation.content_version}")
 
 

@@ -161,3 +161,7 @@ def test_libreoffice_converts_it(catalogue: Catalogue, example: Path, tmp_path: 
     assert "5. セキュリティ要件" in text
     assert "(1) " in text and "ア " in text
     assert re.search(r"別紙\s*1", text) and re.search(r"別紙\s*3", text)
+    # The system overview diagram survives the conversion as a picture, with its flow table.
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3, images  # two header lines, then one line per image
+    assert "通過する境界" in text

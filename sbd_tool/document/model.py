@@ -14,6 +14,7 @@ from sbd_tool.answers import Answers
 from sbd_tool.cloud import CloudOutcome, Responsibility
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import GradedLevel
+from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows, layout
 from sbd_tool.diagram_draw import to_png
 from sbd_tool.explain import decision_note, requirement_reasons, value_label
@@ -133,11 +134,18 @@ def _tables(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> t
         resolved = evaluation.answers[qid]
         if resolved.source == "not_applicable":  # e.g. the cloud questions of an on-premise system
             continue
-        source = {"explicit": "回答", "derived": "業務の特徴から推定", "default": "既定値", "missing": "未回答"}[
+        source = {"explicit": "回答", "derived": _derived_from(resolved), "default": "既定値", "missing": "未回答"}[
             resolved.source
         ]
         answer_rows.append((q.term, value_label(catalogue, qid, resolved.value), source))
     return tasks, matrix, Table(("設問", "回答", "根拠"), tuple(answer_rows), (4.5, 4, 2))
+
+
+def _derived_from(resolved: ResolvedAnswer) -> str:
+    drawn = {e.entry in ("flow", "element") for e in resolved.evidence}
+    if drawn == {True}:
+        return "システム概要図から推定"
+    return "業務の特徴・システム概要図から推定" if drawn == {True, False} else "業務の特徴から推定"
 
 
 def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluation, today: dt.date) -> DocumentModel:

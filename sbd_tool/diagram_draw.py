@@ -158,7 +158,7 @@ def to_png(layout: Layout, scale: float = 2.5) -> bytes:
         )
         draw.text((s(mx), s(my)), a.label, font=small, fill=TEXT, anchor="mm")
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 

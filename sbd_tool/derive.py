@@ -58,6 +58,8 @@ def diagram_facts(catalogue: Catalogue, answers: Answers, facts: Facts) -> None:
     for e in diagram.elements:
         zone = zones.get(e.zone)
         zk, ek = zone_kinds.get(zone.kind) if zone else None, element_kinds.get(e.kind)
+        if ek is not None and ek.means and (zone is None or zk is None):
+            facts["means"][ek.means].append(FactSource("", "", "element", e.label, ek.means))
         if zone is None or zk is None or ek is None:
             continue
         name = f"{e.label}（{zone.label or zk.label}）"
@@ -65,6 +67,8 @@ def diagram_facts(catalogue: Catalogue, answers: Answers, facts: Facts) -> None:
             facts["means"][zk.means].append(FactSource("", "", "element", name, zk.means))
         if ek.hosts and zk.hosting:
             facts["hosting"][zk.hosting].append(FactSource("", "", "element", name, zk.hosting))
+        if ek.means:
+            facts["means"][ek.means].append(FactSource("", "", "element", name, ek.means))
     for f in diagram.flows:
         source, target = elements.get(f.source), elements.get(f.target)
         if source is None or target is None:

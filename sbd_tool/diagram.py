@@ -80,6 +80,11 @@ def diagram_problems(catalogue: Catalogue, answers: Answers) -> list[str]:
     for e in diagram.elements:
         if not e.zone:
             problems.append(f"要素「{e.label}」がどの区域にも置かれていません。")
+    people = {k.id for k in catalogue.steps.diagram.element_kinds if k.person}
+    subjects = {s.name for t in answers.project.tasks for s in t.subjects}
+    for e in diagram.elements:
+        if e.kind in people and subjects and e.label not in subjects:
+            problems.append(f"主体「{e.label}」は手順2の主体にありません（名称をそろえると対応が分かります）。")
     known = [i.name for t in answers.project.tasks for i in t.information]
     for f in diagram.flows:
         label = _flow_label(f, elements)

@@ -171,3 +171,17 @@ def test_the_answer_table_says_when_an_answer_came_from_the_diagram(catalogue: C
     table = next(t for t in spec.tables if t.rows[0].cells[0].text == "設問")
     rows = {r.cells[0].text: (r.cells[1].text, r.cells[2].text) for r in table.rows[1:]}
     assert rows["設置場所"] == ("クラウドサービス（IaaS/PaaS/SaaS）", "システム概要図から推定")
+
+
+def test_storage_media_in_the_diagram_means_media_are_used(catalogue: Catalogue) -> None:
+    diagram = copy.deepcopy(APPLY)
+    diagram["elements"].append({"id": "E5", "kind": "media", "label": "USBメモリ", "zone": "Z3"})
+    text = sentence(catalogue, with_diagram(diagram, drop=("media",)), "C-media")
+    assert text.startswith("該当する") and "システム概要図の要素「USBメモリ（在宅勤務）」" in text
+
+
+def test_subjects_are_named_as_in_step_2(catalogue: Catalogue) -> None:
+    data = example_data("citizen-portal")
+    data["diagram"]["elements"][1]["label"] = "申請者"
+    problems = diagram_problems(catalogue, parse_answers(data, catalogue))
+    assert "主体「申請者」は手順2の主体にありません（名称をそろえると対応が分かります）。" in problems

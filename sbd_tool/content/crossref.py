@@ -121,6 +121,11 @@ def _check_questions(c: ContentFiles) -> Iterator[Problem]:
             yield steps_file.problem(
                 ["diagram", "zone_kinds", zi, "means"], f"利用環境・手段「{zone.means}」がありません"
             )
+    for ei, kind in enumerate(c.steps.diagram.element_kinds):
+        if kind.means is not None and kind.means not in means:
+            yield steps_file.problem(
+                ["diagram", "element_kinds", ei, "means"], f"利用環境・手段「{kind.means}」がありません"
+            )
     for dup in _duplicates(z.id for z in c.steps.diagram.zone_kinds):
         yield steps_file.problem(["diagram", "zone_kinds"], f"区域の種類「{dup}」が重複しています")
     for dup in _duplicates(e.id for e in c.steps.diagram.element_kinds):

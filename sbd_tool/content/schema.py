@@ -175,7 +175,8 @@ class ElementKind(Strict):
     label: Text
     label_en: Text
     hosts: bool = False  # a server or data store: its zone says where the system is hosted
-    person: bool = False  # a subject (person or organisation), linked to a step-2 subject
+    person: bool = False  # a subject (person or organisation), linked to a step-2 subject by name
+    means: Ident | None = None  # a matrix means the element itself shows, e.g. media for 記録媒体
 
 
 class DiagramVocabulary(Strict):

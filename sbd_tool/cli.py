@@ -26,6 +26,7 @@ from sbd_tool.document.template import build_template
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
 from sbd_tool.rules import Evaluation, decision_problems, evaluate
+from sbd_tool.whatif import change_sentence, what_if
 
 content_option = click.option(
     "--content",
@@ -129,6 +130,35 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
     for problem in diagram_problems(catalogue, parsed):
         click.echo(f"注意（システム概要図）: {problem}")
     click.echo(f"対策要件集の版: {evaluation.content_version}")
+
+
+@main.command("what-if")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSON で出力する")
+@content_option
+def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None:
+    """回答を一つ変えた場合に提案レベルが変わる対策要件を表示する。"""
+    catalogue = _catalogue(content_dir)
+    answers, evaluation = _evaluated(catalogue, file)
+    changes = what_if(catalogue, answers, evaluation)
+    if as_json:
+        rows = [
+            {
+                "requirement": c.requirement,
+                "question": c.question,
+                "current": c.current,
+                "alternative": c.alternative,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in changes
+        ]
+        click.echo(json.dumps({"changes": rows}, ensure_ascii=False, indent=2))
+        return
+    for c in changes:
+        click.echo(("↑ " if c.raises else "↓ ") + change_sentence(catalogue, c))
+    if not changes:
+        click.echo("回答を一つ変えるだけで提案レベルが変わる対策要件はありません。")
 
 
 @main.command()

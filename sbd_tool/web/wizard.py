@@ -21,6 +21,7 @@ from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices
 from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
+from sbd_tool.whatif import change_sentence, what_if
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
 FORMS = {
@@ -203,6 +204,23 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
         db().commit()
     flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
     return redirect(url_for(".step", project_id=project_id, step=step))
+
+
+@bp.get("/what-if")
+def what_if_page(project_id: int) -> Any:
+    """For each requirement, the single answer changes that would raise or lower its level."""
+    project = get_project(project_id)
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    if state.answers is None or state.evaluation is None or state.evaluation.missing:
+        flash("未回答の設問があるため、影響を計算できません。手順4を確認してください。", "error")
+        return redirect(url_for(".step", project_id=project_id, step="questions"))
+    changes: dict[str, list[Any]] = {}
+    for change in what_if(cat, state.answers, state.evaluation):
+        changes.setdefault(change.requirement, []).append(change)
+    return render_template(
+        "wizard/whatif.html", project=project, cat=cat, state=state, changes=changes, sentence=change_sentence
+    )
 
 
 @bp.get("/spec.docx")

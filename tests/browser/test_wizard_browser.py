@@ -398,3 +398,14 @@ def test_diagram_by_keyboard_and_by_pointer(live_server: str, page: Page, shoot:
     internet_row = page.get_by_role("row", name="インターネットと接続するか")
     expect(internet_row).to_contain_text("該当する")
     expect(internet_row).to_contain_text("システム概要図の流れ「（情報未設定）: 国民 → 受付サーバ」")
+
+
+def test_what_if_page_is_reached_from_step6(live_server: str, page: Page, shoot: Shoot) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("button", name=re.compile("小規模な内部システム")).click()
+    page.get_by_role("link", name="6 対策要件の決定").click()
+    page.get_by_role("link", name=re.compile("回答を一つ変えた場合")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("回答を変えた場合の影響")
+    expect(page.locator("#wi-AT-1")).to_contain_text("AT-1 は低位から中位になる")
+    audit(page)
+    shoot(page, "what-if")

@@ -468,3 +468,15 @@ def test_diagram_disagreements_are_shown_in_steps_3_4_and_6(client: FlaskClient)
             "システム概要図の流れ「予約情報（氏名・所属・利用目的）: 職員 → 会議室・公用車予約システム（業務アプリ）」"
             in page
         )
+
+
+def test_what_if_page(client: FlaskClient) -> None:
+    client.post("/projects/sample/internal-small")
+    pid = first_project_id(client)
+    assert "回答を一つ変えた場合" in client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    page = client.get(f"/projects/{pid}/what-if").data.decode()
+    assert "<h1>回答を変えた場合の影響</h1>" in page
+    assert "を「なし（閉域）」から「インターネット」にすると、AT-1 は低位から中位になる。" in page
+    empty = new_project(client, "未回答の案件")
+    response = client.get(f"/projects/{empty}/what-if")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/steps/questions")

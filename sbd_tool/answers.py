@@ -123,6 +123,7 @@ class Assignment:
 class DocumentOptions:
     title: str = ""
     date: dt.date | None = None
+    compliance_appendix: bool = False  # 別紙4: the compliance matrix (対応表) for bidders
 
 
 @dataclass(frozen=True)
@@ -421,7 +422,11 @@ def _responsibilities(p: _Parser, value: Any) -> dict[str, Assignment]:
 
 
 def _document(p: _Parser, value: Any) -> DocumentOptions:
-    raw = p.mapping(value, "document", ("title", "date"))
+    raw = p.mapping(value, "document", ("title", "date", "compliance_appendix"))
+    appendix = raw.get("compliance_appendix", False)
+    if not isinstance(appendix, bool):
+        p.fail("document.compliance_appendix", "true 又は false を指定してください")
+        appendix = False
     title = p.text(raw.get("title"), "document.title")
     date = raw.get("date")
     if isinstance(date, str):
@@ -433,7 +438,7 @@ def _document(p: _Parser, value: Any) -> DocumentOptions:
     elif date is not None and not isinstance(date, dt.date):
         p.fail("document.date", "日付は YYYY-MM-DD の形で指定してください")
         date = None
-    return DocumentOptions(title, date)
+    return DocumentOptions(title, date, appendix)
 
 
 def read_answers_data(path: Path) -> Any:

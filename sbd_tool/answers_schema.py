@@ -183,6 +183,7 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                 "properties": {
                     "title": {"type": "string", "title": "表題"},
                     "date": {"type": "string", "format": "date", "title": "作成日"},
+                    "compliance_appendix": {"type": "boolean", "title": "別紙4として対応表を付ける"},
                 },
             },
         },

@@ -22,6 +22,7 @@ from sbd_tool.answers_schema import answers_schema
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
 from sbd_tool.diagram import diagram_problems
 from sbd_tool.document import TemplateError, build_document, render_docx
+from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
@@ -182,7 +183,12 @@ def generate(file: Path, output: Path, template: Path | None, content_dir: Path 
         data = render_docx(model, template)
     except TemplateError as exc:
         _fail([Problem("--template", str(exc))], 2)
-    # Write beside the target and rename, so a failure never leaves a half-written file.
+    _write_atomically(output, data)
+    click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
+
+
+def _write_atomically(output: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a failure never leaves a half-written file."""
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     try:
@@ -192,6 +198,20 @@ def generate(file: Path, output: Path, template: Path | None, content_dir: Path 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="出力する .xlsx ファイル"
+)
+@content_option
+def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
+    """入札者が記入する対応表（要件ごとの対応可否）を Excel 形式で出力する。"""
+    catalogue = _catalogue(content_dir)
+    answers, evaluation = _evaluated(catalogue, file)
+    model = build_document(catalogue, answers, evaluation, dt.date.today())
+    _write_atomically(output, compliance_xlsx(model))
     click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
 
 

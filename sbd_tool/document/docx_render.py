@@ -18,6 +18,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from sbd_tool.document.compliance import FILL_IN, compliance_rows
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.template import (
     APPENDIX,
@@ -209,6 +210,11 @@ def _appendices(w: _Writer, model: DocumentModel) -> None:
     w.para("別紙3　対策要件集の版及び出典", APPENDIX)
     for line in model.provenance:
         w.para(line)
+    if model.compliance_appendix:
+        w.para("別紙4　対応表", APPENDIX)
+        w.para("入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。")
+        rows = tuple((r.number, r.clause, "", "", "", "") for r in compliance_rows(model))
+        w.table(Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5)))
 
 
 def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:

@@ -92,6 +92,7 @@ class DocumentModel:
     cloud: CloudSection | None = None
     diagram_png: bytes | None = None  # the system overview diagram, drawn from the answers
     flows: Table | None = None
+    compliance_appendix: bool = False
 
 
 def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
@@ -251,6 +252,7 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         cloud=_cloud_section(catalogue, cloud) if cloud is not None else None,
         diagram_png=diagram[0] if diagram else None,
         flows=diagram[1] if diagram else None,
+        compliance_appendix=answers.document.compliance_appendix,
     )
 
 

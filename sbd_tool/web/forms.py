@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Field,
     FieldList,
     Form,
@@ -206,6 +207,10 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
             [Optional(), Length(max=200, message="表題は200文字以内にしてください。")],
         ),
         "date": StringField("作成日（YYYY-MM-DD、空欄なら出力した日）", [Optional()]),
+        "compliance_appendix": BooleanField(
+            "別紙4として対応表（入札者が要件ごとに対応可否を記入する表）を付ける",
+            description="対応表は、下のボタンから Excel 形式でも出力できます。",
+        ),
     }
     for p in catalogue.parameters.values():
         attrs[f"param_{p.id}"] = StringField(

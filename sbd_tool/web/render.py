@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms import Field
-from wtforms.fields import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.widgets import ListWidget
 
 _TEXT_FLAGS = ("required", "maxlength", "minlength")
@@ -50,6 +50,9 @@ def render_field(field: Field, **extra: Any) -> Markup:
     """One control, as WTForms would draw it (``field(**extra)``); a control with errors points to them."""
     if field.errors and "aria-invalid" not in extra:
         extra = {**extra, "aria-describedby": f"{field.id}-error", "aria-invalid": "true"}
+    if isinstance(field, BooleanField):
+        pairs = {"id": field.id, "name": field.name, "type": "checkbox", "value": "y", "checked": bool(field.data)}
+        return Markup(f"<input {_attrs({**pairs, **extra})}>")
     if isinstance(field, HiddenField):
         pairs = {"id": field.id, "name": field.name, "type": "hidden", "value": field._value()}
         return Markup(f"<input {_attrs(pairs)}>")

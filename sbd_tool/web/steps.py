@@ -195,6 +195,7 @@ def load_output(cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -
     document = answers.get("document") or {}
     params = answers.get("parameters") or {}
     data = {"title": document.get("title", ""), "date": str(document.get("date") or "")}
+    data["compliance_appendix"] = bool(document.get("compliance_appendix"))
     data.update({f"param_{pid}": params.get(pid, "") for pid in cat.parameters})
     return data
 
@@ -373,9 +374,11 @@ def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
 
 
 def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
-    document = {
+    document: dict[str, Any] = {
         k: v for k, v in {"title": (form.title.data or "").strip(), "date": (form.date.data or "").strip()}.items() if v
     }
+    if form.compliance_appendix.data:
+        document["compliance_appendix"] = True
     params = {
         pid: form[f"param_{pid}"].data.strip() for pid in cat.parameters if (form[f"param_{pid}"].data or "").strip()
     }

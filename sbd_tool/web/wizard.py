@@ -15,6 +15,7 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
 from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document import build_document, render_docx
+from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.storage.models import Project
 from sbd_tool.web import forms
 from sbd_tool.web.rows import apply_row_action
@@ -206,6 +207,33 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
     return redirect(url_for(".step", project_id=project_id, step=step))
 
 
+def _ready_model(project_id: int) -> Any:
+    """The document model when the project can be output, else a redirect to step 7."""
+    project = get_project(project_id)
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    if state.answers is None or state.evaluation is None or state.status["output"] == "problem":
+        flash(
+            "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。",
+            "error",
+        )
+        return None, redirect(url_for(".step", project_id=project_id, step="output"))
+    return build_document(cat, state.answers, state.evaluation, dt.date.today()), None
+
+
+@bp.get("/compliance.xlsx")
+def download_matrix(project_id: int) -> Any:
+    """The compliance matrix (対応表) for bidders, from the same model as the Word spec."""
+    model, redirect_to = _ready_model(project_id)
+    if redirect_to is not None:
+        return redirect_to
+    return Response(
+        compliance_xlsx(model),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=sbd-compliance-{project_id}.xlsx"},
+    )
+
+
 @bp.get("/what-if")
 def what_if_page(project_id: int) -> Any:
     """For each requirement, the single answer changes that would raise or lower its level."""
@@ -226,19 +254,12 @@ def what_if_page(project_id: int) -> Any:
 @bp.get("/spec.docx")
 def download(project_id: int) -> Response:
     """The Word specification, built by the same core as ``sbd-tool generate``."""
-    project = get_project(project_id)
-    cat = catalogue()
-    state = project_state(cat, project.answers, project.visited)
-    if state.answers is None or state.evaluation is None or state.status["output"] == "problem":
-        flash(
-            "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。",
-            "error",
-        )
-        return redirect(url_for(".step", project_id=project_id, step="output"))  # type: ignore[return-value]
-    model = build_document(cat, state.answers, state.evaluation, dt.date.today())
+    model, redirect_to = _ready_model(project_id)
+    if redirect_to is not None:
+        return redirect_to  # type: ignore[no-any-return]
     data = render_docx(model)
     return Response(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project.id}.docx"},
+        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project_id}.docx"},
     )

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import docx
+import openpyxl
 import pytest
 import yaml
 from flask import Flask
@@ -480,3 +481,18 @@ def test_what_if_page(client: FlaskClient) -> None:
     empty = new_project(client, "未回答の案件")
     response = client.get(f"/projects/{empty}/what-if")
     assert response.status_code == 302 and response.headers["Location"].endswith("/steps/questions")
+
+
+def test_step7_offers_the_compliance_matrix(client: FlaskClient) -> None:
+    client.post("/projects/sample/internal-small")
+    pid = first_project_id(client)
+    page = client.get(f"/projects/{pid}/steps/output").data.decode()
+    assert "対応表（Excel）をダウンロード" in page
+    response = client.get(f"/projects/{pid}/compliance.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    assert openpyxl.load_workbook(io.BytesIO(response.data))["対応表"]["A4"].value == "番号"
+    data = {"title": "", "date": "2026-11-24", "compliance_appendix": "y"}
+    assert save(client, pid, "output", data).status_code == 302
+    assert yaml.safe_load(client.get(f"/projects/{pid}/export").data)["document"]["compliance_appendix"] is True
+    spec = docx.Document(io.BytesIO(client.get(f"/projects/{pid}/spec.docx").data))
+    assert "別紙4　対応表" in [p.text for p in spec.paragraphs]

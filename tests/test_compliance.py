@@ -1,0 +1,94 @@
+"""The compliance matrix (対応表): the .xlsx for bidders and the Word appendix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+import openpyxl
+
+from sbd_tool.answers import parse_answers
+from sbd_tool.content import Catalogue
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.document.compliance import ANSWERS, compliance_rows, compliance_xlsx
+from sbd_tool.rules import evaluate
+from tests.conftest import ROOT, example_data
+from tests.test_cli import run
+
+
+def model(catalogue: Catalogue, name: str, **document: object):  # type: ignore[no-untyped-def]
+    data = example_data(name)
+    data["document"] = {**data.get("document", {}), **document}
+    answers = parse_answers(data, catalogue)
+    return build_document(catalogue, answers, evaluate(catalogue, answers), dt.date(2026, 11, 24))
+
+
+def test_one_row_per_clause_of_the_spec(catalogue: Catalogue) -> None:
+    m = model(catalogue, "citizen-portal")
+    rows = compliance_rows(m)
+    clauses = [c for cat in m.security for p in cat.policies for r in p.requirements for c in r.clauses]
+    assert [r.clause for r in rows] == clauses
+    assert rows[0].number == "AT-1-ア" and rows[1].number == "AT-1-イ"
+    assert all(r.level in ("低位", "中位", "高位") for r in rows)
+    decided = {r.requirement.split()[0] for r in rows}
+    applicable = {rid for rid, o in evaluate(catalogue, parse_answers(example_data("citizen-portal"), catalogue))
+                  .requirements.items() if o.decided != "not_applicable"}  # fmt: skip
+    assert decided == applicable
+
+
+def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
+    m = model(catalogue, "cloud-interagency")
+    book = openpyxl.load_workbook(io.BytesIO(compliance_xlsx(m)))
+    sheet = book["対応表"]
+    header = [c.value for c in sheet[4]]
+    assert header == [
+        "番号",
+        "対策要件",
+        "実装レベル",
+        "要件（仕様書の記載）",
+        "対応可否",
+        "提案内容",
+        "実施者",
+        "備考",
+    ]
+    rows = compliance_rows(m)
+    assert sheet.max_row == 4 + len(rows)
+    assert sheet["A5"].value == rows[0].number and sheet["D5"].value == rows[0].clause
+    assert sheet["E5"].value is None  # left for the bidder
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list" and validation.formula1 == '"' + ",".join(ANSWERS) + '"'
+    assert str(validation.sqref) == f"E5:E{4 + len(rows)}"
+    assert sheet.freeze_panes == "C5"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.print_title_rows == "$4:$4"
+    # On a cloud service, the provider's requirements carry the short clause here too.
+    ph1 = next(r for r in rows if r.number == "PH-1-ア")
+    assert ph1.clause.startswith("本要件はクラウドサービス事業者の責任範囲であるため")
+
+
+def test_the_word_spec_can_carry_it_as_appendix_4(catalogue: Catalogue) -> None:
+    with_appendix = docx.Document(io.BytesIO(render_docx(model(catalogue, "internal-small", compliance_appendix=True))))
+    headings = [
+        p.text for p in with_appendix.paragraphs if p.style is not None and p.style.name == "SBD Appendix Heading"
+    ]
+    assert headings[-1] == "別紙4　対応表"
+    table = with_appendix.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "番号",
+        "要件（仕様書の記載）",
+        "対応可否",
+        "提案内容",
+        "実施者",
+        "備考",
+    ]
+    without = docx.Document(io.BytesIO(render_docx(model(catalogue, "internal-small"))))
+    assert "別紙4　対応表" not in [p.text for p in without.paragraphs]
+
+
+def test_matrix_command(tmp_path: Path) -> None:
+    out = tmp_path / "matrix.xlsx"
+    code, stdout, _ = run("matrix", str(ROOT / "examples" / "internal-small.yaml"), "-o", str(out))
+    assert code == 0 and out.exists() and "を出力しました" in stdout
+    assert openpyxl.load_workbook(out)["対応表"]["A4"].value == "番号"

@@ -26,6 +26,7 @@ from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
+from sbd_tool.rule_tests import run_rule_tests
 from sbd_tool.rules import Evaluation, decision_problems, evaluate
 from sbd_tool.whatif import change_sentence, what_if
 
@@ -219,10 +220,15 @@ def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_content(directory: Path | None) -> None:
     """questionnaires/ と requirement_sets/ の内容を検証する。"""
-    catalogue = _catalogue(directory or default_content_root())
+    root = directory or default_content_root()
+    catalogue = _catalogue(root)
+    checked, problems = run_rule_tests(catalogue, root)
+    if problems:
+        _fail(problems, 1)
     click.echo(
         f"OK: 設問 {len(catalogue.questions)}、判断条件 {len(catalogue.conditions)}、"
         f"対策要件 {len(catalogue.requirements)}（版 {catalogue.content_version}）"
+        + (f"、規則の確認例 {checked} 件はすべて期待どおり" if checked else "")
     )
 
 

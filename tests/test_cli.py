@@ -107,7 +107,11 @@ def test_an_existing_output_survives_a_failed_run(tmp_path: Path) -> None:
 
 def test_check_content_ok_and_broken(content_copy: Path) -> None:
     code, out, _ = run("check-content", str(CONTENT))
-    assert code == 0 and out.startswith("OK: 設問 21、判断条件 20、対策要件 26")
+    assert (
+        code == 0
+        and out.startswith("OK: 設問 21、判断条件 20、対策要件 26")
+        and "規則の確認例 78 件はすべて期待どおり" in out
+    )
     rules = content_copy / "questionnaires" / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("C-extlink]", "C-extlinks]", 1), encoding="utf-8")
     code, _, err = run("check-content", str(content_copy))

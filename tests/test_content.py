@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sbd_tool.content import Catalogue, ContentError, load_catalogue
+from sbd_tool.rule_tests import run_rule_tests
 
 DOMAIN_IDS = [
     "AT-1",
@@ -221,3 +222,20 @@ def test_content_version_follows_the_files(content_copy: Path, catalogue: Catalo
     assert load_catalogue(content_copy).content_version == catalogue.content_version
     break_file(content_copy, "requirement_sets/AC.yaml", "主体認証機能を設けること。", "主体認証の機能を設けること。")
     assert load_catalogue(content_copy).content_version != catalogue.content_version
+
+
+def test_rule_tests_in_the_content_catch_a_changed_rule(content_copy: Path, catalogue: Catalogue) -> None:
+    checked, found = run_rule_tests(load_catalogue(content_copy), content_copy)
+    assert checked == 3 * 26 and found == []
+    # An office narrows AT-1's rule to public services by mistake: the expectations say where and why.
+    old, new = "when: {any: [C-internet, C-extlink]}", "when: {any: [C-public]}"
+    break_file(content_copy, "questionnaires/rules.yaml", old, new)
+    checked, found = run_rule_tests(load_catalogue(content_copy), content_copy)
+    messages = [str(p) for p in found]
+    assert any(
+        re.match(
+            r"^questionnaires/rule_tests\.yaml:\d+: cases\[2\]\.expect\.AT-1: 行政機関間情報連携基盤.*AT-1 は中位のはずが低位と提案されます",
+            m,
+        )
+        for m in messages
+    ), messages

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from sbd_tool.document.compliance import FILL_IN, compliance_rows
+from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.template import (
     APPENDIX,
@@ -142,79 +141,25 @@ def _clear_body(document: Document) -> None:
             body.remove(child)
 
 
-def _sections(w: _Writer, model: DocumentModel) -> None:
-    w.heading("調達案件の概要", 1)
-    w.heading("目的", 2)
-    w.para(model.purpose)
-    if model.effects:
-        w.heading("期待する効果", 2)
-        w.para(model.effects)
-    w.heading("対象業務", 2)
-    w.table(model.tasks)
-    w.heading("業務の特徴", 1)
-    w.para("対象業務ごとの主体、取り扱う情報及び利用環境・手段は、次のとおりである。")
-    w.table(model.matrix)
-    w.heading("システム概要図", 1)
-    if model.diagram_png is None:
-        w.para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
-    else:
-        w.para("情報システムの構成及び情報の流れは、次の図及び表のとおりである（図中の番号は表の番号に対応する）。")
-        figure = w.add("", FIGURE if FIGURE in w.ids else "Normal")
-        figure.add_run().add_picture(io.BytesIO(model.diagram_png), width=Mm(TEXT_WIDTH_MM))
-        if model.flows is not None:
-            w.table(model.flows)
-    w.heading("前提条件", 1)
-    w.para("セキュリティ要件の決定に当たり前提とした条件は、次のとおりである。")
-    w.table(model.answers)
-    w.heading("セキュリティ要件", 1)
-    w.para(model.security_intro)
-    for category in model.security:
-        w.heading(category.name, 2)
-        for policy in category.policies:
-            w.heading(policy.name, 3)
-            for req in policy.requirements:
-                w.heading(f"{req.name}（{req.id}・{req.level_label}）", 4)
-                for clause in req.clauses:
-                    w.para(clause, CLAUSE)
-    if model.not_applicable:
-        w.para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
-        w.para("、".join(model.not_applicable), NOTE)
-    if model.cloud is not None:
-        w.heading("クラウドサービス利用時の要件", 1)
-        w.para(model.cloud.intro)
-        w.heading("責任分担", 2)
-        w.para("対策要件ごとの実施主体は、次のとおりとする（●が実施主体）。")
-        w.table(model.cloud.responsibility)
-        for title, clauses in model.cloud.topics:
-            w.heading(title, 2)
-            for clause in clauses:
-                w.para(clause, CLAUSE)
+PARA_STYLES = {"title": "Title", "meta": META, "normal": "Normal", "note": NOTE, "clause": CLAUSE, "appendix": APPENDIX}
 
 
-def _appendices(w: _Writer, model: DocumentModel) -> None:
-    w.para("別紙1　対策要件の実装レベル決定表", APPENDIX)
-    w.para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
-    w.table(model.decisions)
-    if model.warnings:
-        w.run(w.add("", "Normal"), "確認事項（回答と業務の特徴の不一致）", LABEL)
-        for warning in model.warnings:
-            w.para("・" + warning, NOTE)
-    w.para("別紙2　入札者向け説明（対策要件の根拠）", APPENDIX)
-    w.para("入札者が要件の趣旨を理解し、同じ前提で提案できるよう、各対策要件の根拠と確認方法を示す。")
-    for entry in model.rationale:
+def _draw(w: _Writer, block: Block) -> None:
+    if isinstance(block, Heading):
+        w.heading(block.text, block.level)
+    elif isinstance(block, Para):
+        w.para(block.text, PARA_STYLES[block.style])
+    elif isinstance(block, Label):
         p = w.add("", "Normal")
         p.paragraph_format.keep_with_next = True
-        w.run(p, clean(entry.heading), LABEL)
-        for label, text in entry.items:
-            w.labelled(label, text)
-    w.para("別紙3　対策要件集の版及び出典", APPENDIX)
-    for line in model.provenance:
-        w.para(line)
-    if model.compliance_appendix:
-        w.para("別紙4　対応表", APPENDIX)
-        w.para("入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。")
-        rows = tuple((r.number, r.clause, "", "", "", "") for r in compliance_rows(model))
-        w.table(Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5)))
+        w.run(p, clean(block.text), LABEL)
+    elif isinstance(block, Labelled):
+        w.labelled(block.label, block.text)
+    elif isinstance(block, TableBlock):
+        w.table(block.table)
+    elif isinstance(block, Figure):
+        figure = w.add("", FIGURE if FIGURE in w.ids else "Normal")
+        figure.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
 
 
 def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
@@ -224,11 +169,8 @@ def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
     _check_template(document, path)
     _clear_body(document)
     w = _Writer(document)
-    w.para(model.title, "Title")
-    for line in _meta_lines(model):
-        w.para(line, META)
-    _sections(w, model)
-    _appendices(w, model)
+    for block in blocks(model):
+        _draw(w, block)
     props = document.core_properties
     props.title = clean(model.title)
     props.subject = "情報セキュリティ要件"
@@ -239,10 +181,3 @@ def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def _meta_lines(model: DocumentModel) -> Iterable[str]:
-    if model.organisation:
-        yield model.organisation
-    yield model.date_text
-    yield f"対策要件集の版：{model.content_version}"

@@ -24,6 +24,7 @@ from sbd_tool.diagram import diagram_problems
 from sbd_tool.document import TemplateError, build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
+from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
 from sbd_tool.rule_tests import run_rule_tests
@@ -176,14 +177,20 @@ def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None
 )
 @content_option
 def generate(file: Path, output: Path, template: Path | None, content_dir: Path | None) -> None:
-    """回答ファイルから調達仕様書（セキュリティ要件）を Word 形式で出力する。"""
+    """回答ファイルから調達仕様書（セキュリティ要件）を出力する（.docx、.md 又は .html。拡張子で選ぶ）。"""
     catalogue = _catalogue(content_dir)
     answers, evaluation = _evaluated(catalogue, file)
     model = build_document(catalogue, answers, evaluation, dt.date.today())
-    try:
-        data = render_docx(model, template)
-    except TemplateError as exc:
-        _fail([Problem("--template", str(exc))], 2)
+    suffix = output.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        data = render_markdown(model).encode("utf-8")
+    elif suffix in (".html", ".htm"):
+        data = render_html(model).encode("utf-8")
+    else:
+        try:
+            data = render_docx(model, template)
+        except TemplateError as exc:
+            _fail([Problem("--template", str(exc))], 2)
     _write_atomically(output, data)
     click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
 

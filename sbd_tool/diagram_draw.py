@@ -162,9 +162,7 @@ def to_png(layout: Layout, scale: float = 2.5) -> bytes:
     return out.getvalue()
 
 
-def _dashed_rectangle(
-    draw: Any, box: tuple[int, int, int, int], colour: str, width: int, dash: int, gap: int
-) -> None:
+def _dashed_rectangle(draw: Any, box: tuple[int, int, int, int], colour: str, width: int, dash: int, gap: int) -> None:
     x1, y1, x2, y2 = box
     for ax, ay, bx, by in ((x1, y1, x2, y1), (x2, y1, x2, y2), (x2, y2, x1, y2), (x1, y2, x1, y1)):
         length = math.hypot(bx - ax, by - ay)

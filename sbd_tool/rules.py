@@ -262,9 +262,7 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
         )
     missing = tuple(qid for qid, r in resolved.items() if r.source == "missing")
     cloud = cloud_outcome(catalogue, answers, answered) if catalogue.cloud is not None else None
-    return Evaluation(
-        resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version, cloud
-    )
+    return Evaluation(resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version, cloud)
 
 
 def decision_problems(catalogue: Catalogue, evaluation: Evaluation) -> list[Problem]:

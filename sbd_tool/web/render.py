@@ -91,4 +91,3 @@ def choice_list(field: Field) -> Markup:
         label_html = f'<label for="{escape(option_id)}">{escape(label)}</label>'
         items.append(f'<div class="choice"><input {_attrs(pairs)}> {label_html}</div>')
     return Markup(f'<div class="choice-list">{"".join(items)}</div>')
-

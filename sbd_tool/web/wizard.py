@@ -16,6 +16,7 @@ from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matri
 from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
+from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.storage.models import Project
 from sbd_tool.web import forms
 from sbd_tool.web.rows import apply_row_action
@@ -231,6 +232,27 @@ def download_matrix(project_id: int) -> Any:
         compliance_xlsx(model),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename=sbd-compliance-{project_id}.xlsx"},
+    )
+
+
+@bp.get("/spec.<kind>")
+def download_text(project_id: int, kind: str) -> Any:
+    """The specification as Markdown or as an HTML page, for readers without Word."""
+    if kind not in ("md", "html"):
+        abort(404)
+    model, redirect_to = _ready_model(project_id)
+    if redirect_to is not None:
+        return redirect_to
+    if kind == "md":
+        return Response(
+            render_markdown(model),
+            mimetype="text/markdown; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project_id}.md"},
+        )
+    # A standalone page: its own inline styles and embedded diagram, no scripts at all.
+    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    return Response(
+        render_html(model), mimetype="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
     )
 
 

@@ -409,3 +409,17 @@ def test_what_if_page_is_reached_from_step6(live_server: str, page: Page, shoot:
     expect(page.locator("#wi-AT-1")).to_contain_text("AT-1 は低位から中位になる")
     audit(page)
     shoot(page, "what-if")
+
+
+def test_the_spec_web_page_is_styled_and_shows_the_diagram(live_server: str, page: Page, shoot: Shoot) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("button", name=re.compile("国民向け電子申請ポータル")).click()
+    page.get_by_role("link", name="7 調達仕様書への反映").click()
+    page.get_by_role("link", name="仕様書をWebページで表示").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("補助金電子申請ポータル")
+    diagram = page.get_by_role("img", name="システム概要図")
+    expect(diagram).to_be_visible()
+    assert page.evaluate("() => document.querySelector('figure img').naturalWidth") > 0  # the data: image loaded
+    assert page.evaluate("() => getComputedStyle(document.querySelector('th')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    audit(page)
+    shoot(page, "spec-html")

@@ -496,3 +496,14 @@ def test_step7_offers_the_compliance_matrix(client: FlaskClient) -> None:
     assert yaml.safe_load(client.get(f"/projects/{pid}/export").data)["document"]["compliance_appendix"] is True
     spec = docx.Document(io.BytesIO(client.get(f"/projects/{pid}/spec.docx").data))
     assert "別紙4　対応表" in [p.text for p in spec.paragraphs]
+
+
+def test_the_spec_as_a_web_page_and_markdown(client: FlaskClient) -> None:
+    client.post("/projects/sample/citizen-portal")
+    pid = first_project_id(client)
+    html = client.get(f"/projects/{pid}/spec.html")
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert "<h2>5. セキュリティ要件</h2>" in html.data.decode()
+    md = client.get(f"/projects/{pid}/spec.md")
+    assert md.status_code == 200 and md.data.decode().startswith("# 補助金電子申請ポータル")
+    assert client.get(f"/projects/{pid}/spec.pdf").status_code == 404

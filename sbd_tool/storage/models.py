@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -34,6 +34,7 @@ class Project(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    model_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 研修の模範解答
     drafts: Mapped[list[StepDraft]] = relationship(back_populates="project", cascade="all, delete-orphan")
 
 

@@ -94,6 +94,17 @@ def duplicate(project_id: int) -> BaseResponse:
     return redirect(url_for("wizard.step", project_id=copy_.id, step="purpose"))
 
 
+@bp.post("/projects/<int:project_id>/model-answer")
+def model_answer(project_id: int) -> BaseResponse:
+    """Mark (or unmark) a project as a model answer that trainees' projects are compared with."""
+    project = get_project(project_id)
+    project.model_answer = not project.model_answer
+    db().commit()
+    verb = "模範解答にしました" if project.model_answer else "模範解答から外しました"
+    flash(f"「{project.name}」を{verb}。", "success")
+    return redirect(url_for("projects.index"))
+
+
 @bp.get("/projects/<int:project_id>/export")
 def export(project_id: int) -> Response:
     project = get_project(project_id)

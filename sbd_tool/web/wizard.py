@@ -17,12 +17,13 @@ from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
+from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Project
 from sbd_tool.web import forms
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices
-from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
+from sbd_tool.web.store import catalogue, db, get_draft, get_project, live_projects, put_draft, save_answers
 from sbd_tool.whatif import change_sentence, what_if
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
@@ -254,6 +255,27 @@ def download_text(project_id: int, kind: str) -> Any:
     return Response(
         render_html(model), mimetype="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
     )
+
+
+@bp.get("/compare")
+def compare_page(project_id: int) -> Any:
+    """Exercise check: this project's decided levels against a model answer chosen by the trainee."""
+    project = get_project(project_id)
+    cat = catalogue()
+    models = [p for p in live_projects() if p.model_answer and p.id != project.id]
+    chosen = next((p for p in models if str(p.id) == request.args.get("model")), None)
+    differences, total = None, len(cat.requirements)
+    if chosen is not None:
+        mine = project_state(cat, project.answers, project.visited).evaluation
+        theirs = project_state(cat, chosen.answers, chosen.visited).evaluation
+        if mine is None or theirs is None or mine.missing or theirs.missing:
+            flash("未回答の設問があるため比べられません。手順4を確認してください。", "error")
+        else:
+            differences = compare(cat, mine, theirs)
+    return render_template(
+        "wizard/compare.html", project=project, cat=cat, models=models, chosen=chosen,
+        differences=differences, total=total,
+    )  # fmt: skip
 
 
 @bp.get("/what-if")

@@ -423,3 +423,17 @@ def test_the_spec_web_page_is_styled_and_shows_the_diagram(live_server: str, pag
     assert page.evaluate("() => getComputedStyle(document.querySelector('th')).backgroundColor") != "rgba(0, 0, 0, 0)"
     audit(page)
     shoot(page, "spec-html")
+
+
+def test_exercise_check_in_the_browser(live_server: str, page: Page, shoot: Shoot) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("button", name=re.compile("小規模な内部システム")).click()
+    page.get_by_role("link", name="案件一覧").first.click()
+    page.get_by_role("button", name=re.compile("^模範解答にする")).click()
+    page.get_by_role("button", name=re.compile("国民向け電子申請ポータル")).click()
+    page.get_by_role("link", name="6 対策要件の決定").click()
+    page.get_by_role("link", name="模範解答と比べる（研修）").click()
+    page.get_by_role("button", name="比べる").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("要件が模範解答と一致")
+    audit(page)
+    shoot(page, "compare")

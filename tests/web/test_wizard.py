@@ -507,3 +507,19 @@ def test_the_spec_as_a_web_page_and_markdown(client: FlaskClient) -> None:
     md = client.get(f"/projects/{pid}/spec.md")
     assert md.status_code == 200 and md.data.decode().startswith("# 補助金電子申請ポータル")
     assert client.get(f"/projects/{pid}/spec.pdf").status_code == 404
+
+
+def test_exercise_check_against_a_model_answer(client: FlaskClient) -> None:
+    client.post("/projects/sample/internal-small")
+    model = first_project_id(client)
+    page = client.get(f"/projects/{model}/compare").data.decode()
+    assert "模範解答の案件がありません" in page
+    assert client.post(f"/projects/{model}/model-answer").status_code == 302
+    assert "模範解答</span>" in client.get("/").data.decode()
+    client.post(f"/projects/{model}/duplicate")
+    trainee = max(int(i) for i in re.findall(r"/projects/(\d+)/export", client.get("/").data.decode()))
+    form = Controls(client.get(f"/projects/{trainee}/steps/decisions").data.decode()).selected
+    assert save(client, trainee, "decisions", {**form, "level_AT-1": "middle"}).status_code == 302
+    result = client.get(f"/projects/{trainee}/compare?model={model}").data.decode()
+    assert "結果：25 / 26 要件が模範解答と一致" in result
+    assert "AT-1 通信経路の分離：あなた 中位／模範解答 低位" in result

@@ -381,7 +381,8 @@ def _diagram(p: _Parser, value: Any) -> Diagram:
             p.fail(f"{where}.label", "要素の名称を入力してください")
         zone = p.text(item.get("zone"), f"{where}.zone")
         if zone and zone not in zone_ids:
-            p.fail(f"{where}.zone", f"区域 '{zone}' はありません（{', '.join(zone_ids) or '区域が未定義'}）")
+            choose = f"{', '.join(zone_ids)} のいずれかを指定してください" if zone_ids else "先に区域を追加してください"
+            p.fail(f"{where}.zone", f"区域 '{zone}' はありません（{choose}）")
             zone = ""
         elements.append(Element(ident(item, where, "E", i), kind, label, zone))
     element_ids = [e.id for e in elements]
@@ -393,7 +394,12 @@ def _diagram(p: _Parser, value: Any) -> Diagram:
         for key in ("from", "to"):
             end = p.text(item.get(key), f"{where}.{key}")
             if end not in element_ids:
-                p.fail(f"{where}.{key}", f"要素 '{end}' はありません（{', '.join(element_ids) or '要素が未定義'}）")
+                choose = (
+                    f"{', '.join(element_ids)} のいずれかを指定してください"
+                    if element_ids
+                    else "先に要素を追加してください"
+                )
+                p.fail(f"{where}.{key}", f"要素 '{end}' はありません（{choose}）")
             ends.append(end)
         means_id = p.choice(item["means"], f"{where}.means", means) or "" if item.get("means") else ""
         information = p.text(item.get("information"), f"{where}.information")

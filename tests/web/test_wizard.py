@@ -450,7 +450,8 @@ def test_step3_reports_broken_references_on_the_field(client: FlaskClient) -> No
     bad = save(client, pid, "diagram", data)
     text = bad.data.decode()
     assert bad.status_code == 400
-    assert "要素 &#39;E7&#39; はありません（E1）。" in text and 'id="flows-0-target-error"' in text
+    assert "要素 &#39;E7&#39; はありません（E1 のいずれかを指定してください）。" in text
+    assert 'id="flows-0-target-error"' in text
     assert "E1" in text and "国民" in text  # what was typed is kept
 
 

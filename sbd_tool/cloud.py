@@ -43,10 +43,7 @@ def holds(group: AnswerGroup, answered: Mapping[str, AnswerValue | None]) -> boo
     def one(item: AnswerTest | AnswerGroup) -> bool:
         if isinstance(item, AnswerGroup):
             return holds(item, answered)
-        value = answered.get(item.question)
-        if item.in_ is not None:
-            return value in item.in_
-        return bool(set(item.includes or ()).intersection(value or ()))
+        return item.holds(answered.get(item.question))
 
     items = group.all or group.any or []
     return all(one(i) for i in items) if group.all is not None else any(one(i) for i in items)

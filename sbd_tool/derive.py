@@ -189,10 +189,7 @@ def _applies(q: Question, resolved: dict[str, ResolvedAnswer]) -> bool:
     gate = q.applies_when
     assert gate is not None
     earlier = resolved.get(gate.question)
-    value = earlier.value if earlier is not None else None
-    if gate.in_ is not None:
-        return value in gate.in_
-    return bool(set(gate.includes or ()).intersection(value or ()))
+    return gate.holds(earlier.value if earlier is not None else None)
 
 
 def describe_source(catalogue: Catalogue, answer: ResolvedAnswer) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.content.crossref import rule_condition_ids
-from sbd_tool.content.schema import AnswerGroup, AnswerTest
+from sbd_tool.content.crossref import answer_tests, rule_condition_ids
 from sbd_tool.explain import requirement_reasons, value_label
 from sbd_tool.rules import Evaluation
 
@@ -31,25 +30,12 @@ class Difference(NamedTuple):
     answers: tuple[AnswerDifference, ...]  # the differing answers this requirement's rules look at
 
 
-def _questions(group: AnswerGroup) -> set[str]:
-    found = set()
-    for item in group.all or group.any or []:
-        found |= (
-            _questions(item)
-            if isinstance(item, AnswerGroup)
-            else {item.question}
-            if isinstance(item, AnswerTest)
-            else set()
-        )
-    return found
-
-
 def _questions_behind(catalogue: Catalogue, requirement: str) -> set[str]:
     """The fixed questions the requirement's rules depend on, through their conditions."""
     questions: set[str] = set()
     for rule in catalogue.rules_for(requirement).rules:
         for cid in rule_condition_ids(rule.when):
-            questions |= _questions(catalogue.conditions[cid].when)
+            questions |= {test.question for test, _ in answer_tests(catalogue.conditions[cid].when, [])}
     return questions
 
 
@@ -60,6 +46,7 @@ def compare(catalogue: Catalogue, trainee: Evaluation, model: Evaluation) -> lis
         mine, theirs = trainee.requirements[rid], model.requirements[rid]
         if mine.decided == theirs.decided:
             continue
+        behind = _questions_behind(catalogue, rid)
         answers = tuple(
             AnswerDifference(
                 qid,
@@ -67,7 +54,7 @@ def compare(catalogue: Catalogue, trainee: Evaluation, model: Evaluation) -> lis
                 value_label(catalogue, qid, model.answers[qid].value),
             )
             for qid in catalogue.questions
-            if qid in _questions_behind(catalogue, rid) and trainee.answers[qid].value != model.answers[qid].value
+            if qid in behind and trainee.answers[qid].value != model.answers[qid].value
         )
         differences.append(
             Difference(

@@ -174,11 +174,11 @@ def _check_questions(c: ContentFiles) -> Iterator[Problem]:
             yield file.problem([*loc, "derive", "otherwise"], f"{q.id}: 選択肢「{q.derive.otherwise}」がありません")
 
 
-def _answer_tests(group: AnswerGroup, loc: list[int | str]) -> Iterator[tuple[AnswerTest, list[int | str]]]:
+def answer_tests(group: AnswerGroup, loc: list[int | str]) -> Iterator[tuple[AnswerTest, list[int | str]]]:
     key = "all" if group.all is not None else "any"
     for i, item in enumerate(group.all or group.any or []):
         if isinstance(item, AnswerGroup):
-            yield from _answer_tests(item, [*loc, key, i])
+            yield from answer_tests(item, [*loc, key, i])
         else:
             yield item, [*loc, key, i]
 
@@ -187,7 +187,7 @@ def _check_tests(
     c: ContentFiles, file: YamlFile, owner: str, group: AnswerGroup, loc: list[int | str]
 ) -> Iterator[Problem]:
     questions = {q.id: q for q in c.questions.questions}
-    for test, tloc in _answer_tests(group, loc):
+    for test, tloc in answer_tests(group, loc):
         q = questions.get(test.question)
         if q is None:
             yield file.problem([*tloc, "question"], f"{owner}: 設問「{test.question}」がありません")

@@ -242,6 +242,12 @@ class AnswerTest(Strict):
     in_: list[Ident] | None = Field(default=None, alias="in", min_length=1)
     includes: list[Ident] | None = Field(default=None, min_length=1)
 
+    def holds(self, value: str | tuple[str, ...] | list[str] | None) -> bool:
+        """Whether an answer passes this test (the engine compiles the same rule for speed)."""
+        if self.in_ is not None:
+            return value in self.in_
+        return bool(set(self.includes or ()).intersection(value or ()))
+
     @model_validator(mode="after")
     def _one_test(self) -> AnswerTest:
         if (self.in_ is None) == (self.includes is None):

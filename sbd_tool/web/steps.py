@@ -289,11 +289,7 @@ def _asked(cat: Catalogue, form: Any) -> dict[str, bool]:
         if gate is None:
             asked[qid] = True
             continue
-        value = form[gate.question].data if asked.get(gate.question) else None
-        if gate.in_ is not None:
-            asked[qid] = value in gate.in_
-        else:
-            asked[qid] = bool(set(gate.includes or ()).intersection(value or ()))
+        asked[qid] = gate.holds(form[gate.question].data if asked.get(gate.question) else None)
     return asked
 
 

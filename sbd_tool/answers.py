@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
 from sbd_tool.problems import Problem, ProblemsError
+from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.text import clean_input
 
 FORMAT = "sbd-tool/answers@1"
 MAX_FILE_BYTES = 2_000_000
@@ -180,14 +180,15 @@ class _Parser:
         return value
 
     def text(self, value: Any, where: str, spec: ProjectField | None = None, partial: bool = False) -> str:
-        if value is None or value == "":
+        if value is not None and (not isinstance(value, str | int | float) or isinstance(value, bool)):
+            self.fail(where, f"文字列を指定してください（{_type_name(value)}が指定されています）")
+            return ""
+        # The one place user text comes in: control characters go, newlines become "\n".
+        text = "" if value is None else clean_input(str(value))
+        if not text:
             if spec is not None and spec.required and not partial:
                 self.fail(where, f"「{spec.label}」を入力してください")
             return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(where, f"文字列を指定してください（{_type_name(value)}が指定されています）")
-            return ""
-        text = str(value)
         if spec is not None and len(text) > spec.max_length:
             self.fail(where, f"「{spec.label}」は{spec.max_length}文字以内にしてください（{len(text)}文字）")
         return text
@@ -448,22 +449,31 @@ def _document(p: _Parser, value: Any) -> DocumentOptions:
 
 
 def read_answers_data(path: Path) -> Any:
-    """Read a YAML or JSON answers file safely (size-limited, no arbitrary objects)."""
+    """Read a YAML or JSON answers file safely: size-limited, UTF-8, no arbitrary objects, and
+    (YAML) no anchors, aliases or tags and a limited depth (``load_untrusted``)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise AnswersError([Problem(str(path), f"ファイルを読めません（{exc.strerror}）")]) from exc
-    if len(raw) > MAX_FILE_BYTES:
-        raise AnswersError([Problem(str(path), f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")])
     try:
-        text = raw.decode("utf-8-sig")
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+        if path.suffix.lower() != ".json":
+            return load_untrusted(raw, max_bytes=MAX_FILE_BYTES)
+        if len(raw) > MAX_FILE_BYTES:
+            raise UnsafeYamlError(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnsafeYamlError as exc:
+        raise AnswersError([Problem(str(path), str(exc))]) from exc
     except UnicodeDecodeError as exc:
         raise AnswersError([Problem(str(path), "UTF-8 のテキストとして読めません")]) from exc
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise AnswersError([Problem(str(path), f"ファイルの形式が正しくありません（{exc}）")]) from exc
+    except json.JSONDecodeError as exc:
+        raise AnswersError(
+            [Problem(str(path), f"ファイルの形式が正しくありません（JSON の書式の誤り、{exc.lineno}行目: {exc.msg}）")]
+        ) from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise AnswersError([Problem(str(path), f"値を読み取れません（{exc}）")]) from exc
+    except RecursionError as exc:
+        message = "入れ子が深すぎます。回答ファイルの形式どおりの構造にしてください"
+        raise AnswersError([Problem(str(path), message)]) from exc
 
 
 def load_answers(path: Path, catalogue: Catalogue, *, partial: bool = False) -> Answers:

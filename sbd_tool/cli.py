@@ -17,18 +17,21 @@ from typing import Any, NoReturn
 
 import click
 
-from sbd_tool.answers import Answers, AnswersError, load_answers
+from sbd_tool.answers import Answers, AnswersError, load_answers, read_answers_data
 from sbd_tool.answers_schema import answers_schema
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
+from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, import_bundle, install_bundle
 from sbd_tool.diagram import diagram_problems
 from sbd_tool.document import TemplateError, build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
 from sbd_tool.document.text_render import render_html, render_markdown
+from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
 from sbd_tool.rule_tests import run_rule_tests
 from sbd_tool.rules import Evaluation, decision_problems, evaluate
+from sbd_tool.text import clean_input
 from sbd_tool.whatif import change_sentence, what_if
 
 content_option = click.option(
@@ -42,7 +45,9 @@ content_option = click.option(
 
 def _fail(problems: list[Problem], status: int) -> NoReturn:
     for problem in problems:
-        click.echo(f"エラー: {problem}", err=True)
+        # A message may quote a key or value from the file: no control characters (terminal
+        # escape sequences) reach the terminal.
+        click.echo(f"エラー: {clean_input(str(problem))}", err=True)
     sys.exit(status)
 
 
@@ -237,6 +242,104 @@ def check_content(directory: Path | None) -> None:
         f"対策要件 {len(catalogue.requirements)}（版 {catalogue.content_version}）"
         + (f"、規則の確認例 {checked} 件はすべて期待どおり" if checked else "")
     )
+
+
+@main.group("content")
+def content_group() -> None:
+    """対策要件集（questionnaires/ と requirement_sets/）の書き出し・取り込みと、改訂の影響の確認。"""
+
+
+@content_group.command("export")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="出力する .zip ファイル"
+)
+@content_option
+def content_export(output: Path, content_dir: Path | None) -> None:
+    """対策要件集を zip ファイルに書き出す（check-content の検証に通る内容だけ）。"""
+    root = content_dir or default_content_root()
+    catalogue = _catalogue(root)
+    _, problems = run_rule_tests(catalogue, root)
+    if problems:
+        _fail(problems, 1)
+    try:
+        data = export_bundle(root)
+    except BundleError as exc:
+        _fail(exc.problems, 1)
+    _write_atomically(output, data)
+    click.echo(f"{output} を出力しました（対策要件集の版: {catalogue.content_version}）")
+
+
+@content_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    "into",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="取り込み先のフォルダ（その中の questionnaires/ と requirement_sets/ を置き換える）",
+)
+def content_import(file: Path, into: Path) -> None:
+    """zip ファイルの対策要件集を検証し、問題がなければ取り込む（問題があれば何も変更しない）。"""
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # import_bundle refuses anything longer
+    except OSError as exc:
+        _fail([Problem(str(file), f"ファイルを読めません（{exc.strerror}）")], 2)
+    try:
+        bundle = import_bundle(data)
+    except BundleError as exc:
+        _fail(exc.problems, 1)
+    try:
+        install_bundle(bundle.files, into)
+    except OSError as exc:
+        _fail([Problem(str(into), f"書き込めませんでした（{exc.strerror or exc}）。内容は変更していません")], 1)
+    catalogue = bundle.catalogue
+    click.echo(
+        f"{into} に取り込みました: 設問 {len(catalogue.questions)}、判断条件 {len(catalogue.conditions)}、"
+        f"対策要件 {len(catalogue.requirements)}（版 {bundle.content_version}）"
+        + (f"、規則の確認例 {bundle.rule_tests_checked} 件はすべて期待どおり" if bundle.rule_tests_checked else "")
+    )
+
+
+@content_group.command("drift")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--new",
+    "new_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="新しい対策要件集（questionnaires/ と requirement_sets/ を含むフォルダ）",
+)
+@content_option
+def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
+    """回答ファイルの案件を新しい対策要件集で評価し直すと何が変わるかを表示する（--content が現在の版）。"""
+    old, new = _catalogue(content_dir), _catalogue(new_dir)
+    try:
+        data = read_answers_data(file)
+    except AnswersError as exc:
+        _fail(exc.problems, 2)
+    if not isinstance(data, dict):
+        _fail([Problem(str(file), "回答ファイルの先頭はキーと値の組（マッピング）にしてください")], 2)
+    result = drift(old, new, data)
+    click.echo(f"対策要件集の版: {result.old_version} → {result.new_version}")
+    for r in result.requirements:
+        if not r.changed:
+            continue
+        click.echo(requirement_sentence(old, new, r))
+        for change in r.clause_changes:
+            if change.before is not None and change.after is not None:
+                click.echo(f"    変更前: {change.before}")
+                click.echo(f"    変更後: {change.after}")
+            elif change.after is not None:
+                click.echo(f"    追加: {change.after}")
+            elif change.before is not None:
+                click.echo(f"    削除: {change.before}")
+    for q in result.questions:
+        if q.affects_project:
+            click.echo(question_sentence(old, new, q))
+    for problem in result.answer_problems:
+        click.echo(f"注意（新しい版では使えない回答）: {problem}")
+    click.echo(f"まとめ: {drift_summary(result)}")
 
 
 @main.command()

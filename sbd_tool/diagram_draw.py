@@ -5,15 +5,16 @@ Both read the same ``Layout``, so the picture in the browser and in the spec agr
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sbd_tool.diagram import Box, Layout
+from sbd_tool.text import xml_safe
 
 FONT_FILES = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -38,6 +39,12 @@ ELEMENT_MARK = {
     "network": "NW",
 }
 TEXT, LINE, FONT_SIZE, SMALL = "#1b1f24", "#3d4650", 14, 12
+
+
+def _esc(text: str) -> str:
+    """The one place text enters the SVG: XML-safe and escaped for element content and for
+    attribute values alike (the wizard inlines the SVG in its page, and ids are user text)."""
+    return html.escape(xml_safe(text), quote=True)
 
 
 def _width(text: str) -> float:
@@ -71,29 +78,29 @@ def to_svg(layout: Layout, title: str = "システム概要図") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:.0f} {layout.height:.0f}" '
         f'width="{layout.width:.0f}" height="{layout.height:.0f}" role="img" aria-labelledby="diagram-title" '
         f'font-family="Noto Sans CJK JP, sans-serif" font-size="{FONT_SIZE}">',
-        f'<title id="diagram-title">{escape(title)}</title>',
+        f'<title id="diagram-title">{_esc(title)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker></defs>',
     ]
     for z in layout.zones:
         fill = ZONE_FILL.get(z.kind, "#f4f4f4")
         parts.append(
-            f'<g class="zone" data-zone="{escape(z.id)}"><rect x="{z.x:.1f}" y="{z.y:.1f}" width="{z.w:.1f}" '
+            f'<g class="zone" data-zone="{_esc(z.id)}"><rect x="{z.x:.1f}" y="{z.y:.1f}" width="{z.w:.1f}" '
             f'height="{z.h:.1f}" rx="8" fill="{fill}" stroke="{LINE}" stroke-dasharray="6 3"/>'
-            f'<text x="{z.x + 10:.1f}" y="{z.y + 20:.1f}" font-weight="bold" fill="{TEXT}">{escape(z.label)}</text></g>'
+            f'<text x="{z.x + 10:.1f}" y="{z.y + 20:.1f}" font-weight="bold" fill="{TEXT}">{_esc(z.label)}</text></g>'
         )
     for e in layout.elements:
         lines = _label_lines(e)
         mark = ELEMENT_MARK.get(e.kind, "")
         ty = e.y + e.h / 2 - (len(lines) - 1) * 8 + 4
         text = "".join(
-            f'<tspan x="{e.x + 34:.1f}" y="{ty + i * 16:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+            f'<tspan x="{e.x + 34:.1f}" y="{ty + i * 16:.1f}">{_esc(line)}</tspan>' for i, line in enumerate(lines)
         )
         parts.append(
-            f'<g class="element" data-element="{escape(e.id)}" tabindex="-1">'
+            f'<g class="element" data-element="{_esc(e.id)}" tabindex="-1">'
             f'<rect x="{e.x:.1f}" y="{e.y:.1f}" width="{e.w:.1f}" height="{e.h:.1f}" rx="4" fill="#ffffff" '
             f'stroke="{LINE}"/><text x="{e.x + 14:.1f}" y="{e.y + e.h / 2 + 4:.1f}" font-size="{SMALL}" '
-            f'text-anchor="middle" fill="{LINE}">{escape(mark)}</text><text fill="{TEXT}">{text}</text></g>'
+            f'text-anchor="middle" fill="{LINE}">{_esc(mark)}</text><text fill="{TEXT}">{text}</text></g>'
         )
     for a in layout.arrows:
         mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
@@ -103,7 +110,7 @@ def to_svg(layout: Layout, title: str = "システム概要図") -> str:
             f'stroke="{LINE}" stroke-width="1.5" marker-end="url(#arrow)"/>'
             f'<rect x="{mx - w / 2:.1f}" y="{my - 9:.1f}" width="{w:.1f}" height="18" rx="3" fill="#ffffff" '
             f'stroke="{LINE}" stroke-width="0.5"/><text x="{mx:.1f}" y="{my + 4:.1f}" font-size="{SMALL}" '
-            f'text-anchor="middle" fill="{TEXT}">{escape(a.label)}</text></g>'
+            f'text-anchor="middle" fill="{TEXT}">{_esc(a.label)}</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import Field, ValidationError
 
 from sbd_tool.answers import FORMAT, AnswersError, parse_answers
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import LevelId, RequirementId, Strict, Text
-from sbd_tool.content.yamlfile import YamlFile
+from sbd_tool.content.yamlfile import YamlFile, yaml_error_problem
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
 from sbd_tool.rules import evaluate
@@ -39,7 +40,10 @@ def run_rule_tests(catalogue: Catalogue, root: Path) -> tuple[int, list[Problem]
     path = root / RULE_TESTS
     if not path.is_file():
         return 0, []
-    file = YamlFile(path, RULE_TESTS)
+    try:
+        file = YamlFile(path, RULE_TESTS)
+    except yaml.YAMLError as exc:
+        return 0, [yaml_error_problem(RULE_TESTS, exc)]
     try:
         tests = RuleTestsFile.model_validate(file.data)
     except ValidationError as exc:

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import text
 
 from sbd_tool.answers import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.storage.db import make_engine, upgrade
+from sbd_tool.storage.models import Base
 from tests.pgserver import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,8 +99,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = request.getfixturevalue("postgres_url")
     engine = make_engine(url)
     upgrade(engine)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM step_draft"))
-        connection.execute(text("DELETE FROM project"))
+    with engine.begin() as connection:  # PostgreSQL is shared by the session's tests: start empty
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
     engine.dispose()
     return url

@@ -24,7 +24,7 @@ from sbd_tool.content.schema import (
     RulesFile,
     StepsFile,
 )
-from sbd_tool.content.yamlfile import YamlFile
+from sbd_tool.content.yamlfile import YamlFile, yaml_error_problem
 from sbd_tool.problems import Problem, ProblemsError
 
 M = TypeVar("M", bound=BaseModel)
@@ -70,10 +70,7 @@ class _Reader:
         try:
             file = YamlFile(path, relative)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            reason = getattr(exc, "problem", None) or str(exc)
-            self.problems.append(Problem(f"{relative}{line}", f"YAMLとして読めません（{reason}）"))
+            self.problems.append(yaml_error_problem(relative, exc))
             return None
         self.files[relative] = file
         self.problems.extend(file.duplicate_keys())

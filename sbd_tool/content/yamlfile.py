@@ -51,6 +51,14 @@ def _is_union_tag(part: int | str) -> bool:
     return isinstance(part, str) and (part[:1].isupper() or part.startswith("function-"))
 
 
+def yaml_error_problem(label: str, error: yaml.YAMLError) -> Problem:
+    """A YAML syntax error, located at its line."""
+    mark = getattr(error, "problem_mark", None)
+    line = f":{mark.line + 1}" if mark else ""
+    reason = getattr(error, "problem", None) or str(error)
+    return Problem(f"{label}{line}", f"YAMLとして読めません（{reason}）")
+
+
 class YamlFile:
     """A parsed YAML file that remembers where each value stands."""
 

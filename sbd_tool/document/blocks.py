@@ -51,6 +51,8 @@ def blocks(model: DocumentModel) -> Iterator[Block]:
         yield Para(model.organisation, "meta")
     yield Para(model.date_text, "meta")
     yield Para(f"対策要件集の版：{model.content_version}", "meta")
+    if model.approval:
+        yield Para(model.approval, "meta")
     yield from _sections(model)
     yield from _appendices(model)
 

@@ -8,14 +8,19 @@ appendix of the Word spec.
 from __future__ import annotations
 
 import io
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sbd_tool.document.model import DocumentModel
+from sbd_tool.text import xml_safe
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 # The Japanese enumeration the Word numbering uses for clauses (ア, イ, ウ, …).
 IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 ANSWERS = ("対応可", "一部対応", "対応不可")
 FILL_IN = ("対応可否", "提案内容", "実施者", "備考")
+MAX_CELL = 32_767  # Excel's limit; a longer text makes Excel report the file as damaged
 
 
 class ComplianceRow(NamedTuple):
@@ -45,16 +50,27 @@ def compliance_xlsx(model: DocumentModel) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "対応表"
-    sheet["A1"] = f"{model.title}　対応表"
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = f"{model.organisation}　{model.date_text}　対策要件集の版：{model.content_version}"
+
+    def put(row: int, col: int, value: str) -> Cell:
+        """The one place text enters the sheet: no characters XML cannot carry (openpyxl refuses
+        control characters), within Excel's 32,767 characters a cell, and never a formula."""
+        text = xml_safe(value)
+        if len(text) > MAX_CELL:
+            text = text[: MAX_CELL - 1] + "…"
+        cell = sheet.cell(row=row, column=col, value=text or None)
+        if cell.data_type == "f":  # user text such as "=HYPERLINK(…)" stays text
+            cell.data_type = "s"
+        return cell
+
+    put(1, 1, f"{model.title}　対応表").font = Font(bold=True, size=12)
+    put(2, 1, f"{model.organisation}　{model.date_text}　対策要件集の版：{model.content_version}")
     headers = ("番号", "対策要件", "実装レベル", "要件（仕様書の記載）", *FILL_IN)
     widths = (10, 22, 9, 60, 10, 40, 14, 20)
     header_row = 4
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=col, value=title)
+        cell = put(header_row, col, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E9EDF2")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -63,7 +79,7 @@ def compliance_xlsx(model: DocumentModel) -> bytes:
     rows = compliance_rows(model)
     for r, row in enumerate(rows, start=header_row + 1):
         for col, value in enumerate((*row, "", "", "", ""), start=1):
-            cell = sheet.cell(row=r, column=col, value=value or None)
+            cell = put(r, col, value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border
     last = header_row + max(1, len(rows))

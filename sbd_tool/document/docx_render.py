@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +30,10 @@ from sbd_tool.document.template import (
     TABLE_HEADER,
     TABLE_TEXT,
 )
+from sbd_tool.text import xml_safe
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "docx_templates" / "sbd-spec.docx"
 TEXT_WIDTH_MM = 160
-# Characters XML 1.0 cannot carry; user text may contain them and must not break the file.
-_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 _P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T = (
@@ -46,11 +44,6 @@ _VAL, _SPACE = qn("w:val"), "{http://www.w3.org/XML/1998/namespace}space"
 
 class TemplateError(Exception):
     """The Word template lacks styles the document needs."""
-
-
-def clean(text: str) -> str:
-    """User text made safe for WordprocessingML (control characters and lone surrogates removed)."""
-    return _ILLEGAL.sub("", text)
 
 
 class _Writer:
@@ -82,6 +75,9 @@ class _Writer:
         return paragraph
 
     def run(self, paragraph: Paragraph, text: str, style: str | None = None) -> None:
+        """The one place text enters the document's XML: characters XML cannot carry (control
+        characters, lone surrogates), which user text may contain, are dropped here."""
+        text = xml_safe(text)
         r = etree.SubElement(paragraph._p, _R)
         if style is not None:
             etree.SubElement(etree.SubElement(r, _RPR), _RSTYLE).set(_VAL, self.ids[style])
@@ -91,16 +87,16 @@ class _Writer:
             t.set(_SPACE, "preserve")
 
     def para(self, text: str, style: str = "Normal") -> None:
-        for line in clean(text).split("\n"):
+        for line in text.split("\n"):
             self.add(line, style)
 
     def heading(self, text: str, level: int) -> None:
-        self.add(clean(text), f"Heading {level}")
+        self.add(text, f"Heading {level}")
 
     def labelled(self, label: str, text: str, style: str = ITEM) -> None:
         p = self.add("", style)
-        self.run(p, clean(label), LABEL)
-        self.run(p, "：" + clean(text))
+        self.run(p, label, LABEL)
+        self.run(p, "：" + text)
 
     def table(self, table: Table) -> None:
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
@@ -117,7 +113,7 @@ class _Writer:
                 tr_pr.append(OxmlElement("w:tblHeader"))
             for cell, value, width in zip(row.cells, values, widths, strict=True):
                 cell.width = width
-                lines = clean(value).split("\n") or [""]
+                lines = value.split("\n")
                 first = cell.paragraphs[0]
                 first._p.style = self.ids[TABLE_HEADER if r == 0 else TABLE_TEXT]
                 if lines[0]:
@@ -152,7 +148,7 @@ def _draw(w: _Writer, block: Block) -> None:
     elif isinstance(block, Label):
         p = w.add("", "Normal")
         p.paragraph_format.keep_with_next = True
-        w.run(p, clean(block.text), LABEL)
+        w.run(p, block.text, LABEL)
     elif isinstance(block, Labelled):
         w.labelled(block.label, block.text)
     elif isinstance(block, TableBlock):
@@ -172,7 +168,7 @@ def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
     for block in blocks(model):
         _draw(w, block)
     props = document.core_properties
-    props.title = clean(model.title)
+    props.title = xml_safe(model.title)  # the core properties are XML too
     props.subject = "情報セキュリティ要件"
     props.comments = f"sbd-tool {model.content_version}"
     moment = dt.datetime.combine(model.date, dt.time(0, 0))

@@ -70,6 +70,16 @@ class CloudSection:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """A reviewer's approval of one revision, as the approved document states it."""
+
+    revision: int
+    approver: str
+    organisation: str
+    approved_on: dt.date
+
+
+@dataclass(frozen=True)
 class DocumentModel:
     title: str
     organisation: str
@@ -93,6 +103,7 @@ class DocumentModel:
     diagram_png: bytes | None = None  # the system overview diagram, drawn from the answers
     flows: Table | None = None
     compliance_appendix: bool = False
+    approval: str = ""  # who approved which revision when, for an approved revision's document
 
 
 def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
@@ -149,7 +160,14 @@ def _derived_from(resolved: ResolvedAnswer) -> str:
     return "業務の特徴・システム概要図から推定" if drawn == {True, False} else "業務の特徴から推定"
 
 
-def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluation, today: dt.date) -> DocumentModel:
+def approval_text(approval: Approval) -> str:
+    who = f"{approval.approver}（{approval.organisation}）" if approval.organisation else approval.approver
+    return f"承認：本書（第{approval.revision}版）は、{wareki(approval.approved_on)}、{who}が承認した。"
+
+
+def build_document(
+    catalogue: Catalogue, answers: Answers, evaluation: Evaluation, today: dt.date, approval: Approval | None = None
+) -> DocumentModel:
     """Everything the specification says, decided here once for every output format."""
     answered = {qid: r.value for qid, r in evaluation.answers.items()}
     cloud = evaluation.cloud
@@ -253,6 +271,7 @@ def build_document(catalogue: Catalogue, answers: Answers, evaluation: Evaluatio
         diagram_png=diagram[0] if diagram else None,
         flows=diagram[1] if diagram else None,
         compliance_appendix=answers.document.compliance_appendix,
+        approval=approval_text(approval) if approval else "",
     )
 
 

@@ -7,12 +7,15 @@ Drawn from the same blocks as the .docx; chapter and requirement numbers are wri
 from __future__ import annotations
 
 import base64
+import dataclasses
+import html
+import re
 from collections.abc import Iterable
-from html import escape
 
 from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
 from sbd_tool.document.compliance import IROHA
 from sbd_tool.document.model import DocumentModel
+from sbd_tool.text import clean_input
 
 
 class _Numbers:
@@ -40,15 +43,52 @@ def _png_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+# Characters with a meaning anywhere in a line: emphasis, code, links, raw HTML and entities,
+# table cells, strikethrough. CommonMark reads a backslash before any of them as the character.
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>&|~])")
+# ... and at the start of a line: headings, list items, thematic breaks, setext underlines;
+_MD_MARK = re.compile(r"^([#+=-])")
+# ordered list items ("1. ", "2) ").
+_MD_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _md_text(text: str, *, one_line: bool = False) -> str:
+    """Text as Markdown that shows exactly that text: nothing in it becomes markup or raw HTML.
+    Leading blanks go (an indented line would be a code block); a lone carriage return, which
+    Markdown reads as a line end, becomes a newline so that the line is escaped as one."""
+    lines = []
+    for line in clean_input(text).split("\n"):
+        line = _MD_ANYWHERE.sub(r"\\\1", line.lstrip(" \t"))
+        lines.append(_MD_ORDERED.sub(r"\1\\\2", _MD_MARK.sub(r"\\\1", line)))
+    if one_line:  # a heading, title or bold label cannot span lines
+        return " ".join(line.strip() for line in lines if line.strip())
+    return "\n".join(lines)
+
+
+def _md_escaped(block: Block) -> Block:
+    """The one place text enters the Markdown: every text of a block, escaped."""
+    if isinstance(block, Heading | Label):
+        return block._replace(text=_md_text(block.text, one_line=True))
+    if isinstance(block, Para):
+        return block._replace(text=_md_text(block.text, one_line=block.style in ("title", "appendix")))
+    if isinstance(block, Labelled):
+        return Labelled(_md_text(block.label, one_line=True), _md_text(block.text))
+    if isinstance(block, TableBlock):
+        t = block.table
+        headers = tuple(_md_text(h) for h in t.headers)
+        return TableBlock(dataclasses.replace(t, headers=headers, rows=tuple(tuple(map(_md_text, r)) for r in t.rows)))
+    return block._replace(alt=_md_text(block.alt, one_line=True))
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return text.replace("\n", "<br>")  # already escaped: this <br> is the only HTML in a cell
 
 
 def render_markdown(model: DocumentModel) -> str:
     lines: list[str] = []
     numbers = _Numbers()
     for block in blocks(model):
-        lines += _markdown(block, numbers)
+        lines += _markdown(_md_escaped(block), numbers)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -94,6 +134,12 @@ dl.items dt { font-weight: bold; } dl.items dd { margin: 0 0 .4rem 1.5rem; }
 """
 
 
+def _escape(text: str) -> str:
+    """The one place text enters the page: control characters dropped (HTML reads them as
+    errors), newlines as ``\\n``, and ``& < > " '`` escaped (for content and attributes alike)."""
+    return html.escape(clean_input(text), quote=True)
+
+
 def render_html(model: DocumentModel) -> str:
     body: list[str] = []
     numbers = _Numbers()
@@ -114,7 +160,7 @@ def render_html(model: DocumentModel) -> str:
     if open_list:
         body.append("</ol>" if open_list == "clauses" else "</dl>")
     return (
-        f'<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>{escape(model.title)}</title>\n'
+        f'<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>{_escape(model.title)}</title>\n'
         f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
@@ -122,28 +168,28 @@ def render_html(model: DocumentModel) -> str:
 def _html(block: Block, numbers: _Numbers) -> str:
     if isinstance(block, Heading):
         level = min(block.level + 1, 6)
-        return f"<h{level}>{escape(numbers.heading(block.level))} {escape(block.text)}</h{level}>"
+        return f"<h{level}>{_escape(numbers.heading(block.level))} {_escape(block.text)}</h{level}>"
     if isinstance(block, Para):
-        text = escape(block.text).replace("\n", "<br>")
+        text = _escape(block.text).replace("\n", "<br>")
         if block.style == "title":
             return f"<h1>{text}</h1>"
         if block.style == "appendix":
             return f"<h2>{text}</h2>"
         if block.style == "clause":
-            return f"<li>{escape(numbers.next_clause())}　{text}</li>"
+            return f"<li>{_escape(numbers.next_clause())}　{text}</li>"
         css = {"meta": ' class="meta"', "note": ' class="note"'}.get(block.style, "")
         return f"<p{css}>{text}</p>"
     if isinstance(block, Label):
-        return f"<p><strong>{escape(block.text)}</strong></p>"
+        return f"<p><strong>{_escape(block.text)}</strong></p>"
     if isinstance(block, Labelled):
-        return f"<dt>{escape(block.label)}</dt><dd>{escape(block.text)}</dd>"
+        return f"<dt>{_escape(block.label)}</dt><dd>{_escape(block.text)}</dd>"
     if isinstance(block, TableBlock):
         t = block.table
-        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in t.headers)
+        head = "".join(f'<th scope="col">{_escape(h)}</th>' for h in t.headers)
         rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>" for row in t.rows
+            "<tr>" + "".join(f"<td>{_escape(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>" for row in t.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if isinstance(block, Figure):
-        return f'<figure><img src="{_png_uri(block.png)}" alt="{escape(block.alt)}"></figure>'
+        return f'<figure><img src="{_png_uri(block.png)}" alt="{_escape(block.alt)}"></figure>'
     raise TypeError(block)

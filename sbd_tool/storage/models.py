@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, false, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -17,11 +29,58 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, dt.datetime: DateTime(timezone=True)}
 
 
+ROLES = ("officer", "adviser", "trainer", "admin")
+PROJECT_KINDS = ("procurement", "training")
+
+
+class Organisation(Base):
+    """A ministry or agency. Officers see their own organisation's projects only."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """An account. ``role`` is one of ROLES; an admin may belong to no organisation.
+
+    ``password_changed_at`` is also the session epoch: changing the password (or disabling the
+    account) ends every other session of the user.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), default=None)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per account (``user:…``) and per address (``addr:…``)."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Project(Base):
     """One procurement: its answers document (``sbd-tool/answers@1`` shape) and step state.
 
-    ``version`` rises on every save; a save naming an older version is refused, so two tabs
-    never silently overwrite each other.
+    ``version`` is the number of the newest revision. Every UPDATE names the version it read
+    (SQLAlchemy's version counter), so two saves from the same starting point never both land.
     """
 
     __tablename__ = "project"
@@ -35,7 +94,13 @@ class Project(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     model_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 研修の模範解答
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), default=None, index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(16), default="procurement", server_default="procurement")
+    content_version: Mapped[str | None] = mapped_column(String(100), default=None)  # evaluated with
     drafts: Mapped[list[StepDraft]] = relationship(back_populates="project", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class StepDraft(Base):
@@ -49,3 +114,86 @@ class StepDraft(Base):
     base_version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     project: Mapped[Project] = relationship(back_populates="drafts")
+
+
+class Revision(Base):
+    """An immutable snapshot written by every save: what review, diff and audit refer to."""
+
+    __tablename__ = "revision"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]]
+    visited: Mapped[dict[str, Any]]
+    step: Mapped[str | None] = mapped_column(String(40), default=None)  # the step whose save made it
+    content_version: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ProjectShare(Base):
+    """An adviser may read and review this project (made when it is submitted to them)."""
+
+    __tablename__ = "project_share"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+REVIEW_STATUSES = ("pending", "approved", "returned", "superseded")
+
+
+class Review(Base):
+    """A revision submitted to an adviser; approving or returning it is one conditional UPDATE."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    revision_number: Mapped[int] = mapped_column(Integer)
+    adviser_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    adviser: Mapped[User] = relationship(foreign_keys=[adviser_id], lazy="joined")
+    submitter: Mapped[User] = relationship(foreign_keys=[submitted_by], lazy="joined")
+
+
+class Comment(Base):
+    """A review comment on the project or on one requirement; replies point at their parent."""
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    requirement: Mapped[str | None] = mapped_column(String(20), default=None)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("review_comment.id", ondelete="CASCADE"), default=None)
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    revision_number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+
+
+class AuditEvent(Base):
+    """Who did what when. Names are copied, not referenced, so the log outlives what it names."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    project_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")

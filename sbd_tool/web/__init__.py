@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 
@@ -17,6 +19,65 @@ from sbd_tool.storage.db import database_url, make_engine, pending_migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 csrf = CSRFProtect()
+
+
+JST = dt.timezone(dt.timedelta(hours=9))
+ERRORS = (
+    (
+        400,
+        "入力を処理できません",
+        "送信された内容を処理できませんでした。画面を読み込み直してから、もう一度操作してください。",
+    ),
+    (
+        401,
+        "サインインが必要です",
+        "サインインしていないか、一定時間操作がなかったためサインアウトしました。"
+        "サインインしてから、もう一度操作してください。",
+    ),
+    (403, "権限がありません", "この操作を行う権限がありません。必要な場合は組織の管理者に相談してください。"),
+    (404, "見つかりません", "指定の案件又はページは見つからないか、閲覧する権限がありません。"),
+    (405, "操作できません", "この画面ではその操作はできません。"),
+    (409, "処理できません", "この版は回答が未完成のため、仕様書を作れません。"),
+    (413, "ファイルが大きすぎます", "送信できる大きさを超えています。2MB 以下にしてください。"),
+)
+
+
+def datetime_ja(moment: dt.datetime | None) -> str:
+    """A stored (UTC) time as Japan time, e.g. ``2026-11-27 20:05``."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+
+
+def _error_page(code: int, title: str, message: str) -> Callable[[Exception], tuple[str, int]]:
+    def handler(_error: Exception) -> tuple[str, int]:
+        return render_template("errors/error.html", title=title, message=message), code
+
+    return handler
+
+
+def _review_status() -> dict[str, Any] | None:
+    """Review state of the project the request is about (for the banner on its pages)."""
+    project = g.get("project")
+    if project is None or g.get("user") is None:
+        return None
+    from sbd_tool.web.review import approved_review, latest_review, open_comments
+
+    approved = approved_review(project)
+    latest = latest_review(project)
+    comments = sum(len(v) for v in open_comments(project).values())
+    if approved is None and latest is None and not comments:
+        return None
+    return {
+        "project_id": project.id,
+        "version": project.version,
+        "approved": approved,
+        "latest": latest,
+        "stale": approved is not None and approved.revision_number != project.version,
+        "open_comments": comments,
+    }
 
 
 class NotMigratedError(RuntimeError):
@@ -46,6 +107,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=os.environ.get("SBD_SECURE_COOKIES") == "1",  # also Secure on any HTTPS request
+        IDLE_TIMEOUT_MINUTES=int(os.environ.get("SBD_IDLE_MINUTES", "30")),
+        PASSWORD_HASH_METHOD="scrypt",
     )
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
@@ -63,6 +127,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
+    from sbd_tool.web import access, admin, auth, projects, render, review, wizard
+    from sbd_tool.web.store import db
+
+    app.session_interface = auth.HttpsAwareSessions()
+
+    @app.before_request
+    def _authorise():  # type: ignore[no-untyped-def]
+        if request.endpoint == "static":
+            return None
+        auth.load_user()
+        who = g.user
+        if who is not None and who.must_change_password and request.endpoint not in ("auth.password", "auth.logout"):
+            return redirect(url_for("auth.password"))
+        return access.check_request(db())
+
+    @app.context_processor
+    def _page_context() -> dict[str, Any]:
+        return {"current_user": g.get("user"), "role_labels": admin.ROLE_LABELS, "review_status": _review_status()}
+
+    for code, title, message in ERRORS:
+        app.register_error_handler(code, _error_page(code, title, message))
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -76,14 +161,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'",
         )
+        if g.get("user") is not None:  # pages with a user's data are not kept by shared caches
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    from sbd_tool.web import projects, render, wizard
-
+    app.register_blueprint(auth.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
+    app.jinja_env.filters["datetime_ja"] = datetime_ja
     app.jinja_env.globals.update(
         steps=catalogue.steps.steps,
         value_label=explain.value_label,

@@ -10,21 +10,24 @@ import yaml
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from sbd_tool.answers import AnswersError, parse_answers
-from sbd_tool.storage.models import utcnow
-from sbd_tool.web import ROOT
+from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.storage.models import Project, Review, utcnow
+from sbd_tool.web import ROOT, access, audit
+from sbd_tool.web.access import rule, user
 from sbd_tool.web.state import empty_answers, project_state
 from sbd_tool.web.store import (
     catalogue,
     create_project,
     db,
     get_project,
-    live_projects,
     trashed_projects,
+    visible_projects,
 )
 
 bp = Blueprint("projects", __name__)
@@ -46,6 +49,9 @@ class NewProjectForm(FlaskForm):
     )
 
 
+MAX_IMPORT = 1_000_000  # bytes; an answers file is a few tens of kilobytes
+
+
 class ImportForm(FlaskForm):
     file = FileField("回答ファイル（YAML 又は JSON）", validators=[FileRequired("ファイルを選択してください。")])
 
@@ -55,50 +61,90 @@ def _sample(name: str) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))  # dates as ISO strings, as the wizard stores them
 
 
-@bp.get("/")
-def index() -> str:
+def _index_page(form: NewProjectForm, status: int = 200) -> tuple[str, int]:
+    who = user()
     cat = catalogue()
-    rows = [(p, project_state(cat, p.answers, p.visited)) for p in live_projects()]
-    return render_template("projects/index.html", rows=rows, form=NewProjectForm(), samples=SAMPLES)
+
+    def rows(kind: str) -> list[tuple[Project, Any]]:
+        return [(p, project_state(cat, p.answers, p.visited)) for p in visible_projects(who, kind=kind)]
+
+    reviews: list[Review] = []
+    if who.role == "adviser":
+        query = select(Review).where(Review.adviser_id == who.id, Review.status == "pending")
+        reviews = list(db().scalars(query.order_by(Review.submitted_at.desc())))
+    page = render_template(
+        "projects/index.html",
+        procurement=rows("procurement"),
+        training=rows("training"),
+        reviews=reviews,
+        projects_by_id={p.id: p for p in visible_projects(who)} if reviews else {},
+        form=form,
+        samples=SAMPLES,
+        can_create=access.allowed(db(), "create", who, None),
+    )
+    return page, status
+
+
+@bp.get("/")
+@rule("signed_in")
+def index() -> BaseResponse | tuple[str, int]:
+    if user().role == "admin":
+        return redirect(url_for("admin.users"))
+    return _index_page(NewProjectForm())
+
+
+def _kind_for(who: Any) -> str:
+    """Trainers make training projects; officers make procurement projects."""
+    return "training" if who.role == "trainer" else "procurement"
 
 
 @bp.post("/projects")
-def create() -> BaseResponse | str:
+@rule("create")
+def create() -> BaseResponse | tuple[str, int]:
     form = NewProjectForm()
     if not form.validate_on_submit():
-        cat = catalogue()
-        rows = [(p, project_state(cat, p.answers, p.visited)) for p in live_projects()]
-        return render_template("projects/index.html", rows=rows, form=form, samples=SAMPLES), 400  # type: ignore[return-value]
+        return _index_page(form, 400)
     answers = empty_answers()
     answers["project"]["name"] = form.name.data
-    project = create_project(answers)
+    project = create_project(answers, user(), kind=_kind_for(user()))
+    audit.record(db(), "project_create", project_id=project.id, name=project.name)
+    db().commit()
     return redirect(url_for("wizard.step", project_id=project.id, step="purpose"))
 
 
 @bp.post("/projects/sample/<name>")
+@rule("create")
 def from_sample(name: str) -> BaseResponse:
+    """A filled-in sample, always as a training project: practice never mixes with procurements."""
     if name not in SAMPLES:
         return redirect(url_for(".index"))
-    project = create_project(_sample(name), {s.id: True for s in catalogue().steps.steps})
-    flash(f"サンプル「{project.name}」から案件を作成しました。", "success")
+    project = create_project(_sample(name), user(), {s.id: True for s in catalogue().steps.steps}, kind="training")
+    audit.record(db(), "project_create", project_id=project.id, name=project.name, sample=name)
+    db().commit()
+    flash(f"サンプル「{project.name}」から研修・練習用の案件を作成しました。", "success")
     return redirect(url_for("wizard.step", project_id=project.id, step="purpose"))
 
 
 @bp.post("/projects/<int:project_id>/duplicate")
+@rule("project:edit")
 def duplicate(project_id: int) -> BaseResponse:
     source = get_project(project_id)
     answers = copy.deepcopy(source.answers)
     answers.setdefault("project", {})["name"] = f"{source.name}（複製）"[:200]
-    copy_ = create_project(answers, dict(source.visited))
+    copy_ = create_project(answers, user(), dict(source.visited), kind=source.kind)
+    audit.record(db(), "project_create", project_id=copy_.id, name=copy_.name, copied_from=source.id)
+    db().commit()
     flash(f"「{source.name}」を複製しました。", "success")
     return redirect(url_for("wizard.step", project_id=copy_.id, step="purpose"))
 
 
 @bp.post("/projects/<int:project_id>/model-answer")
+@rule("project:train")
 def model_answer(project_id: int) -> BaseResponse:
     """Mark (or unmark) a project as a model answer that trainees' projects are compared with."""
     project = get_project(project_id)
     project.model_answer = not project.model_answer
+    audit.record(db(), "model_answer", project_id=project.id, model_answer=project.model_answer)
     db().commit()
     verb = "模範解答にしました" if project.model_answer else "模範解答から外しました"
     flash(f"「{project.name}」を{verb}。", "success")
@@ -106,8 +152,11 @@ def model_answer(project_id: int) -> BaseResponse:
 
 
 @bp.get("/projects/<int:project_id>/export")
+@rule("project:read")
 def export(project_id: int) -> Response:
     project = get_project(project_id)
+    audit.record(db(), "export", project_id=project.id, format="yaml", revision=project.version)
+    db().commit()
     text = yaml.safe_dump(project.answers, allow_unicode=True, sort_keys=False)
     filename = f"sbd-project-{project.id}.yaml"
     return Response(
@@ -118,22 +167,25 @@ def export(project_id: int) -> Response:
 
 
 @bp.route("/projects/import", methods=["GET", "POST"])
+@rule("create")
 def import_file() -> BaseResponse | str:
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        raw = form.file.data.read()
+        raw = form.file.data.read(MAX_IMPORT + 1)
         try:
-            data = yaml.safe_load(raw.decode("utf-8-sig"))
+            data = load_untrusted(raw, max_bytes=MAX_IMPORT)
             answers = parse_answers(data, catalogue(), partial=True)
-        except (UnicodeDecodeError, yaml.YAMLError):
-            problems = ["ファイルを読めません。UTF-8 の YAML 又は JSON の回答ファイルを選択してください。"]
+        except UnsafeYamlError as exc:
+            problems = [str(exc)]
         except AnswersError as exc:
             problems = [str(p) for p in exc.problems]
         else:
             stored = json.loads(json.dumps(data, default=str))
             visited = {s.id: True for s in catalogue().steps.steps} if answers.project.tasks else {}
-            project = create_project(stored, visited)
+            project = create_project(stored, user(), visited, kind=_kind_for(user()))
+            audit.record(db(), "project_import", project_id=project.id, name=project.name)
+            db().commit()
             flash(f"「{project.name}」を取り込みました。", "success")
             return redirect(url_for("wizard.step", project_id=project.id, step="purpose"))
     status = 400 if (problems or form.errors) else 200
@@ -141,25 +193,30 @@ def import_file() -> BaseResponse | str:
 
 
 @bp.route("/projects/<int:project_id>/delete", methods=["GET", "POST"])
+@rule("project:edit")
 def delete(project_id: int) -> BaseResponse | str:
     project = get_project(project_id)
     if request.method == "GET":
         return render_template("projects/delete.html", project=project)
     project.deleted_at = utcnow()
+    audit.record(db(), "project_delete", project_id=project.id, name=project.name)
     db().commit()
     flash(f"「{project.name}」を削除しました。30日以内であれば「削除した案件」から元に戻せます。", "undo")
     return redirect(url_for(".index", restorable=project.id))
 
 
 @bp.post("/projects/<int:project_id>/restore")
+@rule("project:trashed")
 def restore(project_id: int) -> BaseResponse:
     project = get_project(project_id, deleted=True)
     project.deleted_at = None
+    audit.record(db(), "project_restore", project_id=project.id, name=project.name)
     db().commit()
     flash(f"「{project.name}」を元に戻しました。", "success")
     return redirect(url_for(".index"))
 
 
 @bp.get("/trash")
+@rule("signed_in")
 def trash() -> str:
-    return render_template("projects/trash.html", projects=trashed_projects())
+    return render_template("projects/trash.html", projects=trashed_projects(user()))

@@ -12,7 +12,15 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms import Field
-from wtforms.fields import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.widgets import ListWidget
 
 _TEXT_FLAGS = ("required", "maxlength", "minlength")
@@ -70,12 +78,24 @@ def render_field(field: Field, **extra: Any) -> Markup:
         if isinstance(field, SelectMultipleField):
             pairs["multiple"] = True
         return Markup(f"<select {_attrs(pairs)}>{options}</select>")
+    if isinstance(field, PasswordField):  # never echoed back into the page
+        pairs = _base(
+            field,
+            _TEXT_FLAGS,
+            {
+                "type": "password",
+                "autocomplete": (field.render_kw or {}).get("autocomplete", "current-password"),
+                **extra,
+            },
+        )
+        return Markup(f"<input {_attrs(pairs)}>")
     pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": field._value(), **extra})
     return Markup(f"<input {_attrs(pairs)}>")
 
 
 def _choices(field: Field) -> list[tuple[Any, str]]:
-    return [(c.value, c.label) for c in field.choices or ()]  # SelectChoice, as forms.options() makes them
+    # SelectChoice, as forms.options() makes them, or plain (value, label) pairs
+    return [(c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices or ()]
 
 
 def choice_list(field: Field) -> Markup:

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -19,11 +21,13 @@ from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Project
-from sbd_tool.web import forms
+from sbd_tool.web import audit, forms
+from sbd_tool.web.access import rule, user
+from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices
-from sbd_tool.web.store import catalogue, db, get_draft, get_project, live_projects, put_draft, save_answers
+from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
 from sbd_tool.whatif import change_sentence, what_if
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
@@ -55,6 +59,8 @@ def _render(project: Project, step: str, form: Any, state: ProjectState, status:
         data, _ = diagram_from_form(catalogue(), form)
         extra.setdefault("svg", preview_svg(catalogue(), data))
         extra["diagram_problems"] = _diagram_problems(project, data)
+    if step == "decisions":
+        extra["comments"] = open_comments(project)
     page = render_template(
         f"wizard/{step}.html",
         project=project,
@@ -70,6 +76,7 @@ def _render(project: Project, step: str, form: Any, state: ProjectState, status:
 
 
 @bp.route("/steps/<step>", methods=["GET", "POST"])
+@rule("project:edit")
 def step(project_id: int, step: str) -> Any:
     if step not in _step_ids():
         abort(404)
@@ -117,9 +124,23 @@ def step(project_id: int, step: str) -> Any:
             field.errors = [*field.errors, message]
         return _render(project, step, form, state, status=400)
     answers = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
-    save_answers(project, answers, step)
+    if not _commit_revision(project, answers, step):
+        state = project_state(cat, project.answers, project.visited)
+        return _render(project, step, form, state, status=409, conflict=True)
     flash("保存しました。", "success")
     return _after_save(project, step, action)
+
+
+def _commit_revision(project: Project, answers: dict[str, Any], step: str) -> bool:
+    """Save as a new revision; False (nothing saved) when another save of the project landed first."""
+    revision = save_answers(project, answers, step, user())
+    audit.record(db(), "revision", project_id=project.id, revision=revision.number, step=step)
+    try:
+        db().commit()
+    except StaleDataError:
+        db().rollback()
+        return False
+    return True
 
 
 def _after_save(project: Project, step: str, action: str) -> BaseResponse:
@@ -140,7 +161,8 @@ def _read_only_step(project: Project, step: str, state: ProjectState) -> Any:
         return _render(project, step, form, state)
     if not form.validate() or form.version.data != str(project.version):
         return _render(project, step, form, state, status=409, conflict=True)
-    save_answers(project, copy.deepcopy(project.answers), step)
+    if not _commit_revision(project, copy.deepcopy(project.answers), step):
+        return _render(project, step, form, state, status=409, conflict=True)
     return _after_save(project, step, request.form.get("action", "next"))
 
 
@@ -171,6 +193,7 @@ def _diagram_problems(project: Project, data: dict[str, Any]) -> list[str]:
 
 
 @bp.post("/steps/diagram/preview")
+@rule("project:edit")
 def diagram_preview(project_id: int) -> Response:
     """The SVG for the diagram as now typed (the page's script calls this after each change)."""
     project = get_project(project_id)
@@ -188,6 +211,7 @@ def diagram_preview(project_id: int) -> Response:
 
 
 @bp.post("/steps/<step>/draft")
+@rule("project:edit")
 def save_draft(project_id: int, step: str) -> Response:
     """Autosave: the page posts what is typed; it survives a closed tab until saved or discarded."""
     if step not in FORMS:
@@ -199,6 +223,7 @@ def save_draft(project_id: int, step: str) -> Response:
 
 
 @bp.post("/steps/<step>/draft/discard")
+@rule("project:edit")
 def discard_draft(project_id: int, step: str) -> BaseResponse:
     project = get_project(project_id)
     draft = get_draft(project, step)
@@ -223,12 +248,19 @@ def _ready_model(project_id: int) -> Any:
     return build_document(cat, state.answers, state.evaluation, dt.date.today()), None
 
 
+def _exported(project_id: int, kind: str) -> None:
+    audit.record(db(), "export", project_id=project_id, format=kind, revision=get_project(project_id).version)
+    db().commit()
+
+
 @bp.get("/compliance.xlsx")
+@rule("project:read")
 def download_matrix(project_id: int) -> Any:
     """The compliance matrix (対応表) for bidders, from the same model as the Word spec."""
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to
+    _exported(project_id, "xlsx")
     return Response(
         compliance_xlsx(model),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -237,6 +269,7 @@ def download_matrix(project_id: int) -> Any:
 
 
 @bp.get("/spec.<kind>")
+@rule("project:read")
 def download_text(project_id: int, kind: str) -> Any:
     """The specification as Markdown or as an HTML page, for readers without Word."""
     if kind not in ("md", "html"):
@@ -244,6 +277,7 @@ def download_text(project_id: int, kind: str) -> Any:
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to
+    _exported(project_id, kind)
     if kind == "md":
         return Response(
             render_markdown(model),
@@ -258,11 +292,21 @@ def download_text(project_id: int, kind: str) -> Any:
 
 
 @bp.get("/compare")
+@rule("project:edit")
 def compare_page(project_id: int) -> Any:
-    """Exercise check: this project's decided levels against a model answer chosen by the trainee."""
+    """Exercise check: this project's decided levels against a model answer chosen by the trainee.
+
+    Model answers are the trainers' published training projects of the trainee's organisation.
+    """
     project = get_project(project_id)
     cat = catalogue()
-    models = [p for p in live_projects() if p.model_answer and p.id != project.id]
+    query = select(Project).where(
+        Project.model_answer.is_(True),
+        Project.deleted_at.is_(None),
+        Project.organisation_id == project.organisation_id,
+        Project.id != project.id,
+    )
+    models = list(db().scalars(query.order_by(Project.name)))
     chosen = next((p for p in models if str(p.id) == request.args.get("model")), None)
     differences, total = None, len(cat.requirements)
     if chosen is not None:
@@ -279,6 +323,7 @@ def compare_page(project_id: int) -> Any:
 
 
 @bp.get("/what-if")
+@rule("project:read")
 def what_if_page(project_id: int) -> Any:
     """For each requirement, the single answer changes that would raise or lower its level."""
     project = get_project(project_id)
@@ -296,11 +341,13 @@ def what_if_page(project_id: int) -> Any:
 
 
 @bp.get("/spec.docx")
+@rule("project:read")
 def download(project_id: int) -> Response:
     """The Word specification, built by the same core as ``sbd-tool generate``."""
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to  # type: ignore[no-any-return]
+    _exported(project_id, "docx")
     data = render_docx(model)
     return Response(
         data,

@@ -20,6 +20,7 @@ from sbd_tool.content import load_catalogue
 from sbd_tool.rules import evaluate
 from sbd_tool.storage.db import make_engine
 from sbd_tool.web import NotMigratedError
+from tests.accounts import add_user, login
 from tests.conftest import CONTENT, ROOT
 from tests.web.conftest import make_app
 
@@ -510,15 +511,20 @@ def test_the_spec_as_a_web_page_and_markdown(client: FlaskClient) -> None:
     assert client.get(f"/projects/{pid}/spec.pdf").status_code == 404
 
 
-def test_exercise_check_against_a_model_answer(client: FlaskClient) -> None:
+def test_exercise_check_against_a_model_answer(app: Flask, client: FlaskClient) -> None:
+    """A trainer publishes a model answer; a trainee (an officer, in a sandbox) is compared with it."""
+    add_user(app, "trainer", role="trainer")
+    trainer = app.test_client()
+    login(trainer, "trainer")
+    trainer.post("/projects/sample/internal-small")
+    model = first_project_id(trainer)
+    assert client.post(f"/projects/{model}/model-answer").status_code == 404, "officers cannot see it"
     client.post("/projects/sample/internal-small")
-    model = first_project_id(client)
-    page = client.get(f"/projects/{model}/compare").data.decode()
+    trainee = first_project_id(client)
+    page = client.get(f"/projects/{trainee}/compare").data.decode()
     assert "模範解答の案件がありません" in page
-    assert client.post(f"/projects/{model}/model-answer").status_code == 302
-    assert "模範解答</span>" in client.get("/").data.decode()
-    client.post(f"/projects/{model}/duplicate")
-    trainee = max(int(i) for i in re.findall(r"/projects/(\d+)/export", client.get("/").data.decode()))
+    assert trainer.post(f"/projects/{model}/model-answer").status_code == 302
+    assert "模範解答</span>" in trainer.get("/").data.decode()
     form = Controls(client.get(f"/projects/{trainee}/steps/decisions").data.decode()).selected
     assert save(client, trainee, "decisions", {**form, "level_AT-1": "middle"}).status_code == 302
     result = client.get(f"/projects/{trainee}/compare?model={model}").data.decode()

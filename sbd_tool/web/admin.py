@@ -1,0 +1,239 @@
+"""Administration: organisations, accounts, and the audit log (viewable, exportable as CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from sbd_tool.storage.models import AuditEvent, Organisation, User, utcnow
+from sbd_tool.web import audit
+from sbd_tool.web.access import rule, user
+from sbd_tool.web.auth import hash_password, password_problem
+from sbd_tool.web.forms import options
+from sbd_tool.web.store import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLE_LABELS = {"officer": "調達担当職員", "adviser": "CIO補佐官等", "trainer": "研修講師", "admin": "管理者"}
+PAGE = 100
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "組織名（府省庁・機関）",
+        validators=[
+            DataRequired("組織名を入力してください。"),
+            Length(max=200, message="組織名は200文字以内にしてください。"),
+        ],
+    )
+
+    def validate_name(self, field: StringField) -> None:
+        if db().scalar(select(Organisation).where(Organisation.name == field.data.strip())):
+            raise ValidationError("同じ名前の組織が既にあります。")
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(
+        "氏名",
+        validators=[
+            DataRequired("氏名を入力してください。"),
+            Length(max=100, message="氏名は100文字以内にしてください。"),
+        ],
+    )
+    role = SelectField("役割", choices=options(list(ROLE_LABELS.items())))
+    organisation = SelectField("組織", coerce=int)
+    active = BooleanField("有効（サインインできる）", default=True)
+    password = PasswordField(
+        "初期パスワード（新規作成時は必須。変更時は、入力した場合だけ再設定）",
+        description="利用者は最初のサインインで自分のパスワードに変更します。",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_organisation(self, field: SelectField) -> None:
+        if self.role.data != "admin" and not field.data:
+            raise ValidationError("管理者以外は組織を選んでください。")
+
+
+class NewUserForm(UserForm):
+    username = StringField(
+        "利用者名（サインインに使う英数字）",
+        validators=[
+            DataRequired("利用者名を入力してください。"),
+            Length(min=3, max=64, message="利用者名は3〜64文字にしてください。"),
+            Regexp(r"^[A-Za-z0-9._-]+$", message="利用者名には半角英数字と . _ - だけを使ってください。"),
+        ],
+    )
+
+    def validate_username(self, field: StringField) -> None:
+        if db().scalar(select(User).where(func.lower(User.username) == field.data.lower())):
+            raise ValidationError("この利用者名は既に使われています。")
+
+
+def _organisation_choices(form: UserForm) -> None:
+    orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
+    form.organisation.choices = [SelectChoice(0, "（なし：管理者のみ）")] + [SelectChoice(o.id, o.name) for o in orgs]
+
+
+@bp.get("/users")
+@rule("admin")
+def users() -> str:
+    found = list(db().scalars(select(User).order_by(User.organisation_id, User.username)))
+    return render_template("admin/users.html", users=found, role_labels=ROLE_LABELS)
+
+
+def _check_password(form: UserForm, username: str, required: bool) -> bool:
+    value = form.password.data or ""
+    if not value:
+        if required:
+            form.password.errors = ["初期パスワードを入力してください。"]
+        return not required
+    problem = password_problem(value, username)
+    if problem:
+        form.password.errors = [problem]
+        return False
+    return True
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@rule("admin")
+def new_user() -> BaseResponse | tuple[str, int] | str:
+    form = NewUserForm()
+    _organisation_choices(form)
+    if request.method == "POST":
+        valid = form.validate()
+        if _check_password(form, form.username.data or "", required=True) and valid:
+            created = User(
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                organisation_id=form.organisation.data or None,
+                password_hash=hash_password(form.password.data or ""),
+                active=form.active.data,
+                must_change_password=True,
+            )
+            db().add(created)
+            db().flush()
+            audit.record(db(), "admin_user_create", target=created.username, role=created.role)
+            db().commit()
+            flash(f"利用者「{created.username}」を作成しました。", "success")
+            return redirect(url_for(".users"))
+        return render_template("admin/user.html", form=form, target=None), 400
+    return render_template("admin/user.html", form=form, target=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@rule("admin")
+def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
+    target = db().get(User, user_id)
+    if target is None:
+        return render_template("errors/error.html", code=404, message="利用者が見つかりません。"), 404
+    form = UserForm(obj=None) if request.method == "POST" else UserForm(
+        formdata=None,
+        data={"display_name": target.display_name, "role": target.role,
+              "organisation": target.organisation_id or 0, "active": target.active},
+    )  # fmt: skip
+    _organisation_choices(form)
+    if request.method == "POST":
+        valid = form.validate()
+        if _check_password(form, target.username, required=False) and valid:
+            if target.id == user().id and (form.role.data != "admin" or not form.active.data):
+                form.role.errors = ["自分自身の管理者権限を外したり、無効にしたりはできません。"]
+                return render_template("admin/user.html", form=form, target=target), 400
+            changes: dict[str, Any] = {}
+            for attr, value in (
+                ("display_name", form.display_name.data),
+                ("role", form.role.data),
+                ("organisation_id", form.organisation.data or None),
+                ("active", form.active.data),
+            ):
+                if getattr(target, attr) != value:
+                    changes[attr] = value
+                    setattr(target, attr, value)
+            if form.password.data:
+                target.password_hash = hash_password(form.password.data)
+                target.must_change_password = True
+                changes["password"] = "reset"
+            if {"password", "active", "role", "organisation_id"} & changes.keys():
+                target.password_changed_at = utcnow()  # ends the user's sessions
+            audit.record(db(), "admin_user_update", target=target.username, changes=sorted(changes))
+            db().commit()
+            flash(f"利用者「{target.username}」を更新しました。", "success")
+            return redirect(url_for(".users"))
+        return render_template("admin/user.html", form=form, target=target), 400
+    return render_template("admin/user.html", form=form, target=target)
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@rule("admin")
+def organisations() -> BaseResponse | tuple[str, int] | str:
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        org = Organisation(name=form.name.data.strip())
+        db().add(org)
+        audit.record(db(), "admin_org_create", name=org.name)
+        db().commit()
+        flash(f"組織「{org.name}」を作成しました。", "success")
+        return redirect(url_for(".organisations"))
+    orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/organisations.html", form=form, organisations=orgs), status
+
+
+def _audit_query(args: Any) -> Any:
+    query = select(AuditEvent)
+    if args.get("action"):
+        query = query.where(AuditEvent.action == args["action"])
+    if args.get("user"):
+        query = query.where(AuditEvent.username == args["user"])
+    if (args.get("project") or "").isdigit():
+        query = query.where(AuditEvent.project_id == int(args["project"]))
+    return query.order_by(AuditEvent.id.desc())
+
+
+@bp.get("/audit")
+@rule("admin")
+def audit_log() -> str:
+    page = max(int(request.args["page"]) if request.args.get("page", "").isdigit() else 1, 1)
+    events = list(db().scalars(_audit_query(request.args).offset((page - 1) * PAGE).limit(PAGE + 1)))
+    return render_template(
+        "admin/audit.html",
+        events=events[:PAGE],
+        more=len(events) > PAGE,
+        page=page,
+        actions=audit.ACTIONS,
+        args=request.args,
+    )
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/audit.csv")
+@rule("admin")
+def audit_csv() -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "日時(UTC)", "利用者", "操作", "操作名", "案件", "詳細", "接続元"])
+    for e in db().scalars(_audit_query(request.args)):
+        detail = ", ".join(f"{k}={v}" for k, v in (e.detail or {}).items())
+        row = [e.id, e.at.isoformat(), e.username, e.action, audit.ACTIONS.get(e.action, e.action),
+               e.project_id or "", detail, e.address]  # fmt: skip
+        writer.writerow([_csv_cell(v) for v in row])
+    audit.record(db(), "admin_audit_export")
+    db().commit()
+    return Response(
+        "\ufeff" + out.getvalue(),  # BOM: Excel opens UTF-8 CSV correctly
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=sbd-audit.csv"},
+    )

@@ -1,0 +1,380 @@
+"""History, comparison of revisions, submission for review, comments, and approval.
+
+Every save is an immutable ``Revision``; a review names the revision it is about, and approving
+it is one conditional UPDATE (``WHERE status = 'pending' AND revision_number = :shown``), so of two
+advisers (or two tabs) deciding at once exactly one wins, and nobody approves a revision other
+than the one on their screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select, update
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.document import Approval, build_document, render_docx
+from sbd_tool.document.text_render import render_html
+from sbd_tool.revision_diff import diff_revisions
+from sbd_tool.rules import evaluate
+from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
+from sbd_tool.web import audit
+from sbd_tool.web.access import rule, user
+from sbd_tool.web.auth import safe_next
+from sbd_tool.web.state import project_state
+from sbd_tool.web.store import catalogue, db, get_project, get_revision, revisions
+
+bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
+MAX_COMMENT = 4000
+STATUS_LABELS = {
+    "pending": "レビュー中",
+    "approved": "承認済み",
+    "returned": "差戻し",
+    "superseded": "再依頼により終了",
+}
+
+
+class SubmitForm(FlaskForm):
+    adviser = SelectField("レビューを依頼する CIO補佐官等", coerce=int, validate_choice=True)
+    message = TextAreaField(
+        "依頼の内容（任意）",
+        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "コメント",
+        validators=[
+            DataRequired("コメントを入力してください。"),
+            Length(max=MAX_COMMENT, message=f"コメントは{MAX_COMMENT}文字以内にしてください。"),
+        ],
+    )
+    requirement = HiddenField()
+    parent = HiddenField()
+    next = HiddenField()
+
+
+class DecideForm(FlaskForm):
+    revision = HiddenField()
+    note = TextAreaField(
+        "所見（差し戻す場合は必須）",
+        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+    )
+
+
+def latest_review(project: Project) -> Review | None:
+    query = select(Review).where(Review.project_id == project.id).order_by(Review.id.desc()).limit(1)
+    return db().scalar(query)
+
+
+def approved_review(project: Project, number: int | None = None) -> Review | None:
+    """The newest approval of the project (or of one revision)."""
+    query = select(Review).where(Review.project_id == project.id, Review.status == "approved")
+    if number is not None:
+        query = query.where(Review.revision_number == number)
+    return db().scalar(query.order_by(Review.decided_at.desc()).limit(1))
+
+
+def open_comments(project: Project) -> dict[str | None, list[Comment]]:
+    """Unresolved top-level comments by requirement id (None: on the whole project)."""
+    query = select(Comment).where(
+        Comment.project_id == project.id, Comment.parent_id.is_(None), Comment.resolved_at.is_(None)
+    )
+    found: dict[str | None, list[Comment]] = {}
+    for comment in db().scalars(query.order_by(Comment.created_at)):
+        found.setdefault(comment.requirement, []).append(comment)
+    return found
+
+
+def _threads(project: Project) -> tuple[dict[str | None, list[Comment]], dict[int, list[Comment]]]:
+    """All comments: top-level ones by requirement, replies by parent id."""
+    query = select(Comment).where(Comment.project_id == project.id).order_by(Comment.created_at, Comment.id)
+    top: dict[str | None, list[Comment]] = {}
+    replies: dict[int, list[Comment]] = {}
+    for comment in db().scalars(query):
+        if comment.parent_id is None:
+            top.setdefault(comment.requirement, []).append(comment)
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return top, replies
+
+
+def _evaluated(revision: Revision) -> tuple[Any, Any]:
+    cat = catalogue()
+    try:
+        answers = parse_answers(revision.answers, cat, partial=True)
+    except AnswersError:
+        return None, None
+    return answers, evaluate(cat, answers)
+
+
+@bp.get("/history")
+@rule("project:read")
+def history(project_id: int) -> str:
+    project = get_project(project_id)
+    reviews = list(db().scalars(select(Review).where(Review.project_id == project.id).order_by(Review.id.desc())))
+    by_revision: dict[int, list[Review]] = {}
+    for review in reviews:
+        by_revision.setdefault(review.revision_number, []).append(review)
+    return render_template(
+        "review/history.html",
+        project=project,
+        revisions=revisions(project),
+        reviews=reviews,
+        by_revision=by_revision,
+        approved=approved_review(project),
+        status_labels=STATUS_LABELS,
+        step_labels={s.id: s.title for s in catalogue().steps.steps},
+    )
+
+
+@bp.get("/history/compare")
+@rule("project:read")
+def compare(project_id: int) -> str:
+    project = get_project(project_id)
+    try:
+        a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
+    except ValueError:
+        abort(400)
+    a, b = min(a, b), max(a, b)
+    before, after = get_revision(project, a), get_revision(project, b)
+    diff = diff_revisions(catalogue(), before.answers, after.answers)
+    return render_template("review/compare.html", project=project, before=before, after=after, diff=diff)
+
+
+def _revision_model(project: Project, number: int) -> Any:
+    revision = get_revision(project, number)
+    answers, evaluation = _evaluated(revision)
+    if answers is None or evaluation is None or evaluation.missing:
+        abort(409)
+    review = approved_review(project, number)
+    approval = None
+    if review is not None and review.decided_at is not None:
+        org = review.adviser.organisation.name if review.adviser.organisation else ""
+        approval = Approval(number, review.adviser.display_name, org, _local_date(review.decided_at))
+    return build_document(catalogue(), answers, evaluation, _local_date(revision.created_at), approval)
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    """The date in Japan of a stored UTC time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+
+
+@bp.get("/revisions/<int:number>/spec.docx")
+@rule("project:read")
+def revision_docx(project_id: int, number: int) -> Response:
+    """The Word spec of one revision; an approved revision's states who approved it and when."""
+    project = get_project(project_id)
+    data = render_docx(_revision_model(project, number))
+    audit.record(db(), "export", project_id=project.id, format="docx", revision=number)
+    db().commit()
+    suffix = "-approved" if approved_review(project, number) else ""
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project.id}-r{number}{suffix}.docx"},
+    )
+
+
+@bp.get("/revisions/<int:number>/spec.html")
+@rule("project:read")
+def revision_html(project_id: int, number: int) -> Response:
+    """The document preview of one revision, as a standalone page without scripts."""
+    project = get_project(project_id)
+    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    return Response(
+        render_html(_revision_model(project, number)),
+        mimetype="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": policy},
+    )
+
+
+def _advisers(project: Project) -> list[User]:
+    query = select(User).where(
+        User.role == "adviser", User.active.is_(True), User.organisation_id == project.organisation_id
+    )
+    return list(db().scalars(query.order_by(User.display_name)))
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@rule("project:submit")
+def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
+    """Submit the current revision to an adviser of the organisation."""
+    project = get_project(project_id)
+    form = SubmitForm()
+    form.adviser.choices = [SelectChoice(a.id, f"{a.display_name}（{a.username}）") for a in _advisers(project)]
+    state = project_state(catalogue(), project.answers, project.visited)
+    ready = (
+        state.answers is not None
+        and state.status["output"] != "problem"
+        and not (state.evaluation is None or state.evaluation.missing)
+    )
+    status = 200
+    if request.method == "POST":
+        if not ready:
+            flash("未回答の設問や理由のない引下げがあるため、レビューを依頼できません。", "error")
+            status = 400
+        elif form.validate_on_submit():
+            for pending in db().scalars(
+                select(Review).where(Review.project_id == project.id, Review.status == "pending")
+            ):
+                pending.status, pending.decided_at = "superseded", utcnow()
+            review = Review(
+                project_id=project.id,
+                revision_number=project.version,
+                adviser_id=form.adviser.data,
+                submitted_by=user().id,
+                message=form.message.data or "",
+                status="pending",
+                decision_note="",
+            )
+            db().add(review)
+            if db().get(ProjectShare, (project.id, form.adviser.data)) is None:
+                db().add(ProjectShare(project_id=project.id, user_id=form.adviser.data))
+            audit.record(
+                db(), "review_submit", project_id=project.id, revision=project.version, adviser=form.adviser.data
+            )
+            db().commit()
+            flash(f"第{project.version}版のレビューを依頼しました。", "success")
+            return redirect(url_for(".review", project_id=project.id))
+        else:
+            status = 400
+    return render_template("review/submit.html", project=project, form=form, ready=ready), status
+
+
+@bp.get("/review")
+@rule("project:read")
+def review(project_id: int) -> str:
+    """The review page: the step-6 table of the reviewed revision with reasons, comments, decision."""
+    project = get_project(project_id)
+    current = latest_review(project)
+    number = current.revision_number if current else project.version
+    revision = get_revision(project, number)
+    answers, evaluation = _evaluated(revision)
+    top, replies = _threads(project)
+    can_decide = bool(current and current.status == "pending" and current.adviser_id == user().id)
+    decide_form = DecideForm(formdata=None, data={"revision": str(number)})
+    return render_template(
+        "review/review.html",
+        project=project,
+        cat=catalogue(),
+        review=current,
+        revision=revision,
+        evaluation=evaluation,
+        ready=answers is not None and evaluation is not None and not evaluation.missing,
+        top=top,
+        replies=replies,
+        can_decide=can_decide,
+        decide_form=decide_form,
+        comment_form=CommentForm(formdata=None),
+        approved=approved_review(project),
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.post("/comments")
+@rule("project:comment")
+def comment(project_id: int) -> BaseResponse:
+    project = get_project(project_id)
+    form = CommentForm()
+    back = safe_next(form.next.data or url_for(".review", project_id=project.id))
+    if not form.validate():
+        for message in form.body.errors:
+            flash(f"コメントを追加できませんでした：{message}", "error")
+        return redirect(back)
+    parent = None
+    if form.parent.data:
+        parent = db().get(Comment, int(form.parent.data)) if form.parent.data.isdigit() else None
+        if parent is None or parent.project_id != project.id:
+            abort(400)
+    requirement = parent.requirement if parent else (form.requirement.data or None)
+    if requirement is not None and requirement not in catalogue().requirements:
+        abort(400)
+    db().add(
+        Comment(
+            project_id=project.id,
+            requirement=requirement,
+            parent_id=parent.id if parent else None,
+            author_id=user().id,
+            revision_number=project.version,
+            body=form.body.data,
+        )
+    )
+    audit.record(db(), "comment", project_id=project.id, requirement=requirement)
+    db().commit()
+    flash("コメントを追加しました。", "success")
+    return redirect(back)
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+@rule("project:comment")
+def resolve(project_id: int, comment_id: int) -> BaseResponse:
+    """Resolve (or reopen) a comment thread."""
+    project = get_project(project_id)
+    found = db().get(Comment, comment_id)
+    if found is None or found.project_id != project.id or found.parent_id is not None:
+        abort(404)
+    if found.resolved_at is None:
+        found.resolved_at, found.resolved_by = utcnow(), user().id
+        flash("コメントを解決済みにしました。", "success")
+    else:
+        found.resolved_at, found.resolved_by = None, None
+        flash("コメントを未解決に戻しました。", "success")
+    audit.record(
+        db(), "comment_resolve", project_id=project.id, comment=found.id, resolved=found.resolved_at is not None
+    )
+    db().commit()
+    return redirect(
+        safe_next(request.form.get("next")) if request.form.get("next") else url_for(".review", project_id=project.id)
+    )
+
+
+@bp.post("/reviews/<int:review_id>/decide")
+@rule("project:review")
+def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
+    """Approve or return the revision the adviser was shown."""
+    project = get_project(project_id)
+    form = DecideForm()
+    action = request.form.get("action")
+    if action not in ("approve", "return") or not form.validate():
+        abort(400)
+    note = (form.note.data or "").strip()
+    if action == "return" and not note:
+        flash("差し戻す場合は、所見に直してほしい点を書いてください。", "error")
+        return redirect(url_for(".review", project_id=project.id))
+    shown = int(form.revision.data) if (form.revision.data or "").isdigit() else -1
+    status = "approved" if action == "approve" else "returned"
+    result = db().execute(
+        update(Review)
+        .where(
+            Review.id == review_id,
+            Review.project_id == project.id,
+            Review.adviser_id == user().id,
+            Review.status == "pending",
+            Review.revision_number == shown,
+        )
+        .values(status=status, decided_at=utcnow(), decision_note=note)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db().rollback()
+        flash(
+            "このレビューは既に決定されたか、再依頼により別の版に替わっています。最新の状態を確認してください。",
+            "error",
+        )
+        return redirect(url_for(".review", project_id=project.id))
+    audit.record(
+        db(), f"review_{'approve' if action == 'approve' else 'return'}", project_id=project.id, revision=shown
+    )
+    db().commit()
+    flash(f"第{shown}版を{'承認しました' if action == 'approve' else '差し戻しました'}。", "success")
+    return redirect(url_for(".review", project_id=project.id))

@@ -8,15 +8,16 @@ an access rule in the app is refused for everyone and fails its row.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, utcnow
+from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
 from tests.accounts import add_user, login
 from tests.conftest import example_data
 from tests.web.conftest import make_app
@@ -98,15 +99,9 @@ def make_world(app: Flask) -> World:
         ("admin", "admin", None),
     ):
         ids[name] = add_user(app, name, role, org)
-    data = example_data("citizen-portal")
-    data = __import__("json").loads(__import__("json").dumps(data, default=str))
+    data = json.loads(json.dumps(example_data("citizen-portal"), default=str))
     with app.extensions["sbd"]["sessions"]() as session:
-        org = session.get(Project, 1)  # noqa: F841 - nothing yet
-        officer_org = session.scalar(
-            __import__("sqlalchemy")
-            .select(__import__("sbd_tool.storage.models", fromlist=["User"]).User.organisation_id)
-            .where(__import__("sbd_tool.storage.models", fromlist=["User"]).User.id == ids["officer"])
-        )
+        officer_org = session.get(User, ids["officer"]).organisation_id  # type: ignore[union-attr]
         visited = {
             s: True for s in ("purpose", "features", "diagram", "questions", "conditions", "decisions", "output")
         }
@@ -155,8 +150,6 @@ def url_for_row(world: World, endpoint: str, project: str) -> str:
     }
     args.update(extra.get(endpoint, {}))
     with world.app.test_request_context():
-        from flask import url_for
-
         return url_for(endpoint, **args)
 
 
@@ -207,10 +200,8 @@ def test_route_allows_exactly_its_users(app: Flask, row: tuple[str, str]) -> Non
     # Refusals first (they must change nothing), then the allowed users (which may change things).
     for actor in sorted(ACTORS, key=lambda a: a in allowed):
         client = client_for(app, actor)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data=FORM_DATA.get(endpoint, {}))
+        data = FORM_DATA.get(endpoint, {})
+        response = client.get(url) if method == "GET" else client.post(url, data=data)
         verdict = "allowed" if not denied(response) else "refused"
         expected = "allowed" if actor in allowed else "refused"
         assert verdict == expected, (

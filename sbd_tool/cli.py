@@ -405,3 +405,49 @@ def serve(host: str, port: int, workers: int) -> None:
         _fail([Problem("", str(exc))], 1)
     click.echo(f"sbd-tool を起動しました: http://{host}:{port}/ （終了は Ctrl+C）")
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+
+
+@main.command("create-admin")
+@click.option("--username", default="admin", show_default=True, help="管理者の利用者名")
+@click.option("--display-name", default="管理者", show_default=True, help="画面に表示する氏名")
+@click.option("--password-stdin", is_flag=True, help="パスワードを標準入力の1行目から読む（自動化用）")
+@click.option("--if-missing", is_flag=True, help="有効な管理者が既にいれば何もしない")
+def create_admin(username: str, display_name: str, password_stdin: bool, if_missing: bool) -> None:
+    """最初の管理者アカウントを作成する（既定のパスワードはなく、必ずここで決める）。"""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+    from werkzeug.security import generate_password_hash
+
+    from sbd_tool.storage.db import database_url, make_engine, pending_migrations, upgrade
+    from sbd_tool.storage.models import User
+    from sbd_tool.web.auth import password_problem
+
+    engine = make_engine(database_url())
+    if pending_migrations(engine):
+        upgrade(engine)
+    with Session(engine) as session:
+        if if_missing and session.scalar(select(User).where(User.role == "admin", User.active.is_(True))):
+            click.echo("有効な管理者アカウントが既にあります。")
+            return
+        if session.scalar(select(User).where(func.lower(User.username) == username.lower())):
+            _fail([Problem(username, "この利用者名は既に使われています。--username で別の名前を指定してください")], 1)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        elif sys.stdin.isatty():
+            password = click.prompt("パスワード", hide_input=True, confirmation_prompt="パスワード（確認）")
+        else:
+            _fail([Problem("", "パスワードを入力できません。端末で実行するか --password-stdin を使ってください")], 2)
+        problem = password_problem(password, username)
+        if problem:
+            _fail([Problem("password", problem)], 2)
+        session.add(
+            User(
+                username=username,
+                display_name=display_name,
+                role="admin",
+                organisation_id=None,
+                password_hash=generate_password_hash(password, method="scrypt"),
+            )
+        )
+        session.commit()
+    click.echo(f"管理者「{username}」を作成しました。サインインして、組織と利用者を作成してください。")

@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/sbd-tool check-content
 .venv/bin/sbd-tool db upgrade
+# The first run asks for the first administrator's password (there is no default password).
+.venv/bin/sbd-tool create-admin --if-missing
 exec .venv/bin/sbd-tool serve --port "${PORT:-5000}"

@@ -43,9 +43,7 @@ def throwaway_postgres(max_connections: int = 200) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections={max_connections}"
-    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections={max_connections}"
     subprocess.run(
         [*prefix, _pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
         check=True,

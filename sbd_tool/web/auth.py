@@ -178,7 +178,12 @@ def login() -> BaseResponse | tuple[str, int] | str:
         )
         return render_template("auth/login.html", form=form, next=target), 429
     who = session_.scalar(select(User).where(func.lower(User.username) == name.lower()))
-    if not _check_password(who, form.password.data or "") or who is None or not who.active:
+    if who is not None and not who.active and _check_password(who, form.password.data or ""):
+        audit.record(session_, "login_failed", username=who.username, user_id=who.id, reason="disabled")
+        session_.commit()
+        form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")
+        return render_template("auth/login.html", form=form, next=target), 403
+    if who is None or not who.active or not _check_password(who, form.password.data or ""):
         session_.add_all([LoginFailure(key=account_key), LoginFailure(key=address_key)])
         audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id)
         session_.commit()

@@ -40,7 +40,9 @@ class Controls(HTMLParser):
         super().__init__()
         self.checked: dict[str, list[str]] = {}
         self.selected: dict[str, str] = {}
+        self.texts: dict[str, str] = {}  # textareas
         self._select: str | None = None
+        self._textarea: str | None = None
         self.feed(page)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -49,12 +51,28 @@ class Controls(HTMLParser):
             self.checked.setdefault(a["name"] or "", []).append(a.get("value") or "")
         elif tag == "select":
             self._select = a.get("name")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.texts[self._textarea or ""] = ""
         elif tag == "option" and "selected" in a and self._select:
             self.selected[self._select] = a.get("value") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.texts[self._textarea] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
+        elif tag == "textarea":
+            if self._textarea is not None:  # the renderer starts the content with a newline
+                self.texts[self._textarea] = self.texts[self._textarea].removeprefix("\r\n").removeprefix("\n")
+            self._textarea = None
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Selects and textareas: what a form post of a decisions page carries."""
+        return {**self.texts, **self.selected}
 
 
 def new_project(client: FlaskClient, name: str = "テスト申請システム") -> int:

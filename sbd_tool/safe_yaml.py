@@ -37,6 +37,13 @@ def _line(mark: Any) -> str:
     return f"{mark.line + 1}行目: " if mark is not None else ""
 
 
+def _too_deep(max_depth: int) -> str:
+    return (
+        f"入れ子が深すぎます（上限 {max_depth} 段）。"
+        "回答ファイルの形式（docs/answers-format.md）どおりの構造にしてください"
+    )
+
+
 class _Guards(Composer, SafeConstructor):
     """Checks each node as it is composed, before any is constructed. Mixed into a loader in
     front of its composer."""
@@ -77,10 +84,7 @@ class _Guards(Composer, SafeConstructor):
             )
         self.depth += 1
         if self.depth > self.max_depth:
-            raise UnsafeYamlError(
-                f"{_line(event.start_mark)}入れ子が深すぎます（上限 {self.max_depth} 段）。"
-                "回答ファイルの形式（docs/answers-format.md）どおりの構造にしてください"
-            )
+            raise UnsafeYamlError(f"{_line(event.start_mark)}{_too_deep(self.max_depth)}")
         try:
             return super().compose_node(parent, index)
         finally:
@@ -176,6 +180,8 @@ def load_untrusted(
         ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own limit (1,000), met while scanning ahead
+            raise UnsafeYamlError(f"{_line(mark)}{_too_deep(max_depth)}") from exc
         where = f"{mark.line + 1}行目、{mark.column + 1}文字目付近" if mark is not None else "位置不明"
         detail = "、".join(p for p in (exc.context, exc.problem) if p)
         raise UnsafeYamlError(

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.fields import (
     BooleanField,
+    FileField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -78,6 +79,9 @@ def render_field(field: Field, **extra: Any) -> Markup:
         if isinstance(field, SelectMultipleField):
             pairs["multiple"] = True
         return Markup(f"<select {_attrs(pairs)}>{options}</select>")
+    if isinstance(field, FileField):
+        pairs = _base(field, ("required",), {"type": "file", "accept": ".yaml,.yml,.json", **extra})
+        return Markup(f"<input {_attrs(pairs)}>")
     if isinstance(field, PasswordField):  # never echoed back into the page
         pairs = _base(
             field,

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from sbd_tool.web import create_app
+from tests.accounts import PASSWORD, add_user
 from tests.conftest import CONTENT, ROOT
 from tests.pgserver import free_port
 
@@ -49,6 +50,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def live_server(database_url: str) -> Iterator[str]:
     """The wizard on a free loopback port, in a thread, with CSRF protection on."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-test", "CONTENT_DIR": CONTENT})
+    for username, role, name in USERS:
+        add_user(app, username, role, "テスト省", display_name=name)
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -68,9 +71,24 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+USERS = (("officer", "officer", "調達 太郎"), ("adviser", "adviser", "相談 花子"), ("trainer", "trainer", "研修 次郎"))
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(base + "/login")
+    page.get_by_label("利用者名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="サインイン").click()
+    page.get_by_role("button", name="サインアウト").wait_for()
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext, live_server: str) -> Page:
+    """A tab signed in as the officer of テスト省."""
+    page = context.new_page()
+    sign_in(page, live_server, "officer")
+    return page
 
 
 @pytest.fixture

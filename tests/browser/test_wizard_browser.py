@@ -21,6 +21,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from sbd_tool.content import Catalogue
+from tests.browser.conftest import sign_in
 from tests.conftest import ROOT, example_data
 
 SBD_TOOL = str(Path(sys.executable).parent / "sbd-tool")
@@ -303,9 +304,11 @@ def test_keyboard_reaches_everything_with_visible_focus(live_server: str, page: 
 
 
 @pytest.fixture
-def no_js_page(browser: Any) -> Any:
+def no_js_page(browser: Any, live_server: str) -> Any:
     context = browser.new_context(locale="ja-JP", java_script_enabled=False)
-    yield context.new_page()
+    page = context.new_page()
+    sign_in(page, live_server, "officer")
+    yield page
     context.close()
 
 
@@ -425,11 +428,16 @@ def test_the_spec_web_page_is_styled_and_shows_the_diagram(live_server: str, pag
     shoot(page, "spec-html")
 
 
-def test_exercise_check_in_the_browser(live_server: str, page: Page, shoot: Shoot) -> None:
+def test_exercise_check_in_the_browser(live_server: str, page: Page, browser: Any, shoot: Shoot) -> None:
+    trainer_context = browser.new_context(locale="ja-JP")
+    trainer = trainer_context.new_page()
+    sign_in(trainer, live_server, "trainer")
+    trainer.get_by_role("button", name=re.compile("小規模な内部システム")).click()
+    trainer.get_by_role("link", name="案件一覧").first.click()
+    trainer.get_by_role("button", name=re.compile("^模範解答にする")).click()
+    expect(trainer.get_by_text("模範解答にしました")).to_be_visible()
+    trainer_context.close()
     page.goto(live_server + "/")
-    page.get_by_role("button", name=re.compile("小規模な内部システム")).click()
-    page.get_by_role("link", name="案件一覧").first.click()
-    page.get_by_role("button", name=re.compile("^模範解答にする")).click()
     page.get_by_role("button", name=re.compile("国民向け電子申請ポータル")).click()
     page.get_by_role("link", name="6 対策要件の決定").click()
     page.get_by_role("link", name="模範解答と比べる（研修）").click()

@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -18,7 +17,7 @@ from sbd_tool.storage.models import AuditEvent, Organisation, User, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
-from sbd_tool.web.forms import options
+from sbd_tool.web.forms import CleanForm, options
 from sbd_tool.web.store import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,7 +25,7 @@ ROLE_LABELS = {"officer": "調達担当職員", "adviser": "CIO補佐官等", "t
 PAGE = 100
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(CleanForm):
     name = StringField(
         "組織名（府省庁・機関）",
         validators=[
@@ -40,7 +39,7 @@ class OrganisationForm(FlaskForm):
             raise ValidationError("同じ名前の組織が既にあります。")
 
 
-class UserForm(FlaskForm):
+class UserForm(CleanForm):
     display_name = StringField(
         "氏名",
         validators=[

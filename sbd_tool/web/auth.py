@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf import FlaskForm
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
@@ -25,6 +24,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from sbd_tool.storage.models import LoginFailure, User, utcnow
 from sbd_tool.web import access, audit
+from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.store import db
 
 bp = Blueprint("auth", __name__)
@@ -109,7 +109,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     username = StringField(
         "利用者名",
         validators=[DataRequired("利用者名を入力してください。"), Length(max=64, message="利用者名が長すぎます。")],
@@ -117,7 +117,7 @@ class LoginForm(FlaskForm):
     password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。")])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(CleanForm):
     current = PasswordField("現在のパスワード", validators=[DataRequired("現在のパスワードを入力してください。")])
     new = PasswordField(
         "新しいパスワード",

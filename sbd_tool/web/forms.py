@@ -17,6 +17,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    PasswordField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,6 +31,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import ProjectField, Question
+from sbd_tool.text import clean_input
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -42,7 +44,36 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class WizardForm(FlaskForm):
+def _clean(value: Any) -> Any:
+    return clean_input(value) if isinstance(value, str) else value
+
+
+class CleanMeta:
+    """Typed text loses control characters (and \\r\\n becomes \\n) as it arrives, so nothing
+    stored can break a page, the database or a Word file later. Passwords are left as typed."""
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        kind = unbound_field.field_class
+        if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+            options["filters"] = (_clean, *options.get("filters", unbound_field.kwargs.get("filters", ())))
+        return unbound_field.bind(form=form, **options)
+
+
+class CleanForm(FlaskForm):
+    """The base of every page form of the app."""
+
+    class Meta(CleanMeta):
+        pass
+
+
+class Row(Form):
+    """The base of the row forms inside a page form (tasks, subjects, diagram rows)."""
+
+    class Meta(CleanMeta):
+        pass
+
+
+class WizardForm(CleanForm):
     version = HiddenField()
 
 
@@ -86,7 +117,7 @@ def purpose_form(catalogue: Catalogue) -> type[WizardForm]:
     task_attrs: dict[str, Any] = {"id": HiddenField()}
     for spec in catalogue.steps.task_fields:
         task_attrs[spec.id] = text_field(spec, required=False)
-    task_form = type("TaskForm", (Form,), task_attrs)
+    task_form = type("TaskForm", (Row,), task_attrs)
     attrs: dict[str, Any] = {spec.id: text_field(spec) for spec in catalogue.steps.project_fields}
     attrs["tasks"] = FieldList(FormField(task_form), label="業務")
     return type("PurposeForm", (WizardForm,), attrs)
@@ -98,7 +129,7 @@ def features_form(catalogue: Catalogue) -> type[WizardForm]:
     m = catalogue.steps.matrix
     subject = type(
         "SubjectForm",
-        (Form,),
+        (Row,),
         {
             "name": StringField("主体の名称", [Optional(), Length(max=200, message="200文字以内にしてください。")]),
             "kind": SelectField("種類", choices=options([(o.id, o.label) for o in m.subject_kinds])),
@@ -110,10 +141,10 @@ def features_form(catalogue: Catalogue) -> type[WizardForm]:
     for cl in m.classifications:
         info_attrs[cl.id] = SelectField(cl.label, choices=options([(o.id, o.label) for o in cl.classes]))
     info_attrs["pii"] = SelectField("個人情報", choices=options([(o.id, o.label) for o in m.pii]))
-    information = type("InformationForm", (Form,), info_attrs)
+    information = type("InformationForm", (Row,), info_attrs)
     task = type(
         "TaskFeaturesForm",
-        (Form,),
+        (Row,),
         {
             "id": HiddenField(),
             "subjects": FieldList(FormField(subject), label="主体"),
@@ -131,7 +162,7 @@ def diagram_form(catalogue: Catalogue) -> type[WizardForm]:
     label = [Optional(), Length(max=100, message="100文字以内にしてください。")]
     zone = type(
         "ZoneForm",
-        (Form,),
+        (Row,),
         {
             "id": HiddenField(),
             "kind": SelectField("区域の種類", choices=options([(k.id, k.label) for k in vocab.zone_kinds])),
@@ -140,7 +171,7 @@ def diagram_form(catalogue: Catalogue) -> type[WizardForm]:
     )
     element = type(
         "ElementForm",
-        (Form,),
+        (Row,),
         {
             "id": HiddenField(),
             "kind": SelectField("要素の種類", choices=options([(k.id, k.label) for k in vocab.element_kinds])),
@@ -151,7 +182,7 @@ def diagram_form(catalogue: Catalogue) -> type[WizardForm]:
     means = [("", "（指定なし）"), *((o.id, o.label) for o in catalogue.steps.matrix.means)]
     flow = type(
         "FlowForm",
-        (Form,),
+        (Row,),
         {
             "id": HiddenField(),
             "source": SelectField("送信元", validate_choice=False),

@@ -8,7 +8,6 @@ from typing import Any
 
 import yaml
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -20,6 +19,7 @@ from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
 from sbd_tool.web import ROOT, access, audit
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import empty_answers, project_state
 from sbd_tool.web.store import (
     catalogue,
@@ -39,7 +39,7 @@ SAMPLES = {
 }
 
 
-class NewProjectForm(FlaskForm):
+class NewProjectForm(CleanForm):
     name = StringField(
         "情報システムの名称",
         validators=[
@@ -52,7 +52,7 @@ class NewProjectForm(FlaskForm):
 MAX_IMPORT = 1_000_000  # bytes; an answers file is a few tens of kilobytes
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     file = FileField("回答ファイル（YAML 又は JSON）", validators=[FileRequired("ファイルを選択してください。")])
 
 

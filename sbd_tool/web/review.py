@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
@@ -28,6 +27,7 @@ from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revi
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import safe_next
+from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import catalogue, db, get_project, get_revision, revisions
 
@@ -41,7 +41,7 @@ STATUS_LABELS = {
 }
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(CleanForm):
     adviser = SelectField("レビューを依頼する CIO補佐官等", coerce=int, validate_choice=True)
     message = TextAreaField(
         "依頼の内容（任意）",
@@ -49,7 +49,7 @@ class SubmitForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(CleanForm):
     body = TextAreaField(
         "コメント",
         validators=[
@@ -62,7 +62,7 @@ class CommentForm(FlaskForm):
     next = HiddenField()
 
 
-class DecideForm(FlaskForm):
+class DecideForm(CleanForm):
     revision = HiddenField()
     note = TextAreaField(
         "所見（差し戻す場合は必須）",

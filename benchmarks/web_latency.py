@@ -190,11 +190,46 @@ class Browser:
             conn.close()
 
 
+BENCH_USER, BENCH_PASSWORD = "bench-officer", secrets.token_urlsafe(16)
+
+
+def add_officer(database_url: str) -> None:
+    """An organisation and an officer to sign in as (the wizard is behind sign-in)."""
+    from sqlalchemy.orm import Session
+    from werkzeug.security import generate_password_hash
+
+    from sbd_tool.storage.db import make_engine
+    from sbd_tool.storage.models import Organisation, User
+
+    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with Session(engine) as session:
+        org = Organisation(name="ベンチマーク省")
+        session.add(org)
+        session.flush()
+        session.add(User(username=BENCH_USER, display_name="計測 職員", role="officer", organisation_id=org.id,
+                         password_hash=generate_password_hash(BENCH_PASSWORD)))  # fmt: skip
+        session.commit()
+    engine.dispose()
+
+
+def _token(page: str) -> str:
+    token_input = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page)
+    token = re.search(r'value="([^"]+)"', token_input.group(0)) if token_input else None
+    if token is None:
+        raise RuntimeError("no CSRF token on the page")
+    return token.group(1)
+
+
 def create_project(port: int, sample: str) -> tuple[list[str], str]:
-    """Create a project from a sample through the projects page; return its step paths and the session cookie."""
+    """Sign in, create a project from a sample through the projects page; return its step paths and the cookie."""
     from sbd_tool.content import load_catalogue
 
     browser = Browser(port)
+    _, _, login_page = browser.request("GET", "/login")
+    form = {"username": BENCH_USER, "password": BENCH_PASSWORD, "csrf_token": _token(login_page)}
+    status, _, _ = browser.request("POST", "/login", form)
+    if status != 302:
+        raise RuntimeError(f"signing in answered {status}")
     status, _, page = browser.request("GET", "/")
     if status != 200:
         raise RuntimeError(f"GET / answered {status}")
@@ -472,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sbd-bench-")))
         env = {**os.environ, "DATABASE_URL": url, "SBD_SECRET_KEY": secrets.token_hex(32)}
         subprocess.run([str(bin_dir / "sbd-tool"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+        add_officer(url)
 
         wizard_port, hello_port = free_port(), free_port()
         hello_argv = serve_argv(hello_port, args.workers)

@@ -197,3 +197,33 @@ class AuditEvent(Base):
     project_id: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ShareLink(Base):
+    """A read-only link for bidders. The URL carries a signed token; only its hash is stored."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    creator: Mapped[User] = relationship(lazy="joined")
+
+
+class ShareAccess(Base):
+    """One use of a share link (refused ones too), for the officer's access log."""
+
+    __tablename__ = "share_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_link.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    what: Mapped[str] = mapped_column(String(20))  # page | xlsx | refused-expired | refused-revoked
+    revision_number: Mapped[int | None] = mapped_column(Integer, default=None)

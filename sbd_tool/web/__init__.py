@@ -127,7 +127,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
-    from sbd_tool.web import access, admin, auth, projects, render, review, wizard
+    from sbd_tool.web import access, admin, auth, projects, render, review, shares, wizard
     from sbd_tool.web.store import db
 
     app.session_interface = auth.HttpsAwareSessions()
@@ -174,6 +174,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(wizard.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(shares.bp)
+    app.after_request(shares.bidder_headers)
     app.jinja_env.filters["datetime_ja"] = datetime_ja
     app.jinja_env.globals.update(
         steps=catalogue.steps.steps,

@@ -8,6 +8,8 @@ an access rule in the app is refused for everyone and fails its row.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,8 +18,9 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeSerializer
 
-from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
+from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, ShareLink, User, utcnow
 from tests.accounts import add_user, login
 from tests.conftest import example_data
 from tests.web.conftest import make_app
@@ -69,6 +72,11 @@ MATRIX: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("review.comment", "POST"): ("procurement", READERS),
     ("review.resolve", "POST"): ("procurement", READERS),
     ("review.decide", "POST"): ("procurement", frozenset({"adviser"})),
+    ("shares.shares", "GET"): ("procurement", OFFICER),
+    ("shares.shares", "POST"): ("procurement", OFFICER),
+    ("shares.revoke", "POST"): ("procurement", OFFICER),
+    ("shares.bidder_page", "GET"): ("-", EVERYONE),
+    ("shares.bidder_matrix", "GET"): ("-", EVERYONE),
     ("admin.users", "GET"): ("-", ADMIN),
     ("admin.new_user", "GET"): ("-", ADMIN),
     ("admin.new_user", "POST"): ("-", ADMIN),
@@ -124,14 +132,18 @@ def make_world(app: Flask) -> World:
         review = Review(project_id=pid, revision_number=1, adviser_id=ids["adviser"], submitted_by=ids["officer"],
                         message="", status="pending", decision_note="")  # fmt: skip
         comment = Comment(project_id=pid, requirement="AT-1", author_id=ids["adviser"], revision_number=1, body="確認")
-        session.add_all([review, comment])
+        link = ShareLink(project_id=pid, label="入札者", secret_hash=hashlib.sha256(b"s3cret").hexdigest(),
+                         created_by=ids["officer"], expires_at=utcnow() + dt.timedelta(days=1))  # fmt: skip
+        session.add_all([review, comment, link])
         session.commit()
-        ids["review"], ids["comment"] = review.id, comment.id
+        ids["review"], ids["comment"], ids["link"] = review.id, comment.id, link.id
     return World(app, ids)
 
 
 def url_for_row(world: World, endpoint: str, project: str) -> str:
     ids = world.ids
+    serializer = URLSafeSerializer(world.app.config["SECRET_KEY"], salt="sbd-bidder-link")
+    token = serializer.dumps({"l": ids["link"], "s": "s3cret"})
     args: dict[str, Any] = {}
     if project != "-":
         args["project_id"] = ids[project]
@@ -147,6 +159,9 @@ def url_for_row(world: World, endpoint: str, project: str) -> str:
         "review.decide": {"review_id": ids["review"]},
         "admin.edit_user": {"user_id": ids["officer"]},
         "review.compare": {"a": 1, "b": 1},
+        "shares.revoke": {"link_id": ids["link"]},
+        "shares.bidder_page": {"token": token},
+        "shares.bidder_matrix": {"token": token},
     }
     args.update(extra.get(endpoint, {}))
     with world.app.test_request_context():

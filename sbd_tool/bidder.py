@@ -1,0 +1,52 @@
+"""What a bidder reads about each requirement: level, clauses, why, evidence, example measures.
+
+Built from the same document model as the Word spec, so the page never says anything the spec
+does not; nothing internal (comments, review notes, audit data) is an input. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sbd_tool.content import Catalogue
+from sbd_tool.document.model import DocumentModel
+from sbd_tool.explain import decision_note, requirement_reasons
+from sbd_tool.rules import Evaluation
+
+
+@dataclass(frozen=True)
+class BidderRequirement:
+    id: str
+    name: str
+    category: str
+    level_label: str
+    clauses: tuple[str, ...]  # as printed in the spec (empty when not applicable)
+    why: tuple[str, ...]  # the rules and conditions behind the proposal, then the decision, in sentences
+    details: tuple[tuple[str, str], ...]  # (label, text): purpose, threat, verification, proposals, evidence, …
+
+
+def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: DocumentModel) -> list[BidderRequirement]:
+    sections = {r.id: r for c in model.security for p in c.policies for r in p.requirements}
+    rationale = {e.heading.split(" ", 1)[0]: e.items for e in model.rationale}
+    skip = {"本調達でのレベル"}  # said by level_label and why
+    found = []
+    for category in catalogue.categories:
+        for policy in category.policies:
+            for req in policy.requirements:
+                outcome = evaluation.requirements[req.id]
+                section = sections.get(req.id)
+                why = [*requirement_reasons(catalogue, outcome)]
+                if outcome.overridden:
+                    why.append(decision_note(catalogue, outcome))
+                found.append(
+                    BidderRequirement(
+                        id=req.id,
+                        name=req.name,
+                        category=category.name,
+                        level_label=catalogue.level_label(outcome.decided),
+                        clauses=section.clauses if section else (),
+                        why=tuple(why),
+                        details=tuple((k, v) for k, v in rationale.get(req.id, ()) if k not in skip and v),
+                    )
+                )
+    return found

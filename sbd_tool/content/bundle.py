@@ -139,7 +139,19 @@ def bundle_files(content_dir: Path) -> dict[str, bytes]:
 
 def export_bundle(content_dir: Path) -> bytes:
     """A zip of the content under ``content_dir``; the same files always give the same bytes."""
-    files = bundle_files(content_dir)
+    return zip_files(bundle_files(content_dir))
+
+
+def load_files(files: Mapping[str, bytes]) -> Catalogue:
+    """The catalogue of bundle files already validated once (no rule tests): a stored release."""
+    with tempfile.TemporaryDirectory(prefix="sbd-release-") as tmp:
+        root = Path(tmp)
+        _write_tree(root, files)
+        return load_catalogue(root)
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """Bundle files as a zip; the same files always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):

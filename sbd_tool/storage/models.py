@@ -227,3 +227,23 @@ class ShareAccess(Base):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     what: Mapped[str] = mapped_column(String(20))  # page | xlsx | refused-expired | refused-revoked
     revision_number: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class CatalogueRelease(Base):
+    """One version of the content (questionnaires/ and requirement_sets/), kept whole.
+
+    Projects are evaluated with the version they record (``Project.content_version``) until their
+    officer adopts a newer one after seeing what would change; ``active`` marks the version new
+    projects start with. The files shipped with the code are registered as ``builtin``.
+    """
+
+    __tablename__ = "catalogue_release"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_version: Mapped[str] = mapped_column(String(100), unique=True)
+    files: Mapped[dict[str, Any]]  # path → YAML text
+    source: Mapped[str] = mapped_column(String(16))  # builtin | import
+    note: Mapped[str] = mapped_column(Text, default="")
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

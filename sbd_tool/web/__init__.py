@@ -80,6 +80,16 @@ def _review_status() -> dict[str, Any] | None:
     }
 
 
+def _catalogue_update() -> dict[str, Any] | None:
+    project = g.get("project")
+    if project is None or g.get("user") is None:
+        return None
+    from sbd_tool.web import releases
+    from sbd_tool.web.store import db
+
+    return releases.update_status(db(), project)
+
+
 class NotMigratedError(RuntimeError):
     """The database schema is missing or older than the code."""
 
@@ -127,7 +137,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
-    from sbd_tool.web import access, admin, auth, projects, render, review, shares, wizard
+    from sbd_tool.web import access, admin, auth, projects, releases, render, review, shares, wizard
+
+    releases.register_builtin(app, catalogue)
     from sbd_tool.web.store import db
 
     app.session_interface = auth.HttpsAwareSessions()
@@ -144,7 +156,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def _page_context() -> dict[str, Any]:
-        return {"current_user": g.get("user"), "role_labels": admin.ROLE_LABELS, "review_status": _review_status()}
+        from sbd_tool.web.store import catalogue as request_catalogue
+
+        return {
+            "current_user": g.get("user"),
+            "role_labels": admin.ROLE_LABELS,
+            "review_status": _review_status(),
+            "catalogue_update": _catalogue_update(),
+            "steps": request_catalogue().steps.steps,
+        }
 
     for code, title, message in ERRORS:
         app.register_error_handler(code, _error_page(code, title, message))
@@ -178,7 +198,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.after_request(shares.bidder_headers)
     app.jinja_env.filters["datetime_ja"] = datetime_ja
     app.jinja_env.globals.update(
-        steps=catalogue.steps.steps,
         value_label=explain.value_label,
         condition_sentence=explain.condition_sentence,
         requirement_reasons=explain.requirement_reasons,

@@ -23,6 +23,7 @@ from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import empty_answers, project_state
 from sbd_tool.web.store import (
     catalogue,
+    catalogue_for,
     create_project,
     db,
     get_project,
@@ -63,10 +64,10 @@ def _sample(name: str) -> dict[str, Any]:
 
 def _index_page(form: NewProjectForm, status: int = 200) -> tuple[str, int]:
     who = user()
-    cat = catalogue()
 
     def rows(kind: str) -> list[tuple[Project, Any]]:
-        return [(p, project_state(cat, p.answers, p.visited)) for p in visible_projects(who, kind=kind)]
+        found = visible_projects(who, kind=kind)
+        return [(p, project_state(catalogue_for(p), p.answers, p.visited)) for p in found]
 
     reviews: list[Review] = []
     if who.role == "adviser":

@@ -29,7 +29,7 @@ from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, db, get_project, get_revision, revisions
+from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, revisions
 
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
@@ -108,7 +108,7 @@ def _threads(project: Project) -> tuple[dict[str | None, list[Comment]], dict[in
 
 
 def _evaluated(revision: Revision) -> tuple[Any, Any]:
-    cat = catalogue()
+    cat = catalogue_of(revision)
     try:
         answers = parse_answers(revision.answers, cat, partial=True)
     except AnswersError:
@@ -146,7 +146,7 @@ def compare(project_id: int) -> str:
         abort(400)
     a, b = min(a, b), max(a, b)
     before, after = get_revision(project, a), get_revision(project, b)
-    diff = diff_revisions(catalogue(), before.answers, after.answers)
+    diff = diff_revisions(catalogue_of(after), before.answers, after.answers)
     return render_template("review/compare.html", project=project, before=before, after=after, diff=diff)
 
 
@@ -160,7 +160,7 @@ def _revision_model(project: Project, number: int) -> Any:
     if review is not None and review.decided_at is not None:
         org = review.adviser.organisation.name if review.adviser.organisation else ""
         approval = Approval(number, review.adviser.display_name, org, _local_date(review.decided_at))
-    return build_document(catalogue(), answers, evaluation, _local_date(revision.created_at), approval)
+    return build_document(catalogue_of(revision), answers, evaluation, _local_date(revision.created_at), approval)
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
@@ -267,7 +267,7 @@ def review(project_id: int) -> str:
     return render_template(
         "review/review.html",
         project=project,
-        cat=catalogue(),
+        cat=catalogue_of(revision),
         review=current,
         revision=revision,
         evaluation=evaluation,

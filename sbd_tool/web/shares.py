@@ -31,7 +31,7 @@ from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.review import _local_date, approved_review
-from sbd_tool.web.store import catalogue, db, get_project, get_revision
+from sbd_tool.web.store import catalogue_of, db, get_project, get_revision
 
 bp = Blueprint("shares", __name__)
 MAX_DAYS = 90
@@ -208,7 +208,7 @@ def _log(link: ShareLink, project: Project, what: str, number: int) -> None:
 
 
 def _evaluated(revision: Revision) -> Any:
-    cat = catalogue()
+    cat = catalogue_of(revision)
     try:
         answers = parse_answers(revision.answers, cat, partial=True)
     except AnswersError:
@@ -242,7 +242,7 @@ def bidder_page(token: str) -> Any:
     return render_template(
         "shares/bidder.html",
         model=model,
-        requirements=bidder_requirements(catalogue(), evaluation, model),
+        requirements=bidder_requirements(catalogue_of(revision), evaluation, model),
         revision=revision,
         approved=approved,
         link=link,

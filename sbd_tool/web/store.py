@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sbd_tool.content import Catalogue
 from sbd_tool.storage.models import Project, ProjectShare, Revision, StepDraft, User, utcnow
+from sbd_tool.web import releases
 
 TRASH_DAYS = 30
 
@@ -27,8 +28,18 @@ def db() -> Session:
 
 
 def catalogue() -> Catalogue:
-    cat: Catalogue = current_app.extensions["sbd"]["catalogue"]
-    return cat
+    """The catalogue of the project the request is about, else the active one."""
+    project = g.get("project")
+    return releases.for_project(db(), project) if project is not None else releases.active(db())
+
+
+def catalogue_for(project: Project) -> Catalogue:
+    return releases.for_project(db(), project)
+
+
+def catalogue_of(revision: Revision) -> Catalogue:
+    """The catalogue a revision was saved under (exact for approved documents), else the request's."""
+    return releases.by_version(db(), revision.content_version) or catalogue()
 
 
 def get_project(project_id: int, *, deleted: bool = False) -> Project:
@@ -89,7 +100,7 @@ def create_project(
         organisation_id=who.organisation_id,
         created_by=who.id,
         kind=kind,
-        content_version=catalogue().content_version,
+        content_version=releases.active(db()).content_version,
     )
     session = db()
     session.add(project)
@@ -105,12 +116,14 @@ def _revision(project: Project, who: User | None, step: str | None) -> Revision:
         answers=project.answers,
         visited=project.visited,
         step=step,
-        content_version=catalogue().content_version,
+        content_version=project.content_version or catalogue_for(project).content_version,
         author_id=who.id if who else None,
     )
 
 
-def save_answers(project: Project, answers: dict[str, Any], step: str | None, who: User) -> Revision:
+def save_answers(
+    project: Project, answers: dict[str, Any], step: str | None, who: User, *, content_version: str | None = None
+) -> Revision:
     """Store a new answers document (reassigned, never mutated in place) as a new revision.
 
     The UPDATE names the version it read; if another save landed first it matches no row and
@@ -125,7 +138,7 @@ def save_answers(project: Project, answers: dict[str, Any], step: str | None, wh
             db().delete(draft)
     project.version += 1
     project.updated_at = utcnow()
-    project.content_version = catalogue().content_version
+    project.content_version = content_version or catalogue_for(project).content_version
     revision = _revision(project, who, step)
     db().add(revision)
     return revision

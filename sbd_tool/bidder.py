@@ -23,6 +23,10 @@ class BidderRequirement:
     clauses: tuple[str, ...]  # as printed in the spec (empty when not applicable)
     why: tuple[str, ...]  # the rules and conditions behind the proposal, then the decision, in sentences
     details: tuple[tuple[str, str], ...]  # (label, text): purpose, threat, verification, proposals, evidence, …
+    # The names in English, for a bidder who reads the page in English (the spec text stays Japanese).
+    name_en: str = ""
+    category_en: str = ""
+    level_label_en: str = ""
 
 
 def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: DocumentModel) -> list[BidderRequirement]:
@@ -47,6 +51,9 @@ def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: Doc
                         clauses=section.clauses if section else (),
                         why=tuple(why),
                         details=tuple((k, v) for k, v in rationale.get(req.id, ()) if k not in skip and v),
+                        name_en=req.name_en,
+                        category_en=category.name_en,
+                        level_label_en=next(lv.label_en for lv in catalogue.meta.levels if lv.id == outcome.decided),
                     )
                 )
     return found

@@ -111,9 +111,14 @@
     const status = form.querySelector(".autosave-status");
     fetch(form.dataset.autosave, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (r) {
-        if (status) { status.textContent = r.ok ? "下書きを自動保存しました（保存ボタンで確定します）" : "下書きを自動保存できませんでした"; }
+        if (status) { status.textContent = r.ok ? say(status, "saved", "下書きを自動保存しました（保存ボタンで確定します）")
+                                                : say(status, "failed", "下書きを自動保存できませんでした"); }
       })
-      .catch(function () { if (status) { status.textContent = "下書きを自動保存できませんでした（通信エラー）"; } });
+      .catch(function () { if (status) { status.textContent = say(status, "offline", "下書きを自動保存できませんでした（通信エラー）"); } });
+  }
+  // The page's own wording (data-saved etc., in the page's language), else the Japanese default.
+  function say(status, key, japanese) {
+    return status.dataset[key] || japanese;
   }
   document.addEventListener("input", function (e) { changed(e.target.form); });
   document.addEventListener("change", function (e) { changed(e.target.form); });

@@ -98,6 +98,8 @@ class Project(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     kind: Mapped[str] = mapped_column(String(16), default="procurement", server_default="procurement")
     content_version: Mapped[str | None] = mapped_column(String(100), default=None)  # evaluated with
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), default=None)
+    copied_from: Mapped[int | None] = mapped_column(Integer, default=None)  # the sample a trainee copied
     drafts: Mapped[list[StepDraft]] = relationship(back_populates="project", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -247,3 +249,27 @@ class CatalogueRelease(Base):
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Course(Base):
+    """A training course of an organisation: sample projects that trainees copy into sandboxes."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class CourseSample(Base):
+    """A sample of a course: one of the trainer's training projects (ideally a model answer)."""
+
+    __tablename__ = "course_sample"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

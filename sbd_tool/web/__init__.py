@@ -137,7 +137,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
-    from sbd_tool.web import access, admin, auth, projects, releases, render, review, shares, wizard
+    from sbd_tool.web import access, admin, auth, courses, projects, releases, render, review, shares, wizard
+    from sbd_tool.web import catalogue as catalogue_pages
 
     releases.register_builtin(app, catalogue)
     from sbd_tool.web.store import db
@@ -195,6 +196,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(shares.bp)
+    app.register_blueprint(catalogue_pages.bp)
+    app.register_blueprint(courses.bp)
     app.after_request(shares.bidder_headers)
     app.jinja_env.filters["datetime_ja"] = datetime_ja
     app.jinja_env.globals.update(
@@ -205,4 +208,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         render=render.render_field,
         choice_list=render.choice_list,
     )
+    from sbd_tool.web import i18n  # English labels: the /lang route, the sbd_lang cookie, Jinja's _() (see i18n.py)
+
+    app.register_blueprint(i18n.bp)
     return app

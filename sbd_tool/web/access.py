@@ -16,7 +16,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from sqlalchemy import exists, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.storage.models import Project, ProjectShare, Review, User
+from sbd_tool.storage.models import Course, Project, ProjectShare, Review, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +33,10 @@ RULES = {
     "project:submit": "officers who may edit the project",
     "project:review": "advisers the project was shared with",
     "project:train": "trainers who may edit the project",
+    "training": "officers and trainers of an organisation (courses list)",
+    "trainer": "trainers of an organisation",
+    "course:view": "officers and trainers of the course's organisation",
+    "course:manage": "trainers of the course's organisation",
 }
 
 
@@ -98,8 +102,10 @@ def allowed(session: Any, name: str, who: User | None, project: Project | None) 
         return True
     if name == "admin":
         return who.role == "admin"
-    if name == "create":
+    if name in ("create", "training"):
         return who.role in ("officer", "trainer") and who.organisation_id is not None
+    if name == "trainer":
+        return who.role == "trainer" and who.organisation_id is not None
     if project is None:
         return False
     if name in ("project:edit", "project:trashed"):
@@ -131,6 +137,14 @@ def check_request(session: Any) -> BaseResponse | None:
         if request.method == "GET":
             return redirect(url_for("auth.login", next=request.full_path))
         abort(401)  # a form sent without a session: say so rather than bounce it to a page
+    if name.startswith("course:"):
+        course = session.get(Course, (request.view_args or {}).get("course_id"))
+        if course is None or who is None or course.organisation_id != who.organisation_id:
+            abort(404)
+        if who.role not in ("officer", "trainer") or (name == "course:manage" and who.role != "trainer"):
+            abort(403)
+        g.course = course
+        return None
     project = None
     if name.startswith("project:"):
         project_id = (request.view_args or {}).get("project_id")

@@ -33,6 +33,12 @@ ACTIONS = {
     "admin_user_update": "利用者変更",
     "admin_org_create": "組織作成",
     "admin_audit_export": "監査ログ出力",
+    "course_create": "研修の作成",
+    "course_update": "研修の変更",
+    "catalogue_import": "対策要件集の取込み",
+    "catalogue_activate": "対策要件集の有効化",
+    "catalogue_export": "対策要件集の書出し",
+    "catalogue_adopt": "案件の対策要件集の切替え",
 }
 
 

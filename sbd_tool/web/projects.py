@@ -57,7 +57,7 @@ class ImportForm(CleanForm):
     file = FileField("回答ファイル（YAML 又は JSON）", validators=[FileRequired("ファイルを選択してください。")])
 
 
-def _sample(name: str) -> dict[str, Any]:
+def sample_answers(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
     return json.loads(json.dumps(data, default=str))  # dates as ISO strings, as the wizard stores them
 
@@ -119,7 +119,9 @@ def from_sample(name: str) -> BaseResponse:
     """A filled-in sample, always as a training project: practice never mixes with procurements."""
     if name not in SAMPLES:
         return redirect(url_for(".index"))
-    project = create_project(_sample(name), user(), {s.id: True for s in catalogue().steps.steps}, kind="training")
+    project = create_project(
+        sample_answers(name), user(), {s.id: True for s in catalogue().steps.steps}, kind="training"
+    )
     audit.record(db(), "project_create", project_id=project.id, name=project.name, sample=name)
     db().commit()
     flash(f"サンプル「{project.name}」から研修・練習用の案件を作成しました。", "success")

@@ -8,6 +8,7 @@ Validation stays with WTForms; only the drawing is here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -55,8 +56,11 @@ def _selected(field: Field) -> set[str]:
     return set() if data is None else {str(data)}
 
 
-def render_field(field: Field, **extra: Any) -> Markup:
-    """One control, as WTForms would draw it (``field(**extra)``); a control with errors points to them."""
+def render_field(field: Field, option_labels: Mapping[str, str] | None = None, **extra: Any) -> Markup:
+    """One control, as WTForms would draw it (``field(**extra)``); a control with errors points to them.
+
+    ``option_labels`` (value → label) replaces a select's option labels, e.g. English level names.
+    """
     if field.errors and "aria-invalid" not in extra:
         extra = {**extra, "aria-describedby": f"{field.id}-error", "aria-invalid": "true"}
     if isinstance(field, BooleanField):
@@ -73,7 +77,7 @@ def render_field(field: Field, **extra: Any) -> Markup:
         chosen = _selected(field)
         options = "".join(
             f'<option {"selected " if str(value) in chosen else ""}value="{escape(value)}">{escape(label)}</option>'
-            for value, label in _choices(field)
+            for value, label in _choices(field, option_labels)
         )
         pairs = _base(field, ("required",), extra)
         if isinstance(field, SelectMultipleField):
@@ -97,9 +101,12 @@ def render_field(field: Field, **extra: Any) -> Markup:
     return Markup(f"<input {_attrs(pairs)}>")
 
 
-def _choices(field: Field) -> list[tuple[Any, str]]:
+def _choices(field: Field, option_labels: Mapping[str, str] | None = None) -> list[tuple[Any, str]]:
     # SelectChoice, as forms.options() makes them, or plain (value, label) pairs
-    return [(c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices or ()]
+    pairs = [(c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices or ()]
+    if option_labels:
+        pairs = [(value, option_labels.get(str(value), label)) for value, label in pairs]
+    return pairs
 
 
 def choice_list(field: Field) -> Markup:

@@ -307,7 +307,8 @@ def compare_page(project_id: int) -> Any:
         Project.id != project.id,
     )
     models = list(db().scalars(query.order_by(Project.name)))
-    chosen = next((p for p in models if str(p.id) == request.args.get("model")), None)
+    wanted = request.args.get("model") or (str(project.copied_from) if project.copied_from else None)
+    chosen = next((p for p in models if str(p.id) == wanted), None)
     differences, total = None, len(cat.requirements)
     if chosen is not None:
         mine = project_state(cat, project.answers, project.visited).evaluation

@@ -1,0 +1,201 @@
+"""The catalogue as maintained content: the admin's view, export, import and activation of a
+release, and each project's preview of a newer release before its officer adopts it."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select, update
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from sbd_tool.content.bundle import BundleError, import_bundle, zip_files
+from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
+from sbd_tool.storage.models import CatalogueRelease, Project
+from sbd_tool.web import audit, releases
+from sbd_tool.web.access import rule, user
+from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.store import catalogue_for, db, get_project, save_answers
+
+bp = Blueprint("catalogue", __name__)
+MAX_ZIP = 5_000_000
+
+
+class ImportForm(CleanForm):
+    file = FileField("対策要件集の zip ファイル", validators=[FileRequired("zip ファイルを選択してください。")])
+    note = StringField(
+        "この版の説明（任意）",
+        validators=[Optional(), Length(max=500, message="500文字以内にしてください。")],
+    )
+
+
+def _release(release_id: int) -> CatalogueRelease:
+    found = db().get(CatalogueRelease, release_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _pinned_counts() -> dict[str | None, int]:
+    query = select(Project.content_version, func.count()).where(Project.deleted_at.is_(None))
+    return dict(db().execute(query.group_by(Project.content_version)).all())  # type: ignore[arg-type]
+
+
+@bp.route("/admin/catalogue", methods=["GET", "POST"])
+@rule("admin")
+def index() -> BaseResponse | tuple[str, int] | str:
+    """The active catalogue (what it contains, where it comes from), the releases, and import."""
+    form = ImportForm()
+    problems: list[str] = []
+    if request.method == "POST":
+        if form.validate():
+            data = form.file.data.read(MAX_ZIP + 1)
+            try:
+                bundle = import_bundle(data)
+            except BundleError as exc:
+                problems = [str(p) for p in exc.problems]
+            else:
+                return _store(bundle, form.note.data or "")
+        status = 400
+    else:
+        status = 200
+    active = releases.active_release(db())
+    cat = releases.active(db())
+    all_releases = list(db().scalars(select(CatalogueRelease).order_by(CatalogueRelease.imported_at.desc())))
+    page = render_template(
+        "catalogue/index.html",
+        form=form,
+        problems=problems,
+        active=active,
+        cat=cat,
+        releases=all_releases,
+        pinned=_pinned_counts(),
+    )
+    return page, status
+
+
+def _store(bundle: Any, note: str) -> BaseResponse:
+    existing = db().scalar(select(CatalogueRelease).where(CatalogueRelease.content_version == bundle.content_version))
+    if existing is not None:
+        flash(f"この内容（版 {bundle.content_version}）は既に取り込まれています。", "success")
+        return redirect(url_for(".release", release_id=existing.id))
+    release = CatalogueRelease(
+        content_version=bundle.content_version,
+        files={name: data.decode("utf-8") for name, data in bundle.files.items()},
+        source="import",
+        note=note,
+        imported_by=user().id,
+        active=False,
+    )
+    db().add(release)
+    db().flush()
+    audit.record(db(), "catalogue_import", version=release.content_version)
+    db().commit()
+    flash(
+        f"版 {release.content_version} を取り込みました（まだ使われていません）。"
+        "影響を確認してから有効にしてください。",
+        "success",
+    )
+    return redirect(url_for(".release", release_id=release.id))
+
+
+@bp.get("/admin/catalogue/<int:release_id>")
+@rule("admin")
+def release(release_id: int) -> str:
+    """One release: its content, and what it would change for the projects (without their names)."""
+    found = _release(release_id)
+    new = releases.by_version(db(), found.content_version)
+    if new is None:
+        abort(409)
+    impact: dict[str, dict[str, int]] = {}  # requirement line → count of projects
+    affected = total = 0
+    for project in db().scalars(select(Project).where(Project.deleted_at.is_(None))):
+        old = catalogue_for(project)
+        if old.content_version == new.content_version:
+            continue
+        total += 1
+        result = drift(old, new, project.answers)
+        if result.changed:
+            affected += 1
+        for r in result.requirements:
+            if r.changed:
+                line = requirement_sentence(old, new, r)
+                impact.setdefault(r.id, {})
+                impact[r.id][line.split(": ", 1)[-1]] = impact[r.id].get(line.split(": ", 1)[-1], 0) + 1
+    return render_template(
+        "catalogue/release.html",
+        release=found,
+        cat=new,
+        impact=impact,
+        affected=affected,
+        total=total,
+        active=releases.active_release(db()),
+    )
+
+
+@bp.post("/admin/catalogue/<int:release_id>/activate")
+@rule("admin")
+def activate(release_id: int) -> BaseResponse:
+    found = _release(release_id)
+    db().execute(update(CatalogueRelease).values(active=False))
+    found.active = True
+    audit.record(db(), "catalogue_activate", version=found.content_version)
+    db().commit()
+    flash(
+        f"版 {found.content_version} を有効にしました。新しい案件はこの版で始まります。"
+        "既存の案件は、各担当者が変更点を確認してから切り替えます。",
+        "success",
+    )
+    return redirect(url_for(".release", release_id=found.id))
+
+
+@bp.get("/admin/catalogue/<int:release_id>.zip")
+@rule("admin")
+def export(release_id: int) -> Response:
+    found = _release(release_id)
+    data = zip_files({name: str(text).encode("utf-8") for name, text in found.files.items()})
+    audit.record(db(), "catalogue_export", version=found.content_version)
+    db().commit()
+    safe = "".join(c if c.isalnum() or c in ".-+" else "_" for c in found.content_version)
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename=sbd-content-{safe}.zip"},
+    )
+
+
+@bp.route("/projects/<int:project_id>/catalogue-update", methods=["GET", "POST"])
+@rule("project:edit")
+def project_update(project_id: int) -> BaseResponse | str:
+    """What the active release would change for this project; adopting it is a new revision."""
+    project = get_project(project_id)
+    old = catalogue_for(project)
+    new = releases.active(db())
+    if old.content_version == new.content_version and project.content_version == new.content_version:
+        flash("この案件は既に最新の対策要件集で評価されています。", "success")
+        return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
+    result = drift(old, new, project.answers)
+    if request.method == "POST":
+        if request.form.get("version") != new.content_version:
+            flash("確認している間に対策要件集の版が変わりました。もう一度変更点を確認してください。", "error")
+            return redirect(url_for(".project_update", project_id=project.id))
+        save_answers(project, copy.deepcopy(project.answers), None, user(), content_version=new.content_version)
+        audit.record(db(), "catalogue_adopt", project_id=project.id, version=new.content_version)
+        db().commit()
+        flash(f"対策要件集を版 {new.content_version} に切り替えました（第{project.version}版）。", "success")
+        return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
+    return render_template(
+        "catalogue/project_update.html",
+        project=project,
+        old=old,
+        new=new,
+        drift=result,
+        summary=drift_summary(result),
+        requirement_sentence=requirement_sentence,
+        question_sentence=question_sentence,
+        missing=project.content_version != old.content_version,
+    )

@@ -29,9 +29,9 @@ Shoot = Callable[[Page, str], Path]
 
 # Runs in the page: every problem a keyboard or screen-reader user, or a low-vision user, would hit.
 AUDIT_JS = """
-() => {
+(lang) => {
   const problems = [];
-  if (document.documentElement.lang !== 'ja') problems.push('html lang is not ja');
+  if (document.documentElement.lang !== lang) problems.push('html lang is not ' + lang);
   if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
   const ids = {};
   document.querySelectorAll('[id]').forEach(e => { ids[e.id] = (ids[e.id] || 0) + 1; });
@@ -83,8 +83,9 @@ FOCUS_JS = """
 """
 
 
-def audit(page: Page) -> None:
-    assert page.evaluate(AUDIT_JS) == [], page.url
+def audit(page: Page, lang: str = "ja") -> None:
+    """No accessibility problem on the page, whose language is ``lang`` (Japanese unless switched)."""
+    assert page.evaluate(AUDIT_JS, lang) == [], page.url
 
 
 def next_step(page: Page) -> None:

@@ -277,6 +277,7 @@ def test_projects_of_another_organisation_look_missing(app: Flask) -> None:
     page = client.get(f"/projects/{world.ids['procurement']}/steps/purpose")
     assert page.status_code == 404
     missing = client.get("/projects/999999/steps/purpose")
+
     # The same page, but for the path itself (the language switch links back to it).
     def masked(body: bytes) -> str:
         return re.sub(r"projects(/|%2F)\d+", "projects/N", body.decode())

@@ -108,7 +108,7 @@ def test_english_pages(client: FlaskClient) -> None:
     assert h1(history).startswith("History: ") and ">Revision 1" in history and "Created or imported" in history
     missing = client.get("/projects/999999/steps/purpose")
     assert missing.status_code == 404 and h1(missing.data.decode()) == "Not found"
-    assert "/lang/ja\"" in missing.data.decode(), "an error page does not echo the address asked for"
+    assert '/lang/ja"' in missing.data.decode(), "an error page does not echo the address asked for"
 
 
 def test_english_keeps_user_text_escaped(client: FlaskClient) -> None:

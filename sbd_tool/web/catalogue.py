@@ -26,7 +26,11 @@ MAX_ZIP = 5_000_000
 
 
 class ImportForm(CleanForm):
-    file = FileField("対策要件集の zip ファイル", validators=[FileRequired("zip ファイルを選択してください。")])
+    file = FileField(
+        "対策要件集の zip ファイル",
+        validators=[FileRequired("zip ファイルを選択してください。")],
+        render_kw={"accept": ".zip,application/zip"},
+    )
     note = StringField(
         "この版の説明（任意）",
         validators=[Optional(), Length(max=500, message="500文字以内にしてください。")],

@@ -14,7 +14,18 @@ import hmac
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
@@ -101,7 +112,6 @@ def shares(project_id: int) -> BaseResponse | tuple[str, int] | str:
     """The project's bidder links: create, list with their use, revoke; and the access log."""
     project = get_project(project_id)
     form = ShareForm()
-    new_url = None
     if request.method == "POST":
         if form.validate():
             secret = secrets.token_urlsafe(24)
@@ -117,10 +127,11 @@ def shares(project_id: int) -> BaseResponse | tuple[str, int] | str:
             audit.record(db(), "share_create", project_id=project.id, link=link.id, days=form.days.data)
             db().commit()
             token = _serializer().dumps({"l": link.id, "s": secret})
-            new_url = url_for(".bidder_page", token=token, _external=True)
-            form = ShareForm(formdata=None)
-        else:
-            return _shares_page(project, form, None), 400
+            # Shown once, on the page the redirect leads to (a reload then creates nothing).
+            session["new_share_url"] = url_for(".bidder_page", token=token, _external=True)
+            return redirect(url_for(".shares", project_id=project.id))
+        return _shares_page(project, form, None), 400
+    new_url = session.pop("new_share_url", None)
     return _shares_page(project, form, new_url)
 
 

@@ -51,7 +51,7 @@ def live_server(database_url: str) -> Iterator[str]:
     """The wizard on a free loopback port, in a thread, with CSRF protection on."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-test", "CONTENT_DIR": CONTENT})
     for username, role, name in USERS:
-        add_user(app, username, role, "テスト省", display_name=name)
+        add_user(app, username, role, None if role == "admin" else "テスト省", display_name=name)
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,7 +71,12 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-USERS = (("officer", "officer", "調達 太郎"), ("adviser", "adviser", "相談 花子"), ("trainer", "trainer", "研修 次郎"))
+USERS = (
+    ("officer", "officer", "調達 太郎"),
+    ("adviser", "adviser", "相談 花子"),
+    ("trainer", "trainer", "研修 次郎"),
+    ("admin", "admin", "管理 三郎"),
+)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

@@ -18,7 +18,10 @@ __all__ = ["adviser"]
 
 
 def create_link(client: FlaskClient, pid: int, label: str = "株式会社テスト", days: str = "14") -> str:
-    page = client.post(f"/projects/{pid}/shares", data={"label": label, "days": days}).data.decode()
+    created = client.post(f"/projects/{pid}/shares", data={"label": label, "days": days})
+    assert created.status_code == 302
+    page = client.get(created.headers["Location"]).data.decode()
+    assert 'id="new-link"' not in client.get(created.headers["Location"]).data.decode(), "shown once"
     match = re.search(r'id="new-link" type="text" readonly value="([^"]+)"', page)
     assert match, page[-3000:]
     return match.group(1).replace("http://localhost", "")

@@ -84,7 +84,8 @@ def render_field(field: Field, option_labels: Mapping[str, str] | None = None, *
             pairs["multiple"] = True
         return Markup(f"<select {_attrs(pairs)}>{options}</select>")
     if isinstance(field, FileField):
-        pairs = _base(field, ("required",), {"type": "file", "accept": (field.render_kw or {}).get("accept", ".yaml,.yml,.json"), **extra})
+        accept = (field.render_kw or {}).get("accept", ".yaml,.yml,.json")
+        pairs = _base(field, ("required",), {"type": "file", "accept": accept, **extra})
         return Markup(f"<input {_attrs(pairs)}>")
     if isinstance(field, PasswordField):  # never echoed back into the page
         pairs = _base(

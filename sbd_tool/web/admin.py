@@ -17,6 +17,7 @@ from sbd_tool.storage.models import AuditEvent, Organisation, User, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm, options
 from sbd_tool.web.store import db
 
@@ -231,8 +232,4 @@ def audit_csv() -> Response:
         writer.writerow([_csv_cell(v) for v in row])
     audit.record(db(), "admin_audit_export")
     db().commit()
-    return Response(
-        "\ufeff" + out.getvalue(),  # BOM: Excel opens UTF-8 CSV correctly
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=sbd-audit.csv"},
-    )
+    return attachment("\ufeff" + out.getvalue(), "sbd-audit.csv")  # BOM: Excel opens UTF-8 CSV correctly

@@ -18,6 +18,7 @@ from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_
 from sbd_tool.storage.models import CatalogueRelease, Project
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.store import catalogue_for, db, get_project, save_answers
 
@@ -165,11 +166,7 @@ def export(release_id: int) -> Response:
     audit.record(db(), "catalogue_export", version=found.content_version)
     db().commit()
     safe = "".join(c if c.isalnum() or c in ".-+" else "_" for c in found.content_version)
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={"Content-Disposition": f"attachment; filename=sbd-content-{safe}.zip"},
-    )
+    return attachment(data, f"sbd-content-{safe}.zip")
 
 
 @bp.route("/projects/<int:project_id>/catalogue-update", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
 from sbd_tool.web import ROOT, access, audit
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import empty_answers, project_state
 from sbd_tool.web.store import (
@@ -162,11 +163,7 @@ def export(project_id: int) -> Response:
     db().commit()
     text = yaml.safe_dump(project.answers, allow_unicode=True, sort_keys=False)
     filename = f"sbd-project-{project.id}.yaml"
-    return Response(
-        text,
-        mimetype="application/x-yaml",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    return attachment(text, filename)
 
 
 @bp.route("/projects/import", methods=["GET", "POST"])

@@ -27,6 +27,7 @@ from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revi
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import safe_next
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, revisions
@@ -179,11 +180,7 @@ def revision_docx(project_id: int, number: int) -> Response:
     audit.record(db(), "export", project_id=project.id, format="docx", revision=number)
     db().commit()
     suffix = "-approved" if approved_review(project, number) else ""
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project.id}-r{number}{suffix}.docx"},
-    )
+    return attachment(data, f"sbd-spec-{project.id}-r{number}{suffix}.docx")
 
 
 @bp.get("/revisions/<int:number>/spec.html")

@@ -40,6 +40,7 @@ from sbd_tool.rules import evaluate
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.review import _local_date, approved_review
 from sbd_tool.web.store import catalogue_of, db, get_project, get_revision
@@ -183,7 +184,7 @@ class _Refused(Exception):
         self.status, self.title, self.message = status, title, message
 
 
-def _open(token: str, what: str) -> tuple[ShareLink, Project]:
+def _open(token: str) -> tuple[ShareLink, Project]:
     """The link a token names, after checking signature, secret, expiry and revocation (logged)."""
     try:
         data = _serializer().loads(token)
@@ -230,33 +231,34 @@ def _evaluated(revision: Revision) -> Any:
     return answers, evaluation, build_document(cat, answers, evaluation, _local_date(revision.created_at))
 
 
-def _refused_page(refused: _Refused) -> tuple[str, int]:
-    return render_template("errors/error.html", title=refused.title, message=refused.message), refused.status
+def _shared(token: str, what: str) -> tuple[Project, Revision, Any, Any] | tuple[str, int]:
+    """What a link shows, with its use logged; or the page that refuses it."""
+    try:
+        link, project = _open(token)
+    except _Refused as refused:
+        return render_template("errors/error.html", title=refused.title, message=refused.message), refused.status
+    revision = _shown_revision(project)
+    built = _evaluated(revision)
+    if built is None:
+        message = "この案件の仕様はまだ完成していません。"
+        return render_template("errors/error.html", title="準備中です", message=message), 409
+    _log(link, project, what, revision.number)
+    return project, revision, built[1], built[2]
 
 
 @bp.get("/bid/<token>")
 @rule("public")
 def bidder_page(token: str) -> Any:
-    try:
-        link, project = _open(token, "page")
-    except _Refused as refused:
-        return _refused_page(refused)
-    revision = _shown_revision(project)
-    built = _evaluated(revision)
-    if built is None:
-        return render_template(
-            "errors/error.html", title="準備中です", message="この案件の仕様はまだ完成していません。"
-        ), 409
-    _answers, evaluation, model = built
-    _log(link, project, "page", revision.number)
-    approved = approved_review(project, revision.number)
+    shared = _shared(token, "page")
+    if len(shared) == 2:
+        return shared
+    project, revision, evaluation, model = shared
     return render_template(
         "shares/bidder.html",
         model=model,
         requirements=bidder_requirements(catalogue_of(revision), evaluation, model),
         revision=revision,
-        approved=approved,
-        link=link,
+        approved=approved_review(project, revision.number),
         token=token,
     )
 
@@ -264,20 +266,11 @@ def bidder_page(token: str) -> Any:
 @bp.get("/bid/<token>/compliance.xlsx")
 @rule("public")
 def bidder_matrix(token: str) -> Any:
-    try:
-        link, project = _open(token, "xlsx")
-    except _Refused as refused:
-        return _refused_page(refused)
-    revision = _shown_revision(project)
-    built = _evaluated(revision)
-    if built is None:
-        abort(409)
-    _log(link, project, "xlsx", revision.number)
-    return Response(
-        compliance_xlsx(built[2]),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=sbd-compliance-{project.id}-r{revision.number}.xlsx"},
-    )
+    shared = _shared(token, "xlsx")
+    if len(shared) == 2:
+        return shared
+    project, revision, _evaluation, model = shared
+    return attachment(compliance_xlsx(model), f"sbd-compliance-{project.id}-r{revision.number}.xlsx")
 
 
 def bidder_headers(response: Response) -> Response:

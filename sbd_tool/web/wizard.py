@@ -23,6 +23,7 @@ from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.downloads import attachment
 from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
@@ -261,11 +262,7 @@ def download_matrix(project_id: int) -> Any:
     if redirect_to is not None:
         return redirect_to
     _exported(project_id, "xlsx")
-    return Response(
-        compliance_xlsx(model),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=sbd-compliance-{project_id}.xlsx"},
-    )
+    return attachment(compliance_xlsx(model), f"sbd-compliance-{project_id}.xlsx")
 
 
 @bp.get("/spec.<kind>")
@@ -279,11 +276,7 @@ def download_text(project_id: int, kind: str) -> Any:
         return redirect_to
     _exported(project_id, kind)
     if kind == "md":
-        return Response(
-            render_markdown(model),
-            mimetype="text/markdown; charset=utf-8",
-            headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project_id}.md"},
-        )
+        return attachment(render_markdown(model), f"sbd-spec-{project_id}.md")
     # A standalone page: its own inline styles and embedded diagram, no scripts at all.
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
     return Response(
@@ -350,8 +343,4 @@ def download(project_id: int) -> Response:
         return redirect_to  # type: ignore[no-any-return]
     _exported(project_id, "docx")
     data = render_docx(model)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f"attachment; filename=sbd-spec-{project_id}.docx"},
-    )
+    return attachment(data, f"sbd-spec-{project_id}.docx")

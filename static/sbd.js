@@ -111,8 +111,15 @@
     const status = form.querySelector(".autosave-status");
     fetch(form.dataset.autosave, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (r) {
-        if (status) { status.textContent = r.ok ? say(status, "saved", "下書きを自動保存しました（保存ボタンで確定します）")
-                                                : say(status, "failed", "下書きを自動保存できませんでした"); }
+        if (!status) { return; }
+        if (r.status === 401) {  // the session ended: say so before the officer presses 保存
+          status.textContent = say(status, "signedout", "サインインの有効期限が切れたため、下書きを保存できません。" +
+            "入力した内容を控えてから、サインインし直してください。");
+          status.setAttribute("role", "alert");
+          return;
+        }
+        status.textContent = r.ok ? say(status, "saved", "下書きを自動保存しました（保存ボタンで確定します）")
+                                  : say(status, "failed", "下書きを自動保存できませんでした");
       })
       .catch(function () { if (status) { status.textContent = say(status, "offline", "下書きを自動保存できませんでした（通信エラー）"); } });
   }

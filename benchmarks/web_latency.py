@@ -116,7 +116,8 @@ def server_description(argv: list[str]) -> str:
 
 @contextlib.contextmanager
 def running(name: str, argv: list[str], env: dict[str, str], log: Path, port: int) -> Iterator[None]:
-    """Run a server in its own process group until the block ends; wait until it answers ``GET /``."""
+    """Run a server in its own process group until the block ends; wait until it answers ``GET /``
+    (with a page, or with the redirect to sign-in)."""
     with log.open("wb") as out:
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -130,7 +131,7 @@ def running(name: str, argv: list[str], env: dict[str, str], log: Path, port: in
                 conn = http.client.HTTPConnection(HOST, port, timeout=5)
                 try:
                     conn.request("GET", "/")
-                    if conn.getresponse().status == 200:
+                    if conn.getresponse().status in (200, 302):  # the wizard sends visitors to sign in
                         break
                 finally:
                     conn.close()

@@ -3,6 +3,7 @@ when loaded, the choice of language switches the text, and anything missing stay
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -18,11 +19,14 @@ from sbd_tool.bidder import bidder_requirements
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document
 from sbd_tool.rules import evaluate
-from sbd_tool.web import ERRORS, i18n
-from sbd_tool.web.admin import ROLE_LABELS
-from sbd_tool.web.auth import LoginForm, PasswordForm
+from sbd_tool.web import ERRORS, audit, i18n
+from sbd_tool.web.admin import ROLE_LABELS, NewUserForm, OrganisationForm, UserForm
+from sbd_tool.web.auth import LoginForm, PasswordForm, password_problem
+from sbd_tool.web.catalogue import ImportForm as CatalogueImportForm
+from sbd_tool.web.courses import CourseForm
 from sbd_tool.web.projects import SAMPLES, ImportForm, NewProjectForm
-from sbd_tool.web.review import STATUS_LABELS, DecideForm
+from sbd_tool.web.review import STATUS_LABELS, CommentForm, DecideForm, SubmitForm
+from sbd_tool.web.shares import ShareForm
 from tests.conftest import example_data
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
@@ -46,17 +50,53 @@ def test_every_translated_template_string_has_an_english_entry() -> None:
     assert missing == {}, "add these to sbd_tool/web/i18n_en.yaml"
 
 
-def _labels(form: type) -> list[str]:
-    return [field.args[0] for field in vars(form).values() if hasattr(field, "field_class") and field.args]
+FORMS = (LoginForm, PasswordForm, NewProjectForm, ImportForm, DecideForm, SubmitForm, CommentForm, CourseForm,
+         ShareForm, CatalogueImportForm, OrganisationForm, UserForm, NewUserForm)  # fmt: skip
+# The modules whose fixed messages (flash, validation errors) are translated when the page shows them.
+MODULES = ("admin", "auth", "catalogue", "courses", "projects", "review", "shares", "wizard")
+
+
+def _form_texts(form: type) -> list[str]:
+    """A form's labels, descriptions and validators' messages (the field macros pass them through _())."""
+    texts = []
+    for field in vars(form).values():
+        if not hasattr(field, "field_class"):
+            continue
+        texts += [field.args[0]] if field.args and isinstance(field.args[0], str) else []
+        texts += [field.kwargs["description"]] if field.kwargs.get("description") else []
+        validators = field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else [])
+        texts += [v.message for v in validators if isinstance(getattr(v, "message", None), str)]
+    return texts
+
+
+def _fixed_messages(module: str) -> list[str]:
+    """The literal texts a module flashes or reports as a field's error; messages built with values
+    (f-strings) are left out: they stay Japanese."""
+    texts = []
+    tree = ast.parse((TEMPLATES.parent / f"{module}.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        found: list[ast.expr] = []
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("flash", "ValidationError"):
+            arg = node.args[0]
+            found = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+        elif isinstance(node, ast.Assign) and getattr(node.targets[0], "attr", None) == "errors":
+            found = list(getattr(node.value, "elts", []))
+        texts += [n.value for n in found if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return texts
 
 
 def test_texts_from_the_code_have_english_entries(catalogue: Catalogue) -> None:
     """Titles, messages and labels that the code hands to the templates, which translate them at render time."""
     texts = [text for _code, title, message in ERRORS for text in (title, message)]
-    texts += [*ROLE_LABELS.values(), *STATUS_LABELS.values(), *SAMPLES.values(), "未回答"]
-    for form in (LoginForm, PasswordForm, NewProjectForm, ImportForm, DecideForm):
-        texts += _labels(form)
-    texts.append(PasswordForm.new.kwargs["description"])
+    texts += [*ROLE_LABELS.values(), *STATUS_LABELS.values(), *SAMPLES.values(), *audit.ACTIONS.values(), "未回答"]
+    texts += ["（なし：管理者のみ）", "利用者が見つかりません。"]
+    for form in FORMS:
+        texts += _form_texts(form)
+    for module in MODULES:
+        texts += _fixed_messages(module)
+    assert "研修を終了しました。" in texts and "同じ名前の組織が既にあります。" in texts, "the scan finds them"
+    texts += [password_problem(p, "someone") or "" for p in ("short", "x" * 201, "a" * 14)]
+    texts.append(password_problem("someone12345", "someone12345") or "")
     answers = parse_answers(example_data("cloud-interagency"), catalogue)
     evaluation = evaluate(catalogue, answers)
     model = build_document(catalogue, answers, evaluation, dt.date(2026, 4, 1))

@@ -243,7 +243,7 @@ class CatalogueRelease(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_version: Mapped[str] = mapped_column(String(100), unique=True)
-    files: Mapped[dict[str, Any]]  # path → YAML text
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # path → YAML text; loaded only when needed
     source: Mapped[str] = mapped_column(String(16))  # builtin | import
     note: Mapped[str] = mapped_column(Text, default="")
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)

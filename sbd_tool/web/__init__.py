@@ -63,11 +63,9 @@ def _review_status() -> dict[str, Any] | None:
     project = g.get("project")
     if project is None or g.get("user") is None:
         return None
-    from sbd_tool.web.review import approved_review, latest_review, open_comments
+    from sbd_tool.web.review import review_summary
 
-    approved = approved_review(project)
-    latest = latest_review(project)
-    comments = sum(len(v) for v in open_comments(project).values())
+    latest, approved, comments = review_summary(project)
     if approved is None and latest is None and not comments:
         return None
     return {

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -82,6 +82,20 @@ def approved_review(project: Project, number: int | None = None) -> Review | Non
     if number is not None:
         query = query.where(Review.revision_number == number)
     return db().scalar(query.order_by(Review.decided_at.desc()).limit(1))
+
+
+def review_summary(project: Project) -> tuple[Review | None, Review | None, int]:
+    """For the banner on every project page, in two queries: the latest review, the newest
+    approval, and how many comment threads are open."""
+    found = list(db().scalars(select(Review).where(Review.project_id == project.id).order_by(Review.id.desc())))
+    approved = [r for r in found if r.status == "approved"]
+    newest_approval = max(
+        approved, key=lambda r: (r.decided_at is not None, r.decided_at or r.submitted_at, r.id), default=None
+    )
+    count = select(func.count()).where(
+        Comment.project_id == project.id, Comment.parent_id.is_(None), Comment.resolved_at.is_(None)
+    )
+    return (found[0] if found else None), newest_approval, int(db().scalar(count) or 0)
 
 
 def open_comments(project: Project) -> dict[str | None, list[Comment]]:

@@ -10,9 +10,11 @@ from flask.testing import FlaskClient
 
 from sbd_tool.content import load_catalogue
 from sbd_tool.web.i18n import COOKIE
+from tests.accounts import add_user, login
 from tests.conftest import CONTENT
 from tests.web.test_review import adviser, decide, import_example, submit  # noqa: F401 - fixture
 from tests.web.test_shares import create_link
+from tests.web.test_wizard import Controls, save
 
 CATALOGUE = load_catalogue(CONTENT)
 __all__ = ["adviser"]
@@ -141,3 +143,89 @@ def test_english_review_and_bidder_pages(
     assert re.search(rf'<h2 id="req-AT-1-h">AT-1 {re.escape(req.name_en)}: (Low|Middle|High|Not applicable)</h2>', page)
     assert '<ol class="clauses" lang="ja">' in page, "the spec's clauses stay Japanese, and say so"
     assert "<dt>Threats considered</dt>" in page
+
+
+def signed_in(app: Flask, username: str, role: str, org: str | None = "テスト省") -> FlaskClient:
+    add_user(app, username, role=role, org=org)
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def japanese(client: FlaskClient) -> FlaskClient:
+    assert client.get("/lang/ja?next=/").status_code == 302
+    return client
+
+
+def test_english_course_pages(app: Flask) -> None:
+    trainer = english(signed_in(app, "trainer", "trainer"))
+    index = trainer.get("/courses").data.decode()
+    assert '<html lang="en">' in index and h1(index) == "Training"
+    assert ">Create a training course</h2>" in index and "Course name" in index and ">Create</button>" in index
+    invalid = trainer.post("/courses", data={"name": ""}).data.decode()
+    assert "Enter the course name." in invalid and "研修の名称" not in invalid
+    created = trainer.post("/courses", data={"name": "SBD入門"})
+    url = created.headers["Location"]
+    trainer.post(f"{url}/samples", data={"sample": "shipped:citizen-portal"})
+    page = trainer.get(url).data.decode()
+    assert '<html lang="en">' in page and h1(page) == "Training: SBD入門", "the course's own name as it is"
+    assert ">Sample projects</h2>" in page and "Start practising" in page and ">Add to the samples</button>" in page
+    assert ">Online application portal for citizens (sensitive personal data, internet)</option>" in page
+    closed = trainer.post(f"{url}/close", follow_redirects=True).data.decode()
+    assert "The course has been closed." in closed and "This course is closed." in closed, "a fixed message"
+    page = japanese(trainer).get(url).data.decode()
+    assert '<html lang="ja">' in page and h1(page) == "研修：SBD入門"
+    assert ">サンプル案件</h2>" in page and "サンプルから外す" in page and "研修を再開する" in page
+    assert "Sample projects" not in page and "Training" not in page
+
+
+def test_english_catalogue_admin_page(app: Flask) -> None:
+    admin = english(signed_in(app, "root", "admin", org=None))
+    page = admin.get("/admin/catalogue").data.decode()
+    assert '<html lang="en">' in page and h1(page) == "Requirement set"
+    assert "Current version: " in page and ">Versions</h2>" in page and ">Version</th>" in page
+    assert ">Shipped</td>" in page and ">Active</td>" in page and "Requirement set zip file" in page
+    assert "<code>sbd-tool check-content</code>" in page and ">Check and import</button>" in page
+    page = japanese(admin).get("/admin/catalogue").data.decode()
+    assert '<html lang="ja">' in page and h1(page) == "対策要件集"
+    assert "現在の版：" in page and ">版</th>" in page and ">同梱</td>" in page and "検査して取り込む" in page
+    assert "Current version" not in page
+
+
+def test_english_share_links_page(client: FlaskClient) -> None:
+    pid = import_example(client)
+    url = create_link(client, pid)
+    english(client)
+    page = client.get(f"/projects/{pid}/shares").data.decode()
+    assert '<html lang="en">' in page and h1(page) == "Sharing with bidders"
+    assert ">Create a share link</h2>" in page and "Shared with (a company name" in page and "Valid for (days)" in page
+    assert ">Share links</h2>" in page and ">株式会社テスト</th>" in page and ">Active</td>" in page
+    assert ">Access log</h2>" in page and "No access yet." in page
+    revoked = client.post(f"/projects/{pid}/shares/1/revoke", follow_redirects=True).data.decode()
+    assert "への共有リンクを取り消しました" in revoked, "a message with a value stays Japanese"
+    assert ">Revoked</td>" in revoked
+    client.get(url)
+    page = japanese(client).get(f"/projects/{pid}/shares").data.decode()
+    assert '<html lang="ja">' in page and h1(page) == "入札者への共有"
+    assert ">共有リンクを作成</h2>" in page and ">取消し済み</td>" in page and "拒否（取消し済み）" in page
+    assert "Share links" not in page
+
+
+def test_english_revision_compare_page(client: FlaskClient) -> None:
+    pid = import_example(client)
+    form = Controls(client.get(f"/projects/{pid}/steps/questions").data.decode())
+    data = {name: values for name, values in form.checked.items()}
+    data.update(form.selected)
+    data["network"] = ["closed"]
+    assert save(client, pid, "questions", data).status_code == 302
+    english(client)
+    page = client.get(f"/projects/{pid}/history/compare?a=1&b=2").data.decode()
+    assert '<html lang="en">' in page and h1(page) == "Revisions 1 and 2 compared"
+    assert re.search(r">Changes in levels \(\d+\)</h2>", page) and ">Changes in answers (" in page
+    assert ">Proposed (before → after)</th>" in page and '<tbody lang="ja">' in page, "the engine's text is Japanese"
+    same = client.get(f"/projects/{pid}/history/compare?a=2&b=2").data.decode()
+    assert "There are no differences between the two revisions." in same
+    page = japanese(client).get(f"/projects/{pid}/history/compare?a=1&b=2").data.decode()
+    assert '<html lang="ja">' in page and h1(page) == "第1版と第2版の比較"
+    assert "実装レベルの変化" in page and "判断条件の変化" in page and "<tbody>" in page
+    assert "Changes in levels" not in page

@@ -150,6 +150,7 @@ def activate(release_id: int) -> BaseResponse:
     found.active = True
     audit.record(db(), "catalogue_activate", version=found.content_version)
     db().commit()
+    releases.forget_active()
     flash(
         f"版 {found.content_version} を有効にしました。新しい案件はこの版で始まります。"
         "既存の案件は、各担当者が変更点を確認してから切り替えます。",

@@ -9,10 +9,11 @@ new projects, use the active release.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -77,17 +78,34 @@ def by_version(session: Session, version: str | None) -> Catalogue | None:
     return catalogue
 
 
-def active_release(session: Session) -> CatalogueRelease:
-    if "active_release" not in g:
-        g.active_release = session.scalar(select(CatalogueRelease).where(CatalogueRelease.active.is_(True)))
-    release: CatalogueRelease = g.active_release
-    return release
+ACTIVE_TTL = 5.0  # seconds a worker trusts its idea of the active version (activation is rare)
+
+
+def forget_active() -> None:
+    """After an activation in this process; other workers notice within ACTIVE_TTL."""
+    current_app.extensions["sbd"].pop("active", None)
+
+
+def active_version(session: Session) -> str | None:
+    """The content version new projects start with, kept per worker for a few seconds so that a
+    page costs no query for it."""
+    cached = current_app.extensions["sbd"].get("active")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > ACTIVE_TTL:
+        query = select(CatalogueRelease.content_version).where(CatalogueRelease.active.is_(True))
+        cached = (now, session.scalar(query))
+        current_app.extensions["sbd"]["active"] = cached
+    version: str | None = cached[1]
+    return version
+
+
+def active_release(session: Session) -> CatalogueRelease | None:
+    """The active release's row (for the admin pages)."""
+    return session.scalar(select(CatalogueRelease).where(CatalogueRelease.active.is_(True)))
 
 
 def active(session: Session) -> Catalogue:
-    release = active_release(session)
-    found = by_version(session, release.content_version) if release is not None else None
-    return found or next(iter(_cache().values()))
+    return by_version(session, active_version(session)) or next(iter(_cache().values()))
 
 
 def for_project(session: Session, project: Project) -> Catalogue:
@@ -97,12 +115,12 @@ def for_project(session: Session, project: Project) -> Catalogue:
 
 def update_status(session: Session, project: Project) -> dict[str, Any] | None:
     """For the banner: a newer active release than the project's, or the project's version missing."""
-    release = active_release(session)
-    if release is None or project.content_version == release.content_version:
+    version = active_version(session)
+    if version is None or project.content_version == version:
         return None
     return {
         "project_id": project.id,
         "mine": project.content_version,
-        "active": release.content_version,
+        "active": version,
         "missing": by_version(session, project.content_version) is None,
     }

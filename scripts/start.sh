@@ -8,5 +8,10 @@ bash scripts/setup.sh
 .venv/bin/sbd-tool check-content
 .venv/bin/sbd-tool db upgrade
 # The first run asks for the first administrator's password (there is no default password).
-.venv/bin/sbd-tool create-admin --if-missing
+# Without a terminal the server starts anyway; its sign-in page says how to create the admin.
+if [ -t 0 ]; then
+  .venv/bin/sbd-tool create-admin --if-missing
+else
+  echo "管理者アカウントの作成には端末で .venv/bin/sbd-tool create-admin を実行してください（未作成の場合）。" >&2
+fi
 exec .venv/bin/sbd-tool serve --port "${PORT:-5000}"

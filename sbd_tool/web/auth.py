@@ -163,7 +163,8 @@ def login() -> BaseResponse | tuple[str, int] | str:
         return redirect(target)
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("auth/login.html", form=form, next=target), status
+        no_accounts = db().scalar(select(func.count()).select_from(User)) == 0
+        return render_template("auth/login.html", form=form, next=target, no_accounts=no_accounts), status
     name = form.username.data.strip()
     account_key, address_key = f"user:{name.lower()}"[:200], f"addr:{audit.client_address()}"
     session_ = db()

@@ -19,7 +19,9 @@ from tests.web.conftest import make_app
 
 
 def test_sign_in_and_out(app: Flask, anonymous: FlaskClient) -> None:
+    assert "sbd-tool create-admin" in anonymous.get("/login").data.decode(), "a fresh install says what to do"
     add_user(app, "officer")
+    assert "create-admin" not in anonymous.get("/login").data.decode()
     first = anonymous.get("/")
     assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=")
     page = anonymous.get("/login").data.decode()

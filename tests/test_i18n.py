@@ -187,3 +187,15 @@ def test_catalogue_names_follow_the_language(web: Flask, catalogue: Catalogue) -
         assert i18n.value_name(catalogue, "hosting", None) == "Not answered"
         assert i18n.ja_attr() == ' lang="ja"'
         assert i18n.local_name(None) == ""
+
+
+def test_messages_with_values_find_their_english() -> None:
+    from sbd_tool.web.i18n import translate
+
+    assert translate("「補助金<b>ポータル</b>」を複製しました。", "en") == "Duplicated “補助金<b>ポータル</b>”."
+    assert translate("対策要件集を版 1.1.0+abc に切り替えました（第7版）。", "en") == (
+        "Switched the requirement set to version 1.1.0+abc (revision 7)."
+    )
+    assert translate("第3版を承認しました。", "en") == "Approved revision 3."
+    assert translate("第3版を承認しました。", "ja") == "第3版を承認しました。"
+    assert translate("どこにもない文です。", "en") == "どこにもない文です。"

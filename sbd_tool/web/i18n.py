@@ -101,11 +101,32 @@ def is_english() -> bool:
     return language() == "en"
 
 
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Entries with ``{placeholders}`` as regular expressions over whole messages, so a message
+    made in code with values in it (「「{name}」を作成しました。」) finds its English too."""
+    found = []
+    for source, english_text in english().items():
+        if PLACEHOLDER.search(source):
+            parts = PLACEHOLDER.split(source)  # text, name, text, name, …, text
+            regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            found.append((re.compile(f"^{regex}$", re.DOTALL), english_text))
+    return tuple(found)
+
+
 def translate(text: str, lang: str) -> str:
-    """``text`` (Japanese) in ``lang``; Japanese when there is no English entry."""
+    """``text`` (Japanese) in ``lang``; Japanese when there is no English entry. A message with
+    values in it is matched against the entries that have placeholders, and the values are kept."""
     if lang != "en":
         return text
-    return english().get(text, text)
+    exact = english().get(text)
+    if exact is not None:
+        return exact
+    for pattern, english_text in _patterns():
+        match = pattern.match(text)
+        if match:
+            return english_text.format_map(match.groupdict())
+    return text
 
 
 def gettext(text: Any, /, **values: Any) -> Any:

@@ -202,7 +202,7 @@ def test_english_share_links_page(client: FlaskClient) -> None:
     assert ">Share links</h2>" in page and ">株式会社テスト</th>" in page and ">Active</td>" in page
     assert ">Access log</h2>" in page and "No access yet." in page
     revoked = client.post(f"/projects/{pid}/shares/1/revoke", follow_redirects=True).data.decode()
-    assert "への共有リンクを取り消しました" in revoked, "a message with a value stays Japanese"
+    assert "Revoked the share link for “株式会社テスト”." in revoked, "a message with a value, in English"
     assert ">Revoked</td>" in revoked
     client.get(url)
     page = japanese(client).get(f"/projects/{pid}/shares").data.decode()

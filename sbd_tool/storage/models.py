@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -66,14 +67,34 @@ class User(Base):
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
-class LoginFailure(Base):
-    """One failed sign-in, counted per account (``user:…``) and per address (``addr:…``)."""
+class AuthSession(Base):
+    """A signed-in session, revocable on the server: the cookie carries a random token whose
+    SHA-256 is ``id``. Sign-out, password change, disabling and role or organisation changes
+    revoke it; ``expires_at`` is the absolute lifetime whatever the activity."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "auth_session"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts counted per key (account, account+address, address), atomically.
+
+    An attempt is reserved (counted) before the password is checked, so parallel guesses can
+    never check more passwords than the limit; a success clears the account's keys."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Project(Base):
@@ -106,11 +127,12 @@ class Project(Base):
 
 
 class StepDraft(Base):
-    """What the officer typed on a step but has not saved yet (autosaved by the page)."""
+    """What one user typed on a step of a project but has not saved yet (autosaved by the page)."""
 
     __tablename__ = "step_draft"
 
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     step: Mapped[str] = mapped_column(String(40), primary_key=True)
     data: Mapped[dict[str, Any]]
     base_version: Mapped[int] = mapped_column(Integer)
@@ -144,6 +166,7 @@ class ProjectShare(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # set when the review ends
 
 
 REVIEW_STATUSES = ("pending", "approved", "returned", "superseded")
@@ -190,6 +213,11 @@ class AuditEvent(Base):
     """Who did what when. Names are copied, not referenced, so the log outlives what it names."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_username_id", "username", "id"),
+        Index("ix_audit_event_project_id_id", "project_id", "id"),
+        Index("ix_audit_event_user_id_id", "user_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

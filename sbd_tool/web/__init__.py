@@ -135,7 +135,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
-    from sbd_tool.web import access, admin, auth, courses, projects, releases, render, review, shares, wizard
+    from sbd_tool.web import access, admin, auth, courses, projects, releases, render, review, sessions, shares, wizard
     from sbd_tool.web import catalogue as catalogue_pages
 
     releases.register_builtin(app, catalogue)
@@ -147,7 +147,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def _authorise():  # type: ignore[no-untyped-def]
         if request.endpoint == "static":
             return None
-        auth.load_user()
+        sessions.load_user(db())
         who = g.user
         if who is not None and who.must_change_password and request.endpoint not in ("auth.password", "auth.logout"):
             return redirect(url_for("auth.password"))

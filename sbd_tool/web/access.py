@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, current_app, g, redirect, request, url_for
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.storage.models import Course, Project, ProjectShare, Review, User
+from sbd_tool.storage.models import Course, Project, ProjectShare, Review, User, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,14 +64,25 @@ def user() -> User:
     return found  # type: ignore[no-any-return]
 
 
-def is_shared(session: Any, project_id: int, user_id: int) -> bool:
-    query = select(exists().where(ProjectShare.project_id == project_id, ProjectShare.user_id == user_id))
+def live_share(user_id: int) -> ColumnElement[bool]:
+    """A share that still grants access: not expired (a share ends some time after its review)."""
+    return and_(
+        ProjectShare.user_id == user_id,
+        or_(ProjectShare.expires_at.is_(None), ProjectShare.expires_at > utcnow()),
+    )
+
+
+def is_shared(session: Any, project: Project, who: User) -> bool:
+    """Shared with this adviser, still live, and the project is of the adviser's *current* organisation."""
+    if who.role != "adviser" or who.organisation_id is None or project.organisation_id != who.organisation_id:
+        return False
+    query = select(exists().where(ProjectShare.project_id == project.id, live_share(who.id)))
     return bool(session.scalar(query))
 
 
 def can_read(session: Any, who: User, project: Project) -> bool:
     if who.role == "adviser":
-        return is_shared(session, project.id, who.id)
+        return is_shared(session, project, who)
     return can_edit(who, project)
 
 
@@ -115,7 +126,7 @@ def allowed(session: Any, name: str, who: User | None, project: Project | None) 
     if name == "project:submit":
         return who.role == "officer" and can_edit(who, project)
     if name == "project:review":
-        return who.role == "adviser" and is_shared(session, project.id, who.id)
+        return is_shared(session, project, who)
     if name == "project:train":
         return who.role == "trainer" and can_edit(who, project)
     return False

@@ -7,14 +7,14 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from sbd_tool.storage.models import AuditEvent, Organisation, User, utcnow
-from sbd_tool.web import audit
+from sbd_tool.storage.models import AuditEvent, Organisation, ProjectShare, Review, User, utcnow
+from sbd_tool.web import audit, sessions, throttle
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
 from sbd_tool.web.downloads import attachment
@@ -129,6 +129,33 @@ def new_user() -> BaseResponse | tuple[str, int] | str:
     return render_template("admin/user.html", form=form, target=None)
 
 
+_MOVED = "担当者の所属又は役割の変更により終了しました。"
+
+
+def _end_shares(user_id: int) -> None:
+    """A user moved to another organisation or role loses every share and pending review."""
+    db().execute(delete(ProjectShare).where(ProjectShare.user_id == user_id))
+    db().execute(
+        update(Review)
+        .where(Review.adviser_id == user_id, Review.status == "pending")
+        .values(status="superseded", decided_at=utcnow(), decision_note=_MOVED)
+    )
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@rule("admin")
+def unlock_user(user_id: int) -> BaseResponse:
+    """Lift every sign-in lock on an account (e.g. after someone guessed at it from elsewhere)."""
+    target = db().get(User, user_id)
+    if target is None:
+        return redirect(url_for(".users"))
+    cleared = throttle.lift(db(), target.username)
+    audit.record(db(), "admin_user_unlock", target=target.username, cleared=cleared)
+    db().commit()
+    flash(f"利用者「{target.username}」のサインイン制限を解除しました。", "success")
+    return redirect(url_for(".edit_user", user_id=user_id))
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @rule("admin")
 def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
@@ -162,13 +189,20 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
                 target.must_change_password = True
                 changes["password"] = "reset"
             if {"password", "active", "role", "organisation_id"} & changes.keys():
-                target.password_changed_at = utcnow()  # ends the user's sessions
+                target.password_changed_at = utcnow()
+                sessions.end_all(db(), target.id)  # every session of the user ends now
+            if {"role", "organisation_id"} & changes.keys():
+                _end_shares(target.id)
             audit.record(db(), "admin_user_update", target=target.username, changes=sorted(changes))
             db().commit()
             flash(f"利用者「{target.username}」を更新しました。", "success")
             return redirect(url_for(".users"))
-        return render_template("admin/user.html", form=form, target=target), 400
-    return render_template("admin/user.html", form=form, target=target)
+        return _user_page(form, target), 400
+    return _user_page(form, target)
+
+
+def _user_page(form: UserForm, target: User) -> str:
+    return render_template("admin/user.html", form=form, target=target, locked=throttle.locked(db(), target.username))
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

@@ -31,6 +31,7 @@ ACTIONS = {
     "bidder_view": "入札者の閲覧",
     "admin_user_create": "利用者作成",
     "admin_user_update": "利用者変更",
+    "admin_user_unlock": "サインイン制限の解除",
     "admin_org_create": "組織作成",
     "admin_audit_export": "監査ログ出力",
     "course_create": "研修の作成",

@@ -1,38 +1,33 @@
-"""Sign-in, sign-out, password change, and the session that carries the signed-in user.
+"""Sign-in, sign-out and password change.
 
-- Passwords are hashed with scrypt (werkzeug); an unknown username costs the same hash check.
-- The session is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure whenever the request
-  came over HTTPS. It holds the user id, the user's session epoch (``password_changed_at``) and
-  the time of the last request; an idle session or a changed password ends it.
-- Failed sign-ins are counted per account and per address in the database (shared by every
-  worker); past the limit, sign-in is refused for a while with a message saying so.
+- Passwords are hashed with scrypt (werkzeug). Every failed sign-in costs exactly one hash check,
+  whether the name exists, is disabled or the password is wrong, so timing tells nothing.
+- Sessions are rows the server can revoke (``sessions.py``); attempts are counted atomically
+  before the hash runs (``throttle.py``), and no transaction is open while it runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
+import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from sbd_tool.storage.models import LoginFailure, User, utcnow
-from sbd_tool.web import access, audit
+from sbd_tool.storage.models import User, utcnow
+from sbd_tool.web import access, audit, sessions, throttle
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.store import db
 
 bp = Blueprint("auth", __name__)
 
 MIN_PASSWORD = 12
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-ACCOUNT_LIMIT = 5  # failures per account in the window
-ADDRESS_LIMIT = 20  # failures per client address in the window
 _DUMMY_HASH: dict[str, str] = {}
 
 
@@ -58,42 +53,6 @@ def password_problem(password: str, username: str) -> str | None:
     if len(set(password)) < 4:
         return "同じ文字の繰り返しが多すぎます。推測されにくいパスワードにしてください。"
     return None
-
-
-def _epoch(who: User) -> str:
-    moment = who.password_changed_at  # SQLite hands back naive UTC, PostgreSQL aware: compare instants
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return f"{moment.timestamp():.6f}"
-
-
-def start_session(who: User) -> None:
-    session.clear()
-    session.permanent = False
-    session["uid"] = who.id
-    session["epoch"] = _epoch(who)
-    session["seen"] = int(time.time())
-
-
-def load_user() -> None:
-    """Before each request: the signed-in user, or None (and the session ended if stale)."""
-    g.user = None
-    uid = session.get("uid")
-    if uid is None:
-        return
-    who = db().get(User, uid)
-    idle = current_app.config.get("IDLE_TIMEOUT_MINUTES", 30) * 60
-    now = int(time.time())
-    if who is None or not who.active or session.get("epoch") != _epoch(who):
-        session.clear()
-        return
-    if now - int(session.get("seen", 0)) > idle:
-        session.clear()
-        flash("一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。", "error")
-        return
-    if now - int(session.get("seen", 0)) >= 30:  # refresh at most every 30 s, so most responses set no cookie
-        session["seen"] = now
-    g.user = who
 
 
 def safe_next(target: str | None) -> str:
@@ -140,18 +99,27 @@ class PasswordForm(CleanForm):
             raise ValidationError(problem)
 
 
-def _failures(key: str) -> int:
-    since = utcnow() - THROTTLE_WINDOW
-    return int(db().scalar(select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)) or 0)
+def _dummy_hash() -> str:
+    """A real hash at the configured cost, made once per worker, checked for unknown names."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASH[method]
 
 
-def _check_password(who: User | None, password: str) -> bool:
-    if who is None:  # the same work as for a real account, so timing does not tell names apart
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("dummy-password", method=method))
-        check_password_hash(dummy, password)
-        return False
-    return check_password_hash(who.password_hash, password)
+def _password_matches(stored: str | None, password: str) -> bool:
+    """One hash check on every path: a missing account checks a dummy hash of the same cost."""
+    return check_password_hash(stored or _dummy_hash(), password) and stored is not None
+
+
+def _refused(form: LoginForm, target: str, wait: dt.timedelta) -> tuple[str, int]:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    form.form_errors.append(
+        "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
+        f"{minutes}分ほど待ってから、もう一度お試しください。"
+        "パスワードが分からない場合は管理者に再設定を依頼してください。"
+    )
+    return render_template("auth/login.html", form=form, next=target), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -166,35 +134,37 @@ def login() -> BaseResponse | tuple[str, int] | str:
         no_accounts = db().scalar(select(func.count()).select_from(User)) == 0
         return render_template("auth/login.html", form=form, next=target, no_accounts=no_accounts), status
     name = form.username.data.strip()
-    account_key, address_key = f"user:{name.lower()}"[:200], f"addr:{audit.client_address()}"
+    address = audit.client_address()
+    counters = throttle.keys(name, address)
+    sessions_ = current_app.extensions["sbd"]["sessions"]
+    with sessions_() as counting:  # its own short transaction, committed before the hash runs
+        wait = throttle.reserve(counting, counters)
     session_ = db()
-    session_.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - THROTTLE_WINDOW))
-    if _failures(account_key) >= ACCOUNT_LIMIT or _failures(address_key) >= ADDRESS_LIMIT:
+    if wait is not None:
         audit.record(session_, "login_throttled", username=name[:64])
         session_.commit()
-        form.form_errors.append(
-            "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
-            f"{int(THROTTLE_WINDOW.total_seconds() // 60)}分ほど待ってから、もう一度お試しください。"
-            "パスワードが分からない場合は管理者に再設定を依頼してください。"
-        )
-        return render_template("auth/login.html", form=form, next=target), 429
+        return _refused(form, target, wait)
     who = session_.scalar(select(User).where(func.lower(User.username) == name.lower()))
-    if who is not None and not who.active and _check_password(who, form.password.data or ""):
-        audit.record(session_, "login_failed", username=who.username, user_id=who.id, reason="disabled")
+    stored, active = (who.password_hash, who.active) if who is not None else (None, False)
+    session_.rollback()  # no transaction stays open across the hash
+    matches = _password_matches(stored, form.password.data or "")
+    if who is None or not matches or not active:
+        with sessions_() as counting:
+            throttle.failed(counting, counters)
+        reason = "disabled" if who is not None and matches else None
+        audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id,
+                     **({"reason": reason} if reason else {}))  # fmt: skip
         session_.commit()
-        form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")
-        return render_template("auth/login.html", form=form, next=target), 403
-    if who is None or not who.active or not _check_password(who, form.password.data or ""):
-        session_.add_all([LoginFailure(key=account_key), LoginFailure(key=address_key)])
-        audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id)
-        session_.commit()
+        if reason == "disabled":
+            form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")
+            return render_template("auth/login.html", form=form, next=target), 403
         form.form_errors.append("利用者名又はパスワードが正しくありません。")
         return render_template("auth/login.html", form=form, next=target), 400
-    session_.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+    throttle.succeeded(session_, name, address)
     who.last_login_at = utcnow()
     audit.record(session_, "login", username=who.username, user_id=who.id)
+    sessions.start(session_, who)
     session_.commit()
-    start_session(who)
     if who.must_change_password:
         flash("初回のサインインです。新しいパスワードを設定してください。", "success")
         return redirect(url_for("auth.password"))
@@ -205,8 +175,8 @@ def login() -> BaseResponse | tuple[str, int] | str:
 @access.rule("signed_in")
 def logout() -> BaseResponse:
     audit.record(db(), "logout")
+    sessions.end_current(db())
     db().commit()
-    session.clear()
     flash("サインアウトしました。", "success")
     return redirect(url_for("auth.login"))
 
@@ -224,8 +194,9 @@ def password() -> BaseResponse | tuple[str, int] | str:
             who.password_changed_at = utcnow()
             who.must_change_password = False
             audit.record(db(), "password_change")
+            sessions.end_all(db(), who.id)
+            sessions.start(db(), who)  # a new session for this browser; every other one has ended
             db().commit()
-            start_session(who)  # this session continues; every other one ends
             flash("パスワードを変更しました。ほかの端末のサインインは終了しました。", "success")
             return redirect(url_for("projects.index"))
     status = 400 if request.method == "POST" else 200

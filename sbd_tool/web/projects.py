@@ -9,7 +9,6 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -28,6 +27,7 @@ from sbd_tool.web.store import (
     create_project,
     db,
     get_project,
+    pending_reviews,
     trashed_projects,
     visible_projects,
 )
@@ -72,8 +72,7 @@ def _index_page(form: NewProjectForm, status: int = 200) -> tuple[str, int]:
 
     reviews: list[Review] = []
     if who.role == "adviser":
-        query = select(Review).where(Review.adviser_id == who.id, Review.status == "pending")
-        reviews = list(db().scalars(query.order_by(Review.submitted_at.desc())))
+        reviews = pending_reviews(who)
     page = render_template(
         "projects/index.html",
         procurement=rows("procurement"),

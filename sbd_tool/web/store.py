@@ -14,8 +14,9 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from sbd_tool.content import Catalogue
-from sbd_tool.storage.models import Project, ProjectShare, Revision, StepDraft, User, utcnow
+from sbd_tool.storage.models import Project, ProjectShare, Review, Revision, StepDraft, User, utcnow
 from sbd_tool.web import releases
+from sbd_tool.web.access import live_share
 
 TRASH_DAYS = 30
 
@@ -51,9 +52,11 @@ def get_project(project_id: int, *, deleted: bool = False) -> Project:
 
 
 def _visible(who: User) -> ColumnElement[bool]:
-    if who.role == "adviser":
-        shared = select(ProjectShare.project_id).where(ProjectShare.user_id == who.id)
-        return Project.id.in_(shared)
+    if who.role == "adviser":  # the same rule as access.is_shared, in SQL
+        if who.organisation_id is None:
+            return false()
+        shared = select(ProjectShare.project_id).where(live_share(who.id))
+        return and_(Project.id.in_(shared), Project.organisation_id == who.organisation_id)
     if who.organisation_id is None:
         return false()
     same_org = Project.organisation_id == who.organisation_id
@@ -69,6 +72,16 @@ def visible_projects(who: User, *, kind: str | None = None) -> list[Project]:
     if kind is not None:
         query = query.where(Project.kind == kind)
     return list(db().scalars(query.order_by(Project.updated_at.desc())))
+
+
+def pending_reviews(who: User) -> list[Review]:
+    """Reviews waiting for this adviser, on projects the adviser may still read (same rule as the list)."""
+    query = (
+        select(Review)
+        .join(Project, Project.id == Review.project_id)
+        .where(Review.adviser_id == who.id, Review.status == "pending", Project.deleted_at.is_(None), _visible(who))
+    )
+    return list(db().scalars(query.order_by(Review.submitted_at.desc())))
 
 
 def trashed_projects(who: User) -> list[Project]:

@@ -365,11 +365,33 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """スキーマを作成又は最新の形式に更新する。"""
-    from sbd_tool.storage.db import database_url, make_engine, upgrade
+    from sbd_tool.storage.db import upgrade
 
-    url = database_url()
-    upgrade(make_engine(url))
+    url = _database_or_fail(upgrade)
     click.echo(f"データベースを最新の形式にしました: {url.split('@')[-1]}")
+
+
+def _database_or_fail(work: Any) -> str:
+    """Run ``work(engine)`` on the configured database; a bad URL or an unreachable server is one line, status 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sbd_tool.storage.db import make_engine
+    from sbd_tool.web.settings import ConfigError, from_environment
+
+    try:
+        url = str(from_environment()["DATABASE_URL"])
+        engine = make_engine(url)
+        try:
+            work(engine)
+        finally:
+            engine.dispose()
+    except ConfigError as exc:
+        _fail([Problem("", str(exc))], 2)
+    except (SQLAlchemyError, OSError) as exc:
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = lines[0][:200] if lines else type(exc).__name__
+        _fail([Problem("", f"データベースを使えません: {reason} / Cannot use the database: {reason}")], 2)
+    return url
 
 
 @main.command()
@@ -384,9 +406,16 @@ def db_upgrade() -> None:
 )
 def serve(host: str, port: int, workers: int) -> None:
     """ウィザード（Webアプリ）を起動する。"""
-    from sbd_tool.web import NotMigratedError, create_app
+    from sbd_tool.web import create_app
+    from sbd_tool.web.logredact import install_werkzeug_filter
+    from sbd_tool.web.settings import ConfigError
 
+    try:  # checked once here, so a bad setting is reported once, not by every worker
+        app = create_app()
+    except ConfigError as exc:
+        _fail([Problem("", str(exc))], 2)
     if workers > 1:
+        app.extensions["sbd"]["engine"].dispose()
         gunicorn = Path(sys.executable).parent / "gunicorn"
         args = [
             str(gunicorn),
@@ -396,13 +425,12 @@ def serve(host: str, port: int, workers: int) -> None:
             f"{host}:{port}",
             "--access-logfile",
             "-",
+            "--logger-class",
+            "sbd_tool.web.logredact.RedactingGunicornLogger",
             "sbd_tool.web.wsgi:app",
         ]
         os.execv(args[0], args)
-    try:
-        app = create_app()
-    except NotMigratedError as exc:
-        _fail([Problem("", str(exc))], 1)
+    install_werkzeug_filter()
     click.echo(f"sbd-tool を起動しました: http://{host}:{port}/ （終了は Ctrl+C）")
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
 
@@ -418,36 +446,63 @@ def create_admin(username: str, display_name: str, password_stdin: bool, if_miss
     from sqlalchemy.orm import Session
     from werkzeug.security import generate_password_hash
 
-    from sbd_tool.storage.db import database_url, make_engine, pending_migrations, upgrade
+    from sbd_tool.storage.db import pending_migrations, upgrade
     from sbd_tool.storage.models import User
     from sbd_tool.web.auth import password_problem
 
-    engine = make_engine(database_url())
-    if pending_migrations(engine):
-        upgrade(engine)
-    with Session(engine) as session:
-        if if_missing and session.scalar(select(User).where(User.role == "admin", User.active.is_(True))):
-            click.echo("有効な管理者アカウントが既にあります。")
-            return
-        if session.scalar(select(User).where(func.lower(User.username) == username.lower())):
-            _fail([Problem(username, "この利用者名は既に使われています。--username で別の名前を指定してください")], 1)
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        elif sys.stdin.isatty():
-            password = click.prompt("パスワード", hide_input=True, confirmation_prompt="パスワード（確認）")
-        else:
-            _fail([Problem("", "パスワードを入力できません。端末で実行するか --password-stdin を使ってください")], 2)
-        problem = password_problem(password, username)
-        if problem:
-            _fail([Problem("password", problem)], 2)
-        session.add(
-            User(
-                username=username,
-                display_name=display_name,
-                role="admin",
-                organisation_id=None,
-                password_hash=generate_password_hash(password, method="scrypt"),
+    created: list[str] = []
+    taken = "この利用者名は既に使われています。--username で別の名前を指定してください"
+    no_terminal = "パスワードを入力できません。端末で実行するか --password-stdin を使ってください"
+
+    def create(engine: Any) -> None:
+        if pending_migrations(engine):
+            upgrade(engine)
+        with Session(engine) as session:
+            if if_missing and session.scalar(select(User).where(User.role == "admin", User.active.is_(True))):
+                click.echo("有効な管理者アカウントが既にあります。")
+                return
+            if session.scalar(select(User).where(func.lower(User.username) == username.lower())):
+                _fail([Problem(username, taken)], 1)
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            elif sys.stdin.isatty():
+                password = click.prompt("パスワード", hide_input=True, confirmation_prompt="パスワード（確認）")
+            else:
+                _fail([Problem("", no_terminal)], 2)
+            problem = password_problem(password, username)
+            if problem:
+                _fail([Problem("password", problem)], 2)
+            session.add(
+                User(
+                    username=username,
+                    display_name=display_name,
+                    role="admin",
+                    organisation_id=None,
+                    password_hash=generate_password_hash(password, method="scrypt"),
+                )
             )
-        )
-        session.commit()
-    click.echo(f"管理者「{username}」を作成しました。サインインして、組織と利用者を作成してください。")
+            session.commit()
+            created.append(username)
+
+    _database_or_fail(create)
+    if created:
+        click.echo(f"管理者「{username}」を作成しました。サインインして、組織と利用者を作成してください。")
+
+
+@main.command("unlock-user")
+@click.argument("username")
+def unlock_user(username: str) -> None:
+    """サインインの失敗で止まっている利用者のサインイン制限を解除する（管理者自身が止められたとき用）。"""
+    from sqlalchemy.orm import Session
+
+    from sbd_tool.web.throttle import lift
+
+    cleared: list[int] = []
+
+    def unlock(engine: Any) -> None:
+        with Session(engine) as session:
+            cleared.append(lift(session, username))
+            session.commit()
+
+    _database_or_fail(unlock)
+    click.echo(f"利用者「{username}」のサインイン制限を解除しました（{cleared[0]}件）。")

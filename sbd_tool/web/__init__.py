@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sbd_tool import explain
 from sbd_tool.content import load_catalogue
-from sbd_tool.storage.db import database_url, make_engine, pending_migrations
+from sbd_tool.storage.db import make_engine, pending_migrations
+from sbd_tool.web import settings
+from sbd_tool.web.settings import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 csrf = CSRFProtect()
@@ -88,20 +91,33 @@ def _catalogue_update() -> dict[str, Any] | None:
     return releases.update_status(db(), project)
 
 
-class NotMigratedError(RuntimeError):
+class NotMigratedError(ConfigError):
     """The database schema is missing or older than the code."""
 
 
-def _secret_key(instance: Path) -> str:
-    """``SBD_SECRET_KEY``, else a random key kept in the instance folder (shared by workers)."""
-    if os.environ.get("SBD_SECRET_KEY"):
-        return os.environ["SBD_SECRET_KEY"]
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+def _open_database(url: str) -> Engine:
+    """The engine, after checking the database answers and its schema is current (one clear line if not)."""
+    try:
+        engine = make_engine(url)
+        behind = pending_migrations(engine)
+    except OSError as error:
+        raise ConfigError(
+            f"データベースのフォルダを作成できません（{error.strerror}）。 / Cannot create the database folder."
+        ) from None
+    except SQLAlchemyError as error:
+        lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+        reason = lines[0][:200] if lines else type(error).__name__
+        raise ConfigError(
+            f"データベースに接続できません: {reason}。DATABASE_URL とデータベースの起動を確認してください。"
+            f" / Cannot connect to the database: {reason}."
+        ) from None
+    if behind:
+        raise NotMigratedError(
+            "データベースのスキーマが作成されていないか古くなっています。"
+            "`sbd-tool db upgrade` を実行してから起動してください。"
+            " / The database schema is missing or out of date: run `sbd-tool db upgrade` first."
+        )
+    return engine
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -109,26 +125,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     config = test_config or {}
     app.config.update(
-        DATABASE_URL=config.get("DATABASE_URL") or database_url(),
-        CONTENT_DIR=config.get("CONTENT_DIR"),
+        CONTENT_DIR=None,
         MAX_CONTENT_LENGTH=2_000_000,
-        WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SECURE=os.environ.get("SBD_SECURE_COOKIES") == "1",  # also Secure on any HTTPS request
-        IDLE_TIMEOUT_MINUTES=int(os.environ.get("SBD_IDLE_MINUTES", "30")),
         PASSWORD_HASH_METHOD="scrypt",
     )
+    app.config.update(settings.from_environment())
     app.config.update(config)
+    # A CSRF token never outlives the session it belongs to.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(float(app.config["SESSION_LIFETIME_HOURS"]) * 3600))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+        app.config["SECRET_KEY"] = settings.secret_key(Path(app.instance_path))
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     catalogue = load_catalogue(app.config["CONTENT_DIR"])
-    engine = make_engine(app.config["DATABASE_URL"])
-    if pending_migrations(engine):
-        raise NotMigratedError(
-            "データベースのスキーマが作成されていないか古くなっています。"
-            "`sbd-tool db upgrade` を実行してから起動してください。"
-        )
+    engine = _open_database(app.config["DATABASE_URL"])
     app.extensions["sbd"] = {
         "catalogue": catalogue,
         "engine": engine,
@@ -184,6 +197,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors 'none'",
         )
+        if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if g.get("user") is not None:  # pages with a user's data are not kept by shared caches
             response.headers.setdefault("Cache-Control", "no-store")
         return response

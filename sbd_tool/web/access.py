@@ -31,6 +31,7 @@ RULES = {
     "project:trashed": "as project:edit, for a project in the trash",
     "project:comment": "anyone who may read the project, except admins",
     "project:submit": "officers who may edit the project",
+    "project:share": "officers who may edit the project, for procurements only (never a training project)",
     "project:review": "advisers the project was shared with",
     "project:train": "trainers who may edit the project",
     "training": "officers and trainers of an organisation (courses list)",
@@ -125,6 +126,8 @@ def allowed(session: Any, name: str, who: User | None, project: Project | None) 
         return can_read(session, who, project)
     if name == "project:submit":
         return who.role == "officer" and can_edit(who, project)
+    if name == "project:share":
+        return who.role == "officer" and project.kind == "procurement" and can_edit(who, project)
     if name == "project:review":
         return is_shared(session, project, who)
     if name == "project:train":

@@ -108,7 +108,7 @@ def _links(project: Project) -> list[tuple[ShareLink, int, dt.datetime | None]]:
 
 
 @bp.route("/projects/<int:project_id>/shares", methods=["GET", "POST"])
-@rule("project:edit")
+@rule("project:share")
 def shares(project_id: int) -> BaseResponse | tuple[str, int] | str:
     """The project's bidder links: create, list with their use, revoke; and the access log."""
     project = get_project(project_id)
@@ -159,7 +159,7 @@ def _shares_page(project: Project, form: ShareForm, new_url: str | None) -> str:
 
 
 @bp.post("/projects/<int:project_id>/shares/<int:link_id>/revoke")
-@rule("project:edit")
+@rule("project:share")
 def revoke(project_id: int, link_id: int) -> BaseResponse:
     project = get_project(project_id)
     link = db().get(ShareLink, link_id)
@@ -195,7 +195,7 @@ def _open(token: str) -> tuple[ShareLink, Project]:
     if link is None or not hmac.compare_digest(link.secret_hash, _digest(secret)):
         raise _Refused(404, "見つかりません", "このリンクは正しくありません。共有した担当者に確認してください。")
     project = db().get(Project, link.project_id)
-    if project is None or project.deleted_at is not None:
+    if project is None or project.deleted_at is not None or project.kind != "procurement":
         raise _Refused(404, "見つかりません", "この案件は公開されていません。共有した担当者に確認してください。")
     state = link_state(link)
     if state != "active":

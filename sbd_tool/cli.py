@@ -17,12 +17,13 @@ from typing import Any, NoReturn
 
 import click
 
-from sbd_tool.answers import Answers, AnswersError, load_answers, read_answers_data
+from sbd_tool.answers import Answers, AnswersError, read_answers_data
 from sbd_tool.answers_schema import answers_schema
+from sbd_tool.assessment import Assessment, assess, specification
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
 from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, import_bundle, install_bundle
 from sbd_tool.diagram import diagram_problems
-from sbd_tool.document import TemplateError, build_document, render_docx
+from sbd_tool.document import TemplateError, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
 from sbd_tool.document.text_render import render_html, render_markdown
@@ -30,7 +31,7 @@ from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
 from sbd_tool.rule_tests import run_rule_tests
-from sbd_tool.rules import Evaluation, decision_problems, evaluate
+from sbd_tool.rules import Evaluation
 from sbd_tool.text import clean_input
 from sbd_tool.whatif import change_sentence, what_if
 
@@ -58,16 +59,22 @@ def _catalogue(content_dir: Path | None) -> Catalogue:
         _fail(exc.problems, 1)
 
 
-def _evaluated(catalogue: Catalogue, file: Path) -> tuple[Answers, Evaluation]:
+def _assessed(catalogue: Catalogue, file: Path) -> Assessment:
+    """The file's assessment; exit 2 with every problem unless it is ready for a spec."""
     try:
-        answers = load_answers(file, catalogue)
+        data = read_answers_data(file)
     except AnswersError as exc:
         _fail(exc.problems, 2)
-    evaluation = evaluate(catalogue, answers)
-    problems = decision_problems(catalogue, evaluation)
-    if problems:
-        _fail(problems, 2)
-    return answers, evaluation
+    assessment = assess(catalogue, data)
+    if not assessment.ready:
+        _fail(list(assessment.problems), 2)
+    return assessment
+
+
+def _evaluated(catalogue: Catalogue, file: Path) -> tuple[Answers, Evaluation]:
+    assessment = _assessed(catalogue, file)
+    assert assessment.answers is not None and assessment.evaluation is not None  # ready
+    return assessment.answers, assessment.evaluation
 
 
 def _width(text: str) -> int:
@@ -184,8 +191,8 @@ def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None
 def generate(file: Path, output: Path, template: Path | None, content_dir: Path | None) -> None:
     """回答ファイルから調達仕様書（セキュリティ要件）を出力する（.docx、.md 又は .html。拡張子で選ぶ）。"""
     catalogue = _catalogue(content_dir)
-    answers, evaluation = _evaluated(catalogue, file)
-    model = build_document(catalogue, answers, evaluation, dt.date.today())
+    assessment = _assessed(catalogue, file)
+    model = specification(assessment, dt.date.today())
     suffix = output.suffix.lower()
     if suffix in (".md", ".markdown"):
         data = render_markdown(model).encode("utf-8")
@@ -197,7 +204,7 @@ def generate(file: Path, output: Path, template: Path | None, content_dir: Path 
         except TemplateError as exc:
             _fail([Problem("--template", str(exc))], 2)
     _write_atomically(output, data)
-    click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
+    click.echo(f"{output} を出力しました（対策要件集の版: {catalogue.content_version}）")
 
 
 def _write_atomically(output: Path, data: bytes) -> None:
@@ -222,10 +229,9 @@ def _write_atomically(output: Path, data: bytes) -> None:
 def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
     """入札者が記入する対応表（要件ごとの対応可否）を Excel 形式で出力する。"""
     catalogue = _catalogue(content_dir)
-    answers, evaluation = _evaluated(catalogue, file)
-    model = build_document(catalogue, answers, evaluation, dt.date.today())
+    model = specification(_assessed(catalogue, file), dt.date.today())
     _write_atomically(output, compliance_xlsx(model))
-    click.echo(f"{output} を出力しました（対策要件集の版: {evaluation.content_version}）")
+    click.echo(f"{output} を出力しました（対策要件集の版: {catalogue.content_version}）")
 
 
 @main.command("check-content")

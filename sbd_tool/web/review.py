@@ -19,7 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.answers import AnswersError, parse_answers
-from sbd_tool.document import Approval, build_document, render_docx
+from sbd_tool.assessment import assess, specification
+from sbd_tool.document import Approval, render_docx
 from sbd_tool.document.text_render import render_html
 from sbd_tool.revision_diff import diff_revisions
 from sbd_tool.rules import evaluate
@@ -167,15 +168,15 @@ def compare(project_id: int) -> str:
 
 def _revision_model(project: Project, number: int) -> Any:
     revision = get_revision(project, number)
-    answers, evaluation = _evaluated(revision)
-    if answers is None or evaluation is None or evaluation.missing:
+    assessment = assess(catalogue_of(revision), revision.answers)
+    if not assessment.ready:
         abort(409)
     review = approved_review(project, number)
     approval = None
     if review is not None and review.decided_at is not None:
         org = review.adviser.organisation.name if review.adviser.organisation else ""
         approval = Approval(number, review.adviser.display_name, org, _local_date(review.decided_at))
-    return build_document(catalogue_of(revision), answers, evaluation, _local_date(revision.created_at), approval)
+    return specification(assessment, _local_date(revision.created_at), approval)
 
 
 def _local_date(moment: dt.datetime) -> dt.date:

@@ -32,11 +32,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.assessment import assess, specification
 from sbd_tool.bidder import bidder_requirements
-from sbd_tool.document import build_document
 from sbd_tool.document.compliance import compliance_xlsx
-from sbd_tool.rules import evaluate
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
@@ -220,15 +218,11 @@ def _log(link: ShareLink, project: Project, what: str, number: int) -> None:
 
 
 def _evaluated(revision: Revision) -> Any:
-    cat = catalogue_of(revision)
-    try:
-        answers = parse_answers(revision.answers, cat, partial=True)
-    except AnswersError:
+    """What the bidder page shows of a revision, or None when it is not ready for a spec (``assess``)."""
+    assessment = assess(catalogue_of(revision), revision.answers)
+    if not assessment.ready:
         return None
-    evaluation = evaluate(cat, answers)
-    if evaluation.missing:
-        return None
-    return answers, evaluation, build_document(cat, answers, evaluation, _local_date(revision.created_at))
+    return assessment.answers, assessment.evaluation, specification(assessment, _local_date(revision.created_at))
 
 
 def _shared(token: str, what: str) -> tuple[Project, Revision, Any, Any] | tuple[str, int]:

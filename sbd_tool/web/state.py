@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.answers import Answers
+from sbd_tool.assessment import assess
 from sbd_tool.content import Catalogue
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation, decision_problems, evaluate
+from sbd_tool.rules import Evaluation
 
 Status = Literal["todo", "done", "problem"]
 
@@ -19,6 +20,7 @@ class ProjectState:
     evaluation: Evaluation | None
     problems: tuple[Problem, ...]  # stored data that no longer validates (e.g. after a content change)
     status: dict[str, Status]
+    blocking: tuple[Problem, ...] = ()  # what stands between the answers and a spec (``assess``)
 
     @property
     def done(self) -> int:
@@ -36,21 +38,22 @@ def _status(visited: bool, ok: bool) -> Status:
 
 
 def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str, Any]) -> ProjectState:
-    """Evaluate a stored (possibly half-finished) answers document and grade each step."""
-    try:
-        answers = parse_answers(data, catalogue, partial=True)
-    except AnswersError as exc:
+    """Evaluate a stored (possibly half-finished) answers document and grade each step.
+
+    Step 7 is done exactly when ``assess`` says a specification may be produced: the same verdict
+    every download and the CLI use.
+    """
+    assessment = assess(catalogue, data)
+    answers, evaluation = assessment.answers, assessment.evaluation
+    if answers is None or evaluation is None:
         status: dict[str, Status] = {s.id: ("problem" if visited.get(s.id) else "todo") for s in catalogue.steps.steps}
-        return ProjectState(None, None, tuple(exc.problems), status)
-    evaluation = evaluate(catalogue, answers)
+        return ProjectState(None, None, assessment.problems, status)
     project = answers.project
     tasks = project.tasks
     step1 = bool(project.name and project.organisation and project.purpose and tasks and all(t.name for t in tasks))
     step2 = bool(tasks) and all(t.subjects and t.information and t.means for t in tasks)
     step4 = not evaluation.missing and not evaluation.warnings
-    step6 = not [
-        p for p in decision_problems(catalogue, evaluation) if p.where.startswith(("decisions.", "responsibilities."))
-    ]
+    step6 = not [p for p in assessment.problems if p.where.startswith(("decisions.", "responsibilities."))]
     status = {
         "purpose": _status(bool(visited.get("purpose")), step1),
         "features": _status(bool(visited.get("features")), step2),
@@ -58,6 +61,6 @@ def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str,
         "questions": _status(bool(visited.get("questions")), step4),
         "conditions": _status(bool(visited.get("conditions")), not evaluation.missing),
         "decisions": _status(bool(visited.get("decisions")), step6 and not evaluation.missing),
-        "output": _status(bool(visited.get("output")), step1 and step4 and step6),
+        "output": _status(bool(visited.get("output")), assessment.ready),
     }
-    return ProjectState(answers, evaluation, (), status)
+    return ProjectState(answers, evaluation, (), status, assessment.problems)

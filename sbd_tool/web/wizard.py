@@ -14,9 +14,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.assessment import assess, specification
 from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
 from sbd_tool.diagram_draw import to_svg
-from sbd_tool.document import build_document, render_docx
+from sbd_tool.document import render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.exercise import compare
@@ -236,17 +237,17 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
 
 
 def _ready_model(project_id: int) -> Any:
-    """The document model when the project can be output, else a redirect to step 7."""
+    """The document model when the project can be output (the one verdict of ``assess``), else a
+    redirect to step 7, which lists what is missing."""
     project = get_project(project_id)
-    cat = catalogue()
-    state = project_state(cat, project.answers, project.visited)
-    if state.answers is None or state.evaluation is None or state.status["output"] == "problem":
+    assessment = assess(catalogue(), project.answers)
+    if not assessment.ready:
         flash(
             "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。",
             "error",
         )
         return None, redirect(url_for(".step", project_id=project_id, step="output"))
-    return build_document(cat, state.answers, state.evaluation, dt.date.today()), None
+    return specification(assessment, dt.date.today()), None
 
 
 def _exported(project_id: int, kind: str) -> None:

@@ -495,6 +495,28 @@ def create_admin(username: str, display_name: str, password_stdin: bool, if_miss
         click.echo(f"管理者「{username}」を作成しました。サインインして、組織と利用者を作成してください。")
 
 
+@main.command()
+def purge() -> None:
+    """削除後30日を過ぎた案件、終了したセッション等を完全に削除する（cron 等で毎日実行）。"""
+    from sqlalchemy.orm import Session
+
+    from sbd_tool.storage.housekeeping import TRASH_DAYS, Purged
+    from sbd_tool.storage.housekeeping import purge as purge_expired
+
+    done: list[Purged] = []
+
+    def run(engine: Any) -> None:
+        with Session(engine) as session:
+            done.append(purge_expired(session))
+            session.commit()
+
+    _database_or_fail(run)
+    click.echo(
+        f"削除後{TRASH_DAYS}日を過ぎた案件 {done[0].projects} 件、終了したセッション {done[0].sessions} 件、"
+        f"使われなくなったサインイン記録 {done[0].counters} 件を削除しました。"
+    )
+
+
 @main.command("unlock-user")
 @click.argument("username")
 def unlock_user(username: str) -> None:

@@ -204,20 +204,20 @@ def test_a_decision_on_a_level_that_is_gone_falls_back_to_the_proposal(
 
 @pytest.fixture
 def extended(content_copy: Path) -> Catalogue:
-    """The shipped content plus a requirement AT-7 and a question extra_check."""
+    """The shipped content plus a requirement AT-99 and a question extra_check."""
 
     def add_requirement(data: Any) -> None:
         reqs = data["policies"][-1]["requirements"]
-        reqs.append({**copy.deepcopy(reqs[-1]), "id": "AT-7", "name": "試験用の要件"})
+        reqs.append({**copy.deepcopy(reqs[-1]), "id": "AT-99", "name": "試験用の要件"})
 
     edit_yaml(content_copy, "requirement_sets/AT.yaml", add_requirement)
-    edit(content_copy, "questionnaires/rules.yaml", "requirements:\n", "requirements:\n  AT-7: {default: middle}\n")
+    edit(content_copy, "questionnaires/rules.yaml", "requirements:\n", "requirements:\n  AT-99: {default: middle}\n")
     edit(
         content_copy,
         "requirement_sets/cloud.yaml",
         "  AT-6: {iaas: contractor, paas: contractor, saas: provider}\n",
         "  AT-6: {iaas: contractor, paas: contractor, saas: provider}\n"
-        "  AT-7: {iaas: contractor, paas: contractor, saas: provider}\n",
+        "  AT-99: {iaas: contractor, paas: contractor, saas: provider}\n",
     )
     with (content_copy / "questionnaires" / "questions.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
@@ -232,7 +232,7 @@ def extended(content_copy: Path) -> Catalogue:
 def test_added_requirement_and_question(catalogue: Catalogue, extended: Catalogue) -> None:
     d = drift(catalogue, extended, CITIZEN)
     (added,) = d.added
-    assert (added.id, added.status, added.proposed_before, added.proposed_after) == ("AT-7", "added", None, "middle")
+    assert (added.id, added.status, added.proposed_before, added.proposed_after) == ("AT-99", "added", None, "middle")
     assert [r.id for r in d.requirements] == list(extended.requirements)
     (question,) = d.questions
     assert (question.id, question.status, question.answered, question.needs_answer) == (
@@ -243,7 +243,7 @@ def test_added_requirement_and_question(catalogue: Catalogue, extended: Catalogu
     )
     assert d.changed
     assert drift_summary(d) == "1件の対策要件が加わり、1件の新しい設問に回答が必要になります"
-    assert requirement_sentence(catalogue, extended, added) == "AT-7 試験用の要件: 新しい版で加わります（中位）"
+    assert requirement_sentence(catalogue, extended, added) == "AT-99 試験用の要件: 新しい版で加わります（中位）"
     assert (
         question_sentence(catalogue, extended, question)
         == "設問「試験用の追加の設問は？」: 新しい版で加わります（回答が必要です）"
@@ -253,11 +253,11 @@ def test_added_requirement_and_question(catalogue: Catalogue, extended: Catalogu
 def test_removed_requirement_and_answered_question(catalogue: Catalogue, extended: Catalogue) -> None:
     data = copy.deepcopy(CITIZEN)
     data["answers"]["extra_check"] = "present"
-    data["decisions"]["AT-7"] = {"level": "high", "reason": "試験のため"}
+    data["decisions"]["AT-99"] = {"level": "high", "reason": "試験のため"}
     d = drift(extended, catalogue, data)  # back to the shipped content
     (removed,) = d.removed
     assert (removed.id, removed.decided_before, removed.decided_after, removed.decision) == (
-        "AT-7",
+        "AT-99",
         "high",
         None,
         "high",
@@ -270,7 +270,7 @@ def test_removed_requirement_and_answered_question(catalogue: Catalogue, extende
         "present",
         None,
     )
-    assert {p.where for p in d.answer_problems} == {"answers.extra_check", "decisions.AT-7"}
+    assert {p.where for p in d.answer_problems} == {"answers.extra_check", "decisions.AT-99"}
     assert question_sentence(extended, catalogue, question) == (
         "設問「試験用の追加の設問は？」: 新しい版にはありません（回答「あり」は使われなくなります）"
     )

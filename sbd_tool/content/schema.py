@@ -86,6 +86,19 @@ class Reference(Strict):
     text: Text
 
 
+ProvenanceStatus = Literal["confirmed", "reconstructed", "recalled", "our_addition"]
+
+
+class Provenance(Strict):
+    """Where a requirement comes from: ``confirmed`` (its name is the manual's, confirmed),
+    ``reconstructed`` (the manual's method, our reconstruction of the name and place),
+    ``recalled`` (believed to be in the manual, not confirmed), ``our_addition`` (not in the
+    manual; common in real procurement specs). ``note`` says it in the document's words."""
+
+    status: ProvenanceStatus
+    note: Text
+
+
 class Requirement(Strict):
     id: RequirementId
     name: Text
@@ -96,6 +109,7 @@ class Requirement(Strict):
     not_applicable_note: Text | None = None
     rationale: Rationale
     references: list[Reference] = Field(min_length=1)
+    provenance: Provenance | None = None  # optional: catalogues made before it was introduced still load
 
 
 class Policy(Strict):

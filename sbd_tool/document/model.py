@@ -236,6 +236,8 @@ def build_document(
             items.append(("実施主体", _party_note(catalogue, cloud.responsibilities[rid])))
         items.append(("提出を求める証跡", req.rationale.evidence))
         items.append(("参考", "／".join(r.text for r in req.references)))
+        if req.provenance is not None:
+            items.append(("出典", req.provenance.note))
         rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
     tasks, matrix, answer_table = _tables(catalogue, answers, evaluation)
     diagram = _diagram(catalogue, answers)

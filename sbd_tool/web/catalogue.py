@@ -20,7 +20,7 @@ from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
-from sbd_tool.web.store import catalogue_for, db, get_project, save_answers
+from sbd_tool.web.store import catalogue_for, commit_save, db, get_project, save_answers
 
 bp = Blueprint("catalogue", __name__)
 MAX_ZIP = 5_000_000
@@ -187,7 +187,12 @@ def project_update(project_id: int) -> BaseResponse | str:
             return redirect(url_for(".project_update", project_id=project.id))
         save_answers(project, copy.deepcopy(project.answers), None, user(), content_version=new.content_version)
         audit.record(db(), "catalogue_adopt", project_id=project.id, version=new.content_version)
-        db().commit()
+        if not commit_save():
+            flash(
+                "確認している間に、別の画面（タブ）でこの案件が保存されました。もう一度変更点を確認してください。",
+                "error",
+            )
+            return redirect(url_for(".project_update", project_id=project.id))
         flash(f"対策要件集を版 {new.content_version} に切り替えました（第{project.version}版）。", "success")
         return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
     return render_template(

@@ -28,6 +28,7 @@ from sbd_tool.web.store import (
     db,
     get_project,
     pending_reviews,
+    set_project_flags,
     trashed_projects,
     visible_projects,
 )
@@ -146,7 +147,7 @@ def duplicate(project_id: int) -> BaseResponse:
 def model_answer(project_id: int) -> BaseResponse:
     """Mark (or unmark) a project as a model answer that trainees' projects are compared with."""
     project = get_project(project_id)
-    project.model_answer = not project.model_answer
+    set_project_flags(project, model_answer=not project.model_answer)
     audit.record(db(), "model_answer", project_id=project.id, model_answer=project.model_answer)
     db().commit()
     verb = "模範解答にしました" if project.model_answer else "模範解答から外しました"
@@ -197,7 +198,7 @@ def delete(project_id: int) -> BaseResponse | str:
     project = get_project(project_id)
     if request.method == "GET":
         return render_template("projects/delete.html", project=project)
-    project.deleted_at = utcnow()
+    set_project_flags(project, deleted_at=utcnow())
     audit.record(db(), "project_delete", project_id=project.id, name=project.name)
     db().commit()
     flash(f"「{project.name}」を削除しました。30日以内であれば「削除した案件」から元に戻せます。", "undo")
@@ -208,7 +209,7 @@ def delete(project_id: int) -> BaseResponse | str:
 @rule("project:trashed")
 def restore(project_id: int) -> BaseResponse:
     project = get_project(project_id, deleted=True)
-    project.deleted_at = None
+    set_project_flags(project, deleted_at=None)
     audit.record(db(), "project_restore", project_id=project.id, name=project.name)
     db().commit()
     flash(f"「{project.name}」を元に戻しました。", "success")

@@ -6,19 +6,19 @@ Every list of projects goes through ``visible_projects``, which applies the same
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, g
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, delete, false, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from sbd_tool.content import Catalogue
 from sbd_tool.storage.models import Project, ProjectShare, Review, Revision, StepDraft, User, utcnow
 from sbd_tool.web import releases
 from sbd_tool.web.access import live_share
-
-TRASH_DAYS = 30
 
 
 def db() -> Session:
@@ -85,16 +85,11 @@ def pending_reviews(who: User) -> list[Review]:
 
 
 def trashed_projects(who: User) -> list[Project]:
-    """Deleted projects still restorable; older ones are purged as the list is read."""
-    cutoff = utcnow() - dt.timedelta(days=TRASH_DAYS)
-    session = db()
-    for old in session.scalars(select(Project).where(Project.deleted_at < cutoff)):
-        session.delete(old)
-    session.commit()
+    """Deleted projects still restorable (removed for good only by ``sbd-tool purge``; a GET never writes)."""
     if who.role == "adviser":
         return []
     query = select(Project).where(Project.deleted_at.is_not(None), _visible(who)).order_by(Project.deleted_at.desc())
-    return list(session.scalars(query))
+    return list(db().scalars(query))
 
 
 def _name(answers: dict[str, Any]) -> str:
@@ -139,22 +134,65 @@ def save_answers(
 ) -> Revision:
     """Store a new answers document (reassigned, never mutated in place) as a new revision.
 
-    The UPDATE names the version it read; if another save landed first it matches no row and
-    SQLAlchemy raises ``StaleDataError`` (the caller shows the conflict). Not committed here.
+    Nothing is written here (no autoflush): the UPDATE, which names the version it read, runs
+    when the caller commits through ``commit_save``; if another save landed first it matches no
+    row and the save is refused as a conflict there, in one place.
     """
-    project.answers = answers
-    project.name = _name(answers)
-    if step is not None:
-        project.visited = {**project.visited, step: True}
-        draft = db().get(StepDraft, (project.id, step))
-        if draft is not None:
-            db().delete(draft)
-    project.version += 1
-    project.updated_at = utcnow()
-    project.content_version = content_version or catalogue_for(project).content_version
-    revision = _revision(project, who, step)
-    db().add(revision)
+    session = db()
+    with session.no_autoflush:  # a query below must not flush the versioned UPDATE early
+        project.answers = answers
+        project.name = _name(answers)
+        if step is not None:
+            project.visited = {**project.visited, step: True}
+            draft = session.get(StepDraft, (project.id, who.id, step))  # the saver's own draft only
+            if draft is not None:
+                session.delete(draft)
+        project.version += 1
+        project.updated_at = utcnow()
+        project.content_version = content_version or catalogue_for(project).content_version
+        revision = _revision(project, who, step)
+        session.add(revision)
     return revision
+
+
+def commit_save() -> bool:
+    """Commit a change to a project; False (rolled back, nothing saved) when another save of the
+    project landed first (the versioned UPDATE matched no row). The one place a save is refused."""
+    session = db()
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return False
+    return True
+
+
+def set_project_flags(project: Project, **values: Any) -> None:
+    """Change flags that are not the project's content (deleted, model answer) without the
+    version check: they never conflict with a save of the answers, so racing one is no error."""
+    db().execute(
+        update(Project).where(Project.id == project.id).values(**values).execution_options(synchronize_session=False)
+    )
+    for name, value in values.items():
+        set_committed_value(project, name, value)
+
+
+def lock_project(project: Project) -> Project:
+    """Serialise changes to a project's review state: on PostgreSQL the row is locked
+    (``SELECT … FOR UPDATE``); SQLite has one writer at a time, so the write transaction is
+    begun here (a no-op UPDATE) and what is read after this is what the next writer will see.
+    The project is re-read, so its version is the current one."""
+    session = db()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Project)
+            .where(Project.id == project.id)
+            .values(version=Project.version)
+            .execution_options(synchronize_session=False)
+        )
+    query = select(Project).where(Project.id == project.id).with_for_update()
+    fresh = session.scalars(query.execution_options(populate_existing=True)).one()
+    return fresh
 
 
 def revisions(project: Project) -> list[Revision]:
@@ -169,15 +207,36 @@ def get_revision(project: Project, number: int) -> Revision:
     return found
 
 
-def get_draft(project: Project, step: str) -> StepDraft | None:
-    draft = db().get(StepDraft, (project.id, step))
+def get_draft(project: Project, step: str, who: User) -> StepDraft | None:
+    """This user's unsaved input on a step, if it was typed on the project's current version."""
+    draft = db().get(StepDraft, (project.id, who.id, step))
     return draft if draft is not None and draft.base_version == project.version else None
 
 
-def put_draft(project: Project, step: str, data: dict[str, Any]) -> None:
-    draft = db().get(StepDraft, (project.id, step))
-    if draft is None:
-        db().add(StepDraft(project_id=project.id, step=step, data=data, base_version=project.version))
-    else:
-        draft.data, draft.base_version, draft.updated_at = data, project.version, utcnow()
+def put_draft(project: Project, step: str, who: User, data: dict[str, Any]) -> None:
+    """Autosave: one draft per project, user and step, written as one upsert (several tabs may
+    send their first autosave at once)."""
+    session = db()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(StepDraft).values(
+        project_id=project.id, user_id=who.id, step=step, data=data, base_version=project.version, updated_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[StepDraft.project_id, StepDraft.user_id, StepDraft.step],
+        set_={
+            "data": statement.excluded.data,
+            "base_version": statement.excluded.base_version,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    session.execute(statement)
+    session.commit()
+
+
+def delete_draft(project: Project, step: str, who: User) -> None:
+    """Discard this user's draft of a step (other users' drafts are theirs)."""
+    db().execute(
+        delete(StepDraft).where(StepDraft.project_id == project.id, StepDraft.user_id == who.id, StepDraft.step == step)
+    )
     db().commit()

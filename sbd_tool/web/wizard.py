@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -29,7 +28,16 @@ from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices
-from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft, save_answers
+from sbd_tool.web.store import (
+    catalogue,
+    commit_save,
+    db,
+    delete_draft,
+    get_draft,
+    get_project,
+    put_draft,
+    save_answers,
+)
 from sbd_tool.whatif import change_sentence, what_if
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
@@ -89,7 +97,7 @@ def step(project_id: int, step: str) -> Any:
         return _read_only_step(project, step, state)
     form_class = FORMS[step](cat)
     if request.method == "GET":
-        draft = get_draft(project, step)
+        draft = get_draft(project, step, user())
         if draft is not None:
             form = form_class(formdata=MultiDict(draft.data["pairs"]))
             form.version.data = str(project.version)
@@ -137,12 +145,7 @@ def _commit_revision(project: Project, answers: dict[str, Any], step: str) -> bo
     """Save as a new revision; False (nothing saved) when another save of the project landed first."""
     revision = save_answers(project, answers, step, user())
     audit.record(db(), "revision", project_id=project.id, revision=revision.number, step=step)
-    try:
-        db().commit()
-    except StaleDataError:
-        db().rollback()
-        return False
-    return True
+    return commit_save()
 
 
 def _after_save(project: Project, step: str, action: str) -> BaseResponse:
@@ -220,18 +223,16 @@ def save_draft(project_id: int, step: str) -> Response:
         abort(404)
     project = get_project(project_id)
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
-    put_draft(project, step, {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
+    put_draft(project, step, user(), {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
     return Response(status=204)
 
 
 @bp.post("/steps/<step>/draft/discard")
 @rule("project:edit")
 def discard_draft(project_id: int, step: str) -> BaseResponse:
-    project = get_project(project_id)
-    draft = get_draft(project, step)
-    if draft is not None:
-        db().delete(draft)
-        db().commit()
+    if step not in FORMS:
+        abort(404)
+    delete_draft(get_project(project_id), step, user())
     flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
     return redirect(url_for(".step", project_id=project_id, step=step))
 

@@ -121,6 +121,9 @@ class Project(Base):
     content_version: Mapped[str | None] = mapped_column(String(100), default=None)  # evaluated with
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), default=None)
     copied_from: Mapped[int | None] = mapped_column(Integer, default=None)  # the sample a trainee copied
+    # Steps done (0-7) as the wizard grades them, stored on every save for the projects list;
+    # NULL for rows from before migration 0008 (the list grades those when it shows them).
+    steps_done: Mapped[int | None] = mapped_column(Integer, default=None)
     drafts: Mapped[list[StepDraft]] = relationship(back_populates="project", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

@@ -16,21 +16,19 @@ from wtforms.validators import DataRequired, Length
 from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
-from sbd_tool.web import ROOT, access, audit
+from sbd_tool.web import ROOT, access, audit, listing
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
-from sbd_tool.web.state import empty_answers, project_state
+from sbd_tool.web.state import empty_answers
 from sbd_tool.web.store import (
     catalogue,
-    catalogue_for,
     create_project,
     db,
     get_project,
     pending_reviews,
     set_project_flags,
     trashed_projects,
-    visible_projects,
 )
 
 bp = Blueprint("projects", __name__)
@@ -59,27 +57,40 @@ class ImportForm(CleanForm):
     file = FileField("回答ファイル（YAML 又は JSON）", validators=[FileRequired("ファイルを選択してください。")])
 
 
+bp.add_app_template_global(listing.page_url, "page_url")
+
+
+@bp.app_template_global()
+def revision_listing(project: Project) -> listing.Page[listing.RevisionRow]:
+    """One page of a project's revisions for the history page (its template calls this), without
+    their answers: the history grows by a revision with every save."""
+    return listing.revision_page(project, request.args)
+
+
 def sample_answers(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
     return json.loads(json.dumps(data, default=str))  # dates as ISO strings, as the wizard stores them
 
 
 def _index_page(form: NewProjectForm, status: int = 200) -> tuple[str, int]:
+    """The projects list: a page (``PER_PAGE``) of each list the user has, searched and filtered
+    in SQL; progress is stored with each project, so no answers are read here."""
     who = user()
-
-    def rows(kind: str) -> list[tuple[Project, Any]]:
-        found = visible_projects(who, kind=kind)
-        return [(p, project_state(catalogue_for(p), p.answers, p.visited)) for p in found]
-
+    args = request.args
+    procurement = listing.project_page(who, "procurement", args, "page") if who.role != "trainer" else None
+    training = listing.project_page(who, "training", args, "training_page") if who.role != "adviser" else None
     reviews: list[Review] = []
     if who.role == "adviser":
         reviews = pending_reviews(who)
     page = render_template(
         "projects/index.html",
-        procurement=rows("procurement"),
-        training=rows("training"),
+        procurement=procurement,
+        training=training,
         reviews=reviews,
-        projects_by_id={p.id: p for p in visible_projects(who)} if reviews else {},
+        projects_by_id=listing.project_names(sorted({r.project_id for r in reviews})),
+        search=listing.search_text(args),
+        review_state=listing.review_filter(args),
+        review_states=listing.REVIEW_STATES,
         form=form,
         samples=SAMPLES,
         can_create=access.allowed(db(), "create", who, None),

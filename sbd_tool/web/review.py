@@ -3,7 +3,10 @@
 Every save is an immutable ``Revision``; a review names the revision it is about, and approving
 it is one conditional UPDATE (``WHERE status = 'pending' AND revision_number = :shown``), so of two
 advisers (or two tabs) deciding at once exactly one wins, and nobody approves a revision other
-than the one on their screen.
+than the one on their screen. Submitting and deciding both lock the project row first
+(``store.lock_project``), so a resubmission and an approval happen one after the other: the
+outcome reported and audited is the one stored. A decided review's share ends
+``SHARE_DAYS_AFTER_REVIEW`` days later; a new submission to that adviser opens it again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
@@ -31,7 +34,7 @@ from sbd_tool.web.auth import safe_next
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, revisions
+from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, lock_project, revisions
 
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
@@ -218,6 +221,66 @@ def _advisers(project: Project) -> list[User]:
     return list(db().scalars(query.order_by(User.display_name)))
 
 
+def _share_days() -> dt.timedelta:
+    return dt.timedelta(days=float(current_app.config.get("SHARE_DAYS_AFTER_REVIEW", 30)))
+
+
+def _end_shares(project: Project, adviser_ids: set[int], now: dt.datetime) -> None:
+    """These advisers' reviews of the project ended: their access ends after the set period."""
+    if adviser_ids:
+        db().execute(
+            update(ProjectShare)
+            .where(ProjectShare.project_id == project.id, ProjectShare.user_id.in_(adviser_ids))
+            .values(expires_at=now + _share_days())
+        )
+
+
+def _ready(project: Project) -> bool:
+    state = project_state(catalogue(), project.answers, project.visited)
+    return (
+        state.answers is not None
+        and state.status["output"] != "problem"
+        and not (state.evaluation is None or state.evaluation.missing)
+    )
+
+
+def _submit(project: Project, adviser_id: int, message: str) -> int | None:
+    """Supersede whatever is pending and submit the current revision, atomically: the project is
+    locked first, so of two submits at once the second sees the first's review and supersedes it
+    (exactly one stays pending), and a pending review is superseded only by a conditional UPDATE
+    (an approval that landed first stays approved). Returns the revision number submitted, or
+    None (nothing changed) when a save that landed meanwhile left the project not ready."""
+    shown = project.version
+    project = lock_project(project)
+    if project.version != shown and not _ready(project):
+        db().rollback()
+        return None
+    now = utcnow()
+    pending = Review.project_id == project.id, Review.status == "pending"
+    ended = set(db().scalars(select(Review.adviser_id).where(*pending)))
+    db().execute(update(Review).where(*pending).values(status="superseded", decided_at=now))
+    db().add(
+        Review(
+            project_id=project.id,
+            revision_number=project.version,
+            adviser_id=adviser_id,
+            submitted_by=user().id,
+            message=message,
+            status="pending",
+            decision_note="",
+        )
+    )
+    _end_shares(project, ended - {adviser_id}, now)
+    share = db().get(ProjectShare, (project.id, adviser_id))
+    if share is None:
+        db().add(ProjectShare(project_id=project.id, user_id=adviser_id))
+    else:
+        share.expires_at = None  # open again while the new review is pending
+    audit.record(db(), "review_submit", project_id=project.id, revision=project.version, adviser=adviser_id)
+    db().commit()
+    return project.version
+
+
 @bp.route("/submit", methods=["GET", "POST"])
 @rule("project:submit")
 def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
@@ -225,42 +288,18 @@ def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
     project = get_project(project_id)
     form = SubmitForm()
     form.adviser.choices = [SelectChoice(a.id, f"{a.display_name}（{a.username}）") for a in _advisers(project)]
-    state = project_state(catalogue(), project.answers, project.visited)
-    ready = (
-        state.answers is not None
-        and state.status["output"] != "problem"
-        and not (state.evaluation is None or state.evaluation.missing)
-    )
+    ready = _ready(project)
     status = 200
     if request.method == "POST":
+        number = _submit(project, form.adviser.data, form.message.data or "") if ready and form.validate() else None
+        if number is not None:
+            flash(f"第{number}版のレビューを依頼しました。", "success")
+            return redirect(url_for(".review", project_id=project.id))
+        if ready and not form.errors:  # a save that landed meanwhile left the project not ready
+            ready = False
         if not ready:
             flash("未回答の設問や理由のない引下げがあるため、レビューを依頼できません。", "error")
-            status = 400
-        elif form.validate_on_submit():
-            for pending in db().scalars(
-                select(Review).where(Review.project_id == project.id, Review.status == "pending")
-            ):
-                pending.status, pending.decided_at = "superseded", utcnow()
-            review = Review(
-                project_id=project.id,
-                revision_number=project.version,
-                adviser_id=form.adviser.data,
-                submitted_by=user().id,
-                message=form.message.data or "",
-                status="pending",
-                decision_note="",
-            )
-            db().add(review)
-            if db().get(ProjectShare, (project.id, form.adviser.data)) is None:
-                db().add(ProjectShare(project_id=project.id, user_id=form.adviser.data))
-            audit.record(
-                db(), "review_submit", project_id=project.id, revision=project.version, adviser=form.adviser.data
-            )
-            db().commit()
-            flash(f"第{project.version}版のレビューを依頼しました。", "success")
-            return redirect(url_for(".review", project_id=project.id))
-        else:
-            status = 400
+        status = 400
     return render_template("review/submit.html", project=project, form=form, ready=ready), status
 
 
@@ -366,6 +405,8 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
         return redirect(url_for(".review", project_id=project.id))
     shown = int(form.revision.data) if (form.revision.data or "").isdigit() else -1
     status = "approved" if action == "approve" else "returned"
+    project = lock_project(project)  # after a resubmission that holds the lock, the review is no longer pending
+    now = utcnow()
     result = db().execute(
         update(Review)
         .where(
@@ -375,7 +416,7 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
             Review.status == "pending",
             Review.revision_number == shown,
         )
-        .values(status=status, decided_at=utcnow(), decision_note=note)
+        .values(status=status, decided_at=now, decision_note=note)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db().rollback()
@@ -384,6 +425,7 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
             "error",
         )
         return redirect(url_for(".review", project_id=project.id))
+    _end_shares(project, {user().id}, now)
     audit.record(
         db(), f"review_{'approve' if action == 'approve' else 'return'}", project_id=project.id, revision=shown
     )

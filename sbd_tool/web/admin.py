@@ -1,29 +1,25 @@
-"""Administration: organisations, accounts, and the audit log (viewable, exportable as CSV)."""
+"""Administration: organisations and accounts (the audit log is in ``audit_log.py``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import delete, func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from sbd_tool.storage.models import AuditEvent, Organisation, ProjectShare, Review, User, utcnow
+from sbd_tool.storage.models import Organisation, ProjectShare, Review, User, utcnow
 from sbd_tool.web import audit, sessions, throttle
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
-from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm, options
 from sbd_tool.web.store import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLE_LABELS = {"officer": "調達担当職員", "adviser": "CIO補佐官等", "trainer": "研修講師", "admin": "管理者"}
-PAGE = 100
 
 
 class OrganisationForm(CleanForm):
@@ -219,51 +215,3 @@ def organisations() -> BaseResponse | tuple[str, int] | str:
     orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/organisations.html", form=form, organisations=orgs), status
-
-
-def _audit_query(args: Any) -> Any:
-    query = select(AuditEvent)
-    if args.get("action"):
-        query = query.where(AuditEvent.action == args["action"])
-    if args.get("user"):
-        query = query.where(AuditEvent.username == args["user"])
-    if (args.get("project") or "").isdigit():
-        query = query.where(AuditEvent.project_id == int(args["project"]))
-    return query.order_by(AuditEvent.id.desc())
-
-
-@bp.get("/audit")
-@rule("admin")
-def audit_log() -> str:
-    page = max(int(request.args["page"]) if request.args.get("page", "").isdigit() else 1, 1)
-    events = list(db().scalars(_audit_query(request.args).offset((page - 1) * PAGE).limit(PAGE + 1)))
-    return render_template(
-        "admin/audit.html",
-        events=events[:PAGE],
-        more=len(events) > PAGE,
-        page=page,
-        actions=audit.ACTIONS,
-        args=request.args,
-    )
-
-
-def _csv_cell(value: Any) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@bp.get("/audit.csv")
-@rule("admin")
-def audit_csv() -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "日時(UTC)", "利用者", "操作", "操作名", "案件", "詳細", "接続元"])
-    for e in db().scalars(_audit_query(request.args)):
-        detail = ", ".join(f"{k}={v}" for k, v in (e.detail or {}).items())
-        row = [e.id, e.at.isoformat(), e.username, e.action, audit.ACTIONS.get(e.action, e.action),
-               e.project_id or "", detail, e.address]  # fmt: skip
-        writer.writerow([_csv_cell(v) for v in row])
-    audit.record(db(), "admin_audit_export")
-    db().commit()
-    return attachment("\ufeff" + out.getvalue(), "sbd-audit.csv")  # BOM: Excel opens UTF-8 CSV correctly

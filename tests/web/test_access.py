@@ -115,8 +115,8 @@ MATRIX: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("admin.unlock_user", "POST"): ("-", ADMIN),
     ("admin.organisations", "GET"): ("-", ADMIN),
     ("admin.organisations", "POST"): ("-", ADMIN),
-    ("admin.audit_log", "GET"): ("-", ADMIN),
-    ("admin.audit_csv", "GET"): ("-", ADMIN),
+    ("audit_log.audit_log", "GET"): ("-", ADMIN),
+    ("audit_log.audit_csv", "GET"): ("-", ADMIN),
 }
 
 

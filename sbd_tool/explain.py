@@ -5,7 +5,7 @@ from __future__ import annotations
 from sbd_tool.answers import AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.derive import ResolvedAnswer, describe_source
-from sbd_tool.rules import ConditionOutcome, Evaluation, RequirementOutcome
+from sbd_tool.rules import ConditionOutcome, Evaluation, RequirementOutcome, omitted_at_decided
 
 
 def value_label(catalogue: Catalogue, question_id: str, value: AnswerValue | None) -> str:
@@ -39,11 +39,37 @@ def condition_sentence(catalogue: Catalogue, evaluation: Evaluation, outcome: Co
 
 def requirement_reasons(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
     """The reasons behind a proposal: each rule that fired at the proposed level, with its
-    conditions, or the default reason when no rule raised the level."""
+    conditions, or the default reason when no rule raised the level; then the clauses of the
+    printed levels that are left out because their own condition does not hold."""
     top = [r for r in outcome.fired if r.level == outcome.proposed]
     if not top:
-        return [outcome.default_reason]
-    return [f"{r.reason}（判断条件：{'、'.join(catalogue.conditions[c].label for c in r.conditions)}）" for r in top]
+        reasons = [outcome.default_reason]
+    else:
+        reasons = [
+            f"{r.reason}（判断条件：{'、'.join(catalogue.conditions[c].label for c in r.conditions)}）" for r in top
+        ]
+    return reasons + omission_notes(catalogue, outcome)
+
+
+def clause_head(text: str) -> str:
+    """The purpose part of a clause (「…ため」), to name it briefly."""
+    head, sep, _ = text.partition("ため、")
+    if sep and len(head) <= 60:
+        return head + "ため"
+    return text[:30] + "…"
+
+
+def omission_notes(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
+    """The clauses of the printed levels that the specification leaves out, one sentence per
+    set of conditions that do not hold."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for o in omitted_at_decided(outcome):
+        groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{clause_head(o.text)}」")
+    notes = []
+    for conditions, heads in groups.items():
+        named = "、".join(f"「{catalogue.conditions[c].label}」" for c in conditions)
+        notes.append(f"判断条件{named}に該当しないため、次の条項は記載しない：{'、'.join(heads)}。")
+    return notes
 
 
 def decision_note(catalogue: Catalogue, outcome: RequirementOutcome) -> str:

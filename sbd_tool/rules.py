@@ -14,9 +14,11 @@ from typing import NamedTuple
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.cloud import CloudOutcome, cloud_outcome
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
-from sbd_tool.content.schema import AnswerGroup, AnswerTest, RuleGroup
+from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, GradedLevel, RuleGroup
 from sbd_tool.derive import ResolvedAnswer, Warning, resolve_answers
 from sbd_tool.problems import Problem
+
+GRADED: tuple[GradedLevel, ...] = ("low", "middle", "high")
 
 
 class TestOutcome(NamedTuple):
@@ -38,6 +40,15 @@ class FiredRule(NamedTuple):
     conditions: tuple[str, ...]  # the conditions that make the rule hold
 
 
+class OmittedClause(NamedTuple):
+    """A clause left out because its own condition does not hold."""
+
+    level: str
+    position: int  # the clause's place in that level's list
+    text: str
+    conditions: tuple[str, ...]  # the conditions its ``when`` names that do not hold
+
+
 class RequirementOutcome(NamedTuple):
     id: str
     default: str
@@ -48,6 +59,7 @@ class RequirementOutcome(NamedTuple):
     decision_reason: str
     overridden: bool
     lowered: bool
+    omitted: tuple[OmittedClause, ...] = ()  # clauses (at any level) whose condition does not hold
 
     @property
     def explained_by(self) -> tuple[str, ...]:
@@ -170,9 +182,19 @@ class _CompiledCondition:
 
 
 @dataclass(frozen=True)
+class _CompiledClause:
+    level: str
+    index: int
+    text: str
+    witness: WitnessFn  # None when the clause's condition does not hold
+    named: tuple[str, ...]  # every condition its ``when`` names
+
+
+@dataclass(frozen=True)
 class Compiled:
     conditions: tuple[_CompiledCondition, ...]
     rules: tuple[tuple[str, str, str, tuple[_CompiledRule, ...]], ...]
+    clauses: dict[str, tuple[_CompiledClause, ...]]  # per requirement, only the clauses with a ``when``
 
 
 def _compile_condition(cid: str, group: AnswerGroup) -> _CompiledCondition:
@@ -197,7 +219,36 @@ def compile_catalogue(catalogue: Catalogue) -> Compiled:
         compiled = tuple(_CompiledRule(i, r.level, r.reason, _witness_fn(r.when)) for i, r in enumerate(entry.rules))
         reason = entry.default_reason or catalogue.rules.default_reason
         rules.append((rid, entry.default, reason, compiled))
-    return Compiled(conditions, tuple(rules))
+    clauses = {
+        rid: tuple(
+            _CompiledClause(level, i, str(c), _witness_fn(c.when), tuple(dict.fromkeys(_named(c.when))))
+            for level, text in placed.requirement.levels.items()
+            for i, c in enumerate(text.clauses)
+            if c.when is not None
+        )
+        for rid, placed in catalogue.requirements.items()
+    }
+    return Compiled(conditions, tuple(rules), clauses)
+
+
+def _named(when: str | RuleGroup) -> Iterator[str]:
+    if isinstance(when, str):
+        yield when
+        return
+    for item in when.all or when.any or []:
+        yield from _named(item)
+
+
+def omitted_clauses(catalogue: Catalogue, truths: Mapping[str, bool]) -> dict[str, tuple[OmittedClause, ...]]:
+    """Per requirement, the clauses (at every level) whose own condition does not hold."""
+    out = {}
+    for rid, checks in compile_catalogue(catalogue).clauses.items():
+        out[rid] = tuple(
+            OmittedClause(c.level, c.index, c.text, tuple(x for x in c.named if not truths[x]))
+            for c in checks
+            if c.witness(truths) is None
+        )
+    return out
 
 
 def evaluate_conditions(catalogue: Catalogue, answered: Answered) -> dict[str, ConditionOutcome]:
@@ -245,6 +296,7 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
     answered = {qid: r.value for qid, r in resolved.items()}
     conditions = evaluate_conditions(catalogue, answered)
     truths = {cid: c.met for cid, c in conditions.items()}
+    omitted = omitted_clauses(catalogue, truths)
     requirements = {}
     for rid, default, default_reason, proposed, fired in _proposals(catalogue, truths):
         decision = answers.decisions.get(rid)
@@ -259,10 +311,30 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
             decision_reason=decision.reason if decision else "",
             overridden=decided != proposed,
             lowered=LEVEL_ORDER[decided] < LEVEL_ORDER[proposed],
+            omitted=omitted[rid],
         )
     missing = tuple(qid for qid, r in resolved.items() if r.source == "missing")
     cloud = cloud_outcome(catalogue, answers, answered) if catalogue.cloud is not None else None
     return Evaluation(resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version, cloud)
+
+
+def printed_clauses(catalogue: Catalogue, outcome: RequirementOutcome) -> tuple[Clause, ...]:
+    """The clauses the specification prints for a requirement at its decided level: every level up
+    to it, in order (each adds to those below), without the clauses whose condition does not hold."""
+    req = catalogue.requirements[outcome.id].requirement
+    left_out = {(o.level, o.position) for o in outcome.omitted}
+    return tuple(
+        clause
+        for level in GRADED
+        if level in req.levels and LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
+        for i, clause in enumerate(req.levels[level].clauses)
+        if (level, i) not in left_out
+    )
+
+
+def omitted_at_decided(outcome: RequirementOutcome) -> tuple[OmittedClause, ...]:
+    """The omitted clauses of the levels the specification prints (up to the decided level)."""
+    return tuple(o for o in outcome.omitted if LEVEL_ORDER[o.level] <= LEVEL_ORDER[outcome.decided])
 
 
 def decision_problems(catalogue: Catalogue, evaluation: Evaluation) -> list[Problem]:

@@ -34,6 +34,25 @@ CASES = [
     ({"hosting": "datacenter"}, "C-cloud", False),
     ({"outsourcing": "subcontracted"}, "C-outsourced", True),
     ({"equipment": "procured"}, "C-equip", True),
+    ({"network": ["internet"]}, "C-mail-in", True),  # not answered: the default keeps the mail clauses
+    ({"network": ["internet"], "mail": "send"}, "C-mail-in", False),
+    ({"network": ["internet"], "mail": "send"}, "C-mail-out", True),
+    ({"network": ["closed"], "mail": "send_receive"}, "C-mail-out", False),  # not asked on a closed network
+    ({"network": ["interorg"], "web_browsing": "used"}, "C-browse", False),  # browsing needs the Internet
+    ({"network": ["internet"], "web_browsing": "used"}, "C-browse", True),
+    ({"equipment": "procured", "terminals": "office"}, "C-terminals", True),
+    ({"equipment": "procured", "terminals": "office"}, "C-portable", False),
+    ({"equipment": "not_procured", "terminals": "portable"}, "C-terminals", False),
+    ({"users": "partners"}, "C-screens", True),
+    ({"users": "partners", "user_screens": "none"}, "C-screens", False),
+    ({"users": "staff", "scope": "public"}, "C-screens", True),
+    ({"users": "public", "user_screens": "web"}, "C-webapp", False),  # not on the Internet
+    ({"users": "public", "user_screens": "web", "network": ["internet"]}, "C-webapp", True),
+    ({"users": "public", "user_screens": "app"}, "C-app", True),
+    ({"hosting": "datacenter"}, "C-ownnet", True),
+    ({"hosting": "cloud", "cloud_model": "iaas"}, "C-ownnet", True),
+    ({"hosting": "cloud", "cloud_model": "saas"}, "C-ownnet", False),
+    ({"hosting": "cloud", "cloud_model": "paas"}, "C-managed", True),
 ]
 
 
@@ -51,7 +70,8 @@ def test_condition(
 
 def test_minimal_answers_meet_no_condition(catalogue: Catalogue, make_answers: Callable[..., Answers]) -> None:
     evaluation = evaluate(catalogue, make_answers())
-    assert not [c for c, o in evaluation.conditions.items() if o.met]
+    # Only the network the contractor builds on premises: a fact for clauses, not a risk.
+    assert [c for c, o in evaluation.conditions.items() if o.met] == ["C-ownnet"]
     assert {r.proposed for r in evaluation.requirements.values()} == {"low", "not_applicable"}
 
 

@@ -48,7 +48,7 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
     assert [c.id for c in catalogue.categories] == ["AT", "AU", "AC", "PR", "PH", "DA", "UP", "SC"]
     editions = {rid: p.requirement.edition for rid, p in catalogue.requirements.items()}
     assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
-    assert len(catalogue.questions) == 21 and len(catalogue.conditions) == 20
+    assert len(catalogue.questions) == 25 and len(catalogue.conditions) == 30
     assert catalogue.cloud is not None and set(catalogue.cloud.responsibility) == set(DOMAIN_IDS)
     assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", catalogue.content_version)
 
@@ -154,6 +154,18 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
             "{question: network, in: [internet]}",
         ),
         r"C-internet: 複数選択の設問「network」には includes を使ってください",
+    ),
+    (
+        "clause condition that does not exist",
+        lambda r: break_file(r, "requirement_sets/AT.yaml", "when: C-managed", "when: C-managd"),
+        r"^requirement_sets/AT\.yaml:\d+: policies\[0\]\.requirements\[0\]\.levels\.low\.clauses\[1\]\.when: "
+        r"AT-1: 判断条件 C-managd がありません",
+    ),
+    (
+        "clause with an unknown key",
+        lambda r: break_file(r, "requirement_sets/AT.yaml", "  when: C-managed", "  whn: C-managed"),
+        r"^requirement_sets/AT\.yaml:\d+: policies\[0\]\.requirements\[0\]\.levels\.low\.clauses\[1\]\.whn: "
+        r"定義されていない項目",
     ),
     (
         "unknown placeholder",

@@ -59,6 +59,7 @@ def _check_requirements(c: ContentFiles) -> Iterator[Problem]:
     editions = {e.id for e in c.meta.editions}
     params = {p.id for p in c.meta.parameters}
     options = {q.id: {o.id for o in q.options} for q in c.questions.questions}
+    conditions = {x.id for x in c.conditions.conditions}
     if _duplicates(lv.id for lv in c.meta.levels):
         yield meta_file.problem(["levels"], "レベルのidが重複しています")
     for i, p in enumerate(c.meta.parameters):
@@ -88,6 +89,13 @@ def _check_requirements(c: ContentFiles) -> Iterator[Problem]:
                     yield file.problem([*loc, "levels"], f"{req.id}: レベルは低位から順に欠けなく定義してください")
                 for level, text in req.levels.items():
                     for ci, clause in enumerate(text.clauses):
+                        if clause.when is not None:
+                            for cid in rule_condition_ids(clause.when):
+                                if cid not in conditions:
+                                    yield file.problem(
+                                        [*loc, "levels", level, "clauses", ci, "when"],
+                                        f"{req.id}: 判断条件 {cid} がありません",
+                                    )
                         for name in PLACEHOLDER.findall(clause):
                             if name not in params:
                                 yield file.problem(

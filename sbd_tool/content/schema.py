@@ -7,9 +7,10 @@ silently ignored content. Cross-references between files are checked afterwards 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema, core_schema
 
 LevelId = Literal["not_applicable", "low", "middle", "high"]
 GradedLevel = Literal["low", "middle", "high"]
@@ -67,10 +68,64 @@ class CatalogueMeta(Strict):
     parameters: list[Parameter] = []
 
 
+class RuleGroup(Strict):
+    """Conditions combined with all/any. There is deliberately no 'not': rules stay
+    monotonic, so a condition becoming true can never lower a proposed level."""
+
+    all: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
+    any: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_combinator(self) -> RuleGroup:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("give exactly one of 'all' or 'any'")
+        return self
+
+
+class ClauseSpec(Strict):
+    """A clause written as a mapping: its text and the judgment conditions under which it applies."""
+
+    text: Text
+    when: ConditionId | RuleGroup | None = None
+
+
+class Clause(str):
+    """One sentence of spec text. It is a ``str`` (its text), so every reader that only prints
+    text keeps working; ``when`` (judgment conditions combined with all/any, as in the rules)
+    says when the clause applies: a clause whose condition is false is left out of the document.
+
+    In YAML a clause is either a plain string or ``{text: …, when: …}``."""
+
+    when: str | RuleGroup | None
+
+    def __new__(cls, text: str, when: str | RuleGroup | None = None) -> Clause:
+        obj = super().__new__(cls, text)
+        obj.when = when
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Clause, (str(self), self.when))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        def as_mapping(value: Any) -> Any:
+            if isinstance(value, Clause):
+                return {"text": str(value), "when": value.when}
+            return {"text": value} if isinstance(value, str) else value
+
+        def from_spec(spec: ClauseSpec) -> Clause:
+            return cls(spec.text, spec.when)
+
+        inner = handler.generate_schema(ClauseSpec)
+        return core_schema.no_info_before_validator_function(
+            as_mapping, core_schema.no_info_after_validator_function(from_spec, inner)
+        )
+
+
 class LevelText(Strict):
     """What one level adds to the levels below it."""
 
-    clauses: list[Text] = Field(min_length=1)
+    clauses: list[Clause] = Field(min_length=1)
     verification: Text
     proposals: list[Text] = Field(min_length=1)
 
@@ -296,20 +351,6 @@ class ConditionsFile(Strict):
     """``questionnaires/conditions.yaml``: the judgment conditions (判断条件)."""
 
     conditions: list[Condition] = Field(min_length=1)
-
-
-class RuleGroup(Strict):
-    """Conditions combined with all/any. There is deliberately no 'not': rules stay
-    monotonic, so a condition becoming true can never lower a proposed level."""
-
-    all: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
-    any: list[ConditionId | RuleGroup] | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="after")
-    def _one_combinator(self) -> RuleGroup:
-        if (self.all is None) == (self.any is None):
-            raise ValueError("give exactly one of 'all' or 'any'")
-        return self
 
 
 class Rule(Strict):

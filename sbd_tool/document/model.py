@@ -12,16 +12,14 @@ from dataclasses import dataclass, field
 
 from sbd_tool.answers import Answers
 from sbd_tool.cloud import CloudOutcome, Responsibility
-from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
-from sbd_tool.content.schema import GradedLevel
+from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows, layout
 from sbd_tool.diagram_draw import to_png
 from sbd_tool.explain import decision_note, requirement_reasons, value_label
-from sbd_tool.rules import Evaluation
+from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
-GRADED: tuple[GradedLevel, ...] = ("low", "middle", "high")
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
@@ -187,9 +185,7 @@ def build_document(
                 else:
                     clauses = tuple(
                         fill_parameters(clause, catalogue, answers, answered)
-                        for level in GRADED
-                        if level in req.levels and LEVEL_ORDER[level] <= LEVEL_ORDER[outcome.decided]
-                        for clause in req.levels[level].clauses
+                        for clause in printed_clauses(catalogue, outcome)
                     )
                 sections.append(
                     RequirementSection(

@@ -34,7 +34,7 @@ from sbd_tool.web.auth import safe_next
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, lock_project, revisions
+from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, lock_project
 
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
@@ -146,7 +146,6 @@ def history(project_id: int) -> str:
     return render_template(
         "review/history.html",
         project=project,
-        revisions=revisions(project),
         reviews=reviews,
         by_revision=by_revision,
         approved=approved_review(project),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sbd_tool.answers import AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.derive import ResolvedAnswer, describe_source
-from sbd_tool.rules import ConditionOutcome, Evaluation, RequirementOutcome, omitted_at_decided
+from sbd_tool.rules import ConditionOutcome, Evaluation, Fact, Ground, RequirementOutcome, omitted_at_decided
 
 
 def value_label(catalogue: Catalogue, question_id: str, value: AnswerValue | None) -> str:
@@ -37,17 +37,52 @@ def condition_sentence(catalogue: Catalogue, evaluation: Evaluation, outcome: Co
     return f"{verdict}：{because}"
 
 
+def question_number(catalogue: Catalogue, question_id: str) -> int:
+    """A fixed question's number: its place in questions.yaml (定型設問N, as the spec's 前提条件 table)."""
+    return list(catalogue.questions).index(question_id) + 1
+
+
+def fact_phrase(catalogue: Catalogue, fact: Fact) -> str:
+    """「利用者の範囲＝不特定多数（国民等）（定型設問1、業務の特徴から推定）」"""
+    q = catalogue.questions[fact.question]
+    source = {"derived": "、業務の特徴から推定", "default": "、既定の回答"}.get(fact.source, "")
+    return (
+        f"{q.term}＝{value_label(catalogue, q.id, fact.values)}（定型設問{question_number(catalogue, q.id)}{source}）"
+    )
+
+
+def condition_statement(catalogue: Catalogue, condition_id: str) -> str:
+    condition = catalogue.conditions[condition_id]
+    return condition.statement or condition.label
+
+
+def ground_phrase(catalogue: Catalogue, condition_id: str, grounds: dict[str, Ground]) -> str:
+    """A condition that held, said as a fact, with the answers that made it hold."""
+    statement = condition_statement(catalogue, condition_id)
+    ground = grounds.get(condition_id)
+    if ground is None or not ground.facts:
+        return statement
+    return f"{statement}［{'、'.join(fact_phrase(catalogue, f) for f in ground.facts)}］"
+
+
 def requirement_reasons(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
-    """The reasons behind a proposal: each rule that fired at the proposed level, with its
-    conditions, or the default reason when no rule raised the level; then the clauses of the
-    printed levels that are left out because their own condition does not hold."""
+    """The reasons behind a proposal, built from the trace: each rule that fired at the proposed
+    level with the conditions that held for this case and the answers that made them hold (never
+    the alternatives of the rule that did not hold); or, when no rule raised the level, the default
+    with the conditions that did not hold. Then the clauses of the printed levels left out because
+    their own condition does not hold. The same sentences serve every page and the document."""
     top = [r for r in outcome.fired if r.level == outcome.proposed]
-    if not top:
-        reasons = [outcome.default_reason]
+    grounds = {g.condition: g for g in outcome.grounds}
+    if top:
+        reasons = []
+        for r in top:
+            held = "、".join(ground_phrase(catalogue, c, grounds) for c in r.conditions)
+            reasons.append(f"{r.reason.rstrip('。')}（該当した判断条件：{held}）。")
+    elif outcome.unmet:
+        named = "、".join(f"「{catalogue.conditions[c].label}」" for c in outcome.unmet)
+        reasons = [f"{outcome.default_reason.rstrip('。')}（該当しなかった判断条件：{named}）。"]
     else:
-        reasons = [
-            f"{r.reason}（判断条件：{'、'.join(catalogue.conditions[c].label for c in r.conditions)}）" for r in top
-        ]
+        reasons = [outcome.default_reason]
     return reasons + omission_notes(catalogue, outcome)
 
 

@@ -40,6 +40,21 @@ class FiredRule(NamedTuple):
     conditions: tuple[str, ...]  # the conditions that make the rule hold
 
 
+class Fact(NamedTuple):
+    """One answer that made a condition hold: the options that passed its test."""
+
+    question: str
+    values: tuple[str, ...]
+    source: str  # explicit, derived or default (see ResolvedAnswer)
+
+
+class Ground(NamedTuple):
+    """A condition named by a rule that fired, with the answers that made it hold."""
+
+    condition: str
+    facts: tuple[Fact, ...]
+
+
 class OmittedClause(NamedTuple):
     """A clause left out because its own condition does not hold."""
 
@@ -60,6 +75,8 @@ class RequirementOutcome(NamedTuple):
     overridden: bool
     lowered: bool
     omitted: tuple[OmittedClause, ...] = ()  # clauses (at any level) whose condition does not hold
+    grounds: tuple[Ground, ...] = ()  # the conditions the fired rules name, with the answers behind them
+    unmet: tuple[str, ...] = ()  # when the default stands: the conditions of the next rules that do not hold
 
     @property
     def explained_by(self) -> tuple[str, ...]:
@@ -297,6 +314,7 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
     conditions = evaluate_conditions(catalogue, answered)
     truths = {cid: c.met for cid, c in conditions.items()}
     omitted = omitted_clauses(catalogue, truths)
+    facts: dict[str, tuple[Fact, ...]] = {}
     requirements = {}
     for rid, default, default_reason, proposed, fired in _proposals(catalogue, truths):
         decision = answers.decisions.get(rid)
@@ -312,10 +330,53 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
             overridden=decided != proposed,
             lowered=LEVEL_ORDER[decided] < LEVEL_ORDER[proposed],
             omitted=omitted[rid],
+            grounds=_grounds(fired, conditions, resolved, facts),
+            unmet=_unmet(catalogue, rid, default, proposed, truths),
         )
     missing = tuple(qid for qid, r in resolved.items() if r.source == "missing")
     cloud = cloud_outcome(catalogue, answers, answered) if catalogue.cloud is not None else None
     return Evaluation(resolved, conditions, requirements, tuple(warnings), missing, catalogue.content_version, cloud)
+
+
+def _condition_facts(outcome: ConditionOutcome, resolved: Mapping[str, ResolvedAnswer]) -> tuple[Fact, ...]:
+    """The answers behind a met condition: per question, the options that passed a held test."""
+    found: dict[str, list[str]] = {}
+    for test in outcome.tests:
+        if not test.held:
+            continue
+        answer = resolved[test.question].value
+        given = (answer,) if isinstance(answer, str) else tuple(answer or ())
+        values = found.setdefault(test.question, [])
+        values.extend(v for v in given if v in test.expected and v not in values)
+    return tuple(Fact(q, tuple(v), resolved[q].source) for q, v in found.items())
+
+
+def _grounds(
+    fired: tuple[FiredRule, ...],
+    conditions: Mapping[str, ConditionOutcome],
+    resolved: Mapping[str, ResolvedAnswer],
+    cache: dict[str, tuple[Fact, ...]],
+) -> tuple[Ground, ...]:
+    named = dict.fromkeys(c for r in fired for c in r.conditions)
+    out = []
+    for cid in named:
+        if cid not in cache:
+            cache[cid] = _condition_facts(conditions[cid], resolved)
+        out.append(Ground(cid, cache[cid]))
+    return tuple(out)
+
+
+def _unmet(catalogue: Catalogue, rid: str, default: str, proposed: str, truths: Mapping[str, bool]) -> tuple[str, ...]:
+    """When no rule raised the level: the false conditions of the rules one step above it."""
+    if proposed != default:
+        return ()
+    rules = catalogue.rules_for(rid).rules
+    above = [r for r in rules if LEVEL_ORDER[r.level] > LEVEL_ORDER[default]]
+    if not above:
+        return ()
+    nearest = min(LEVEL_ORDER[r.level] for r in above)
+    named = (c for r in above if LEVEL_ORDER[r.level] == nearest for c in _named(r.when))
+    return tuple(c for c in dict.fromkeys(named) if not truths[c])
 
 
 def printed_clauses(catalogue: Catalogue, outcome: RequirementOutcome) -> tuple[Clause, ...]:

@@ -153,8 +153,10 @@ def test_non_cloud_examples_are_unchanged(catalogue: Catalogue, name: str) -> No
     texts = [p.text for p in document.paragraphs]
     assert "クラウドサービス利用時の要件" not in texts and "クラウドサービスの責任分担について" not in texts
     assert not any(t.startswith("本要件はクラウドサービス事業者") for t in texts)
-    answer_table = next(t for t in document.tables if t.rows[0].cells[0].text == "設問")
-    terms = [r.cells[0].text for r in answer_table.rows[1:]]
+    answer_table = next(t for t in document.tables if t.rows[0].cells[1].text == "設問")
+    terms = [r.cells[1].text for r in answer_table.rows[1:]]
+    numbers = [int(r.cells[0].text) for r in answer_table.rows[1:]]
+    assert numbers == sorted(numbers) and numbers[0] == 1  # 定型設問N, as 別紙1 cites them
     asked = [q.term for qid, q in catalogue.questions.items() if evaluation.answers[qid].source != "not_applicable"]
     assert terms == asked and "クラウドサービスの種類" not in terms
 

@@ -168,8 +168,8 @@ def test_the_spec_shows_the_diagram_and_its_flows(catalogue: Catalogue) -> None:
 def test_the_answer_table_says_when_an_answer_came_from_the_diagram(catalogue: Catalogue) -> None:
     answers = parse_answers(with_diagram(APPLY, drop=("hosting",), cloud_model="iaas"), catalogue)
     spec = document(catalogue, answers)
-    table = next(t for t in spec.tables if t.rows[0].cells[0].text == "設問")
-    rows = {r.cells[0].text: (r.cells[1].text, r.cells[2].text) for r in table.rows[1:]}
+    table = next(t for t in spec.tables if t.rows[0].cells[1].text == "設問")
+    rows = {r.cells[1].text: (r.cells[2].text, r.cells[3].text) for r in table.rows[1:]}
     assert rows["設置場所"] == ("クラウドサービス（IaaS/PaaS/SaaS）", "システム概要図から推定")
 
 

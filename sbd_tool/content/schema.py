@@ -344,6 +344,8 @@ class Condition(Strict):
     label: Text
     label_en: Text
     description: Text
+    # The condition said as a fact, for reasons: 「インターネットと接続する」 (the label asks it as a question).
+    statement: Text | None = None
     when: AnswerGroup
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g, redirect, request, url_for
 from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import object_session
 from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool.storage.models import Course, Project, ProjectShare, Review, User, utcnow
@@ -26,8 +27,10 @@ RULES = {
     "signed_in": "any signed-in user",
     "admin": "administrators",
     "create": "officers and trainers (a project of their organisation)",
-    "project:read": "the project's organisation's officers/trainers (by kind) and advisers it was shared with",
-    "project:edit": "officers (procurement and own sandboxes) and trainers (training projects) of its organisation",
+    "project:read": "as project:edit; trainers also trainees' copies in their organisation's courses; "
+    "advisers it was shared with",
+    "project:edit": "officers (procurement and own sandboxes) and trainers (training projects made by trainers) "
+    "of its organisation",
     "project:trashed": "as project:edit, for a project in the trash",
     "project:comment": "anyone who may read the project, except admins",
     "project:submit": "officers who may edit the project",
@@ -84,7 +87,25 @@ def is_shared(session: Any, project: Project, who: User) -> bool:
 def can_read(session: Any, who: User, project: Project) -> bool:
     if who.role == "adviser":
         return is_shared(session, project, who)
+    if who.role == "trainer" and in_own_course(session, who, project):
+        return True  # a trainee's copy in a course of the trainer's organisation: read, never edit
     return can_edit(who, project)
+
+
+def made_by_trainer(session: Any, project: Project) -> bool:
+    """A training project a trainer created (course material), not an officer's sandbox."""
+    if project.created_by is None or session is None:
+        return False
+    creator = session.get(User, project.created_by)
+    return creator is not None and creator.role == "trainer"
+
+
+def in_own_course(session: Any, who: User, project: Project) -> bool:
+    """A copy made in a course run by the trainer's organisation."""
+    if project.kind != "training" or project.course_id is None or project.organisation_id != who.organisation_id:
+        return False
+    course = session.get(Course, project.course_id)
+    return course is not None and course.organisation_id == who.organisation_id
 
 
 def can_edit(who: User, project: Project) -> bool:
@@ -92,8 +113,8 @@ def can_edit(who: User, project: Project) -> bool:
         return False
     if who.role == "officer":
         return project.kind == "procurement" or project.created_by == who.id
-    if who.role == "trainer":
-        return project.kind == "training"
+    if who.role == "trainer":  # trainers' training projects only; an officer's sandbox stays theirs
+        return project.kind == "training" and made_by_trainer(object_session(project), project)
     return False
 
 

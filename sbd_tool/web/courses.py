@@ -16,11 +16,11 @@ from wtforms.validators import DataRequired, Length, Optional
 from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Course, CourseSample, Project, User, utcnow
 from sbd_tool.web import audit
-from sbd_tool.web.access import rule, user
+from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.projects import SAMPLES, sample_answers
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, catalogue_for, create_project, db
+from sbd_tool.web.store import catalogue, catalogue_for, create_project, db, trainer_ids
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -44,10 +44,18 @@ def _course() -> Course:
 
 
 def _samples(course: Course) -> list[Project]:
+    """The course's samples: trainers' training projects of the course's organisation only (a row
+    naming anything else, e.g. an officer's sandbox added under the old rule, is not offered)."""
     query = (
         select(Project)
         .join(CourseSample, CourseSample.project_id == Project.id)
-        .where(CourseSample.course_id == course.id, Project.deleted_at.is_(None))
+        .where(
+            CourseSample.course_id == course.id,
+            Project.deleted_at.is_(None),
+            Project.kind == "training",
+            Project.organisation_id == course.organisation_id,
+            Project.created_by.in_(trainer_ids()),
+        )
         .order_by(CourseSample.position, Project.id)
     )
     return list(db().scalars(query))
@@ -147,13 +155,10 @@ def add_sample(course_id: int) -> BaseResponse:
         project = create_project(sample_answers(choice[8:]), who, visited, kind="training")
         project.model_answer = True  # the shipped examples' decisions are the model answer
     elif choice.isdigit():
+        # Only what the trainer may edit: a trainers' training project of the organisation, never
+        # an officer's sandbox (nor a trainee's copy in a course, which trainers may only read).
         project = db().get(Project, int(choice))  # type: ignore[assignment]
-        if (
-            project is None
-            or project.kind != "training"
-            or project.organisation_id != who.organisation_id
-            or project.deleted_at is not None
-        ):
+        if project is None or project.deleted_at is not None or not can_edit(who, project):
             abort(400)
     else:
         flash("追加するサンプル案件を選んでください。", "error")

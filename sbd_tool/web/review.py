@@ -29,7 +29,7 @@ from sbd_tool.revision_diff import diff_revisions
 from sbd_tool.rules import evaluate
 from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
 from sbd_tool.web import audit
-from sbd_tool.web.access import rule, user
+from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
@@ -150,6 +150,7 @@ def history(project_id: int) -> str:
         by_revision=by_revision,
         approved=approved_review(project),
         status_labels=STATUS_LABELS,
+        editable=can_edit(user(), project),
         step_labels={s.id: s.title for s in catalogue().steps.steps},
     )
 
@@ -329,6 +330,7 @@ def review(project_id: int) -> str:
         comment_form=CommentForm(formdata=None),
         approved=approved_review(project),
         status_labels=STATUS_LABELS,
+        editable=can_edit(user(), project),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, g
-from sqlalchemy import ColumnElement, and_, delete, false, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -62,9 +62,14 @@ def _visible(who: User) -> ColumnElement[bool]:
     same_org = Project.organisation_id == who.organisation_id
     if who.role == "officer":
         return and_(same_org, or_(Project.kind == "procurement", Project.created_by == who.id))
-    if who.role == "trainer":
-        return and_(same_org, Project.kind == "training")
+    if who.role == "trainer":  # as access.can_edit: training projects made by trainers, never officers' sandboxes
+        return and_(same_org, Project.kind == "training", Project.created_by.in_(trainer_ids()))
     return false()
+
+
+def trainer_ids() -> Select[int]:
+    """The users whose training projects are course material (see ``access.made_by_trainer``)."""
+    return select(User.id).where(User.role == "trainer")
 
 
 def visible_projects(who: User, *, kind: str | None = None) -> list[Project]:

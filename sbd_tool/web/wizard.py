@@ -22,7 +22,7 @@ from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
-from sbd_tool.web.access import rule, user
+from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
@@ -37,6 +37,7 @@ from sbd_tool.web.store import (
     get_project,
     put_draft,
     save_answers,
+    trainer_ids,
 )
 from sbd_tool.whatif import change_sentence, what_if
 
@@ -299,6 +300,8 @@ def compare_page(project_id: int) -> Any:
         Project.model_answer.is_(True),
         Project.deleted_at.is_(None),
         Project.organisation_id == project.organisation_id,
+        Project.kind == "training",
+        Project.created_by.in_(trainer_ids()),  # never an officer's sandbox, whatever its flag says
         Project.id != project.id,
     )
     models = list(db().scalars(query.order_by(Project.name)))
@@ -332,8 +335,9 @@ def what_if_page(project_id: int) -> Any:
     for change in what_if(cat, state.answers, state.evaluation):
         changes.setdefault(change.requirement, []).append(change)
     return render_template(
-        "wizard/whatif.html", project=project, cat=cat, state=state, changes=changes, sentence=change_sentence
-    )
+        "wizard/whatif.html", project=project, cat=cat, state=state, changes=changes, sentence=change_sentence,
+        editable=can_edit(user(), project),
+    )  # fmt: skip
 
 
 @bp.get("/spec.docx")

@@ -64,7 +64,7 @@ def test_cloud_questions_apply_only_to_cloud_hosting(
     assert on_premise.cloud is None and not on_premise.missing
     assert on_premise.answers["cloud_model"].source == "not_applicable"
     cloud = evaluate(catalogue, make_answers(hosting="cloud"))
-    assert cloud.missing == ("cloud_model", "data_location", "customer_keys")  # no default for these
+    assert cloud.missing == ("cloud_model", "customer_keys")  # no default for these
     assert cloud.answers["cloud_ismap"].source == "default" and cloud.answers["cloud_ismap"].value == "required"
     assert cloud.cloud is None  # no split until the service model is known
 
@@ -112,10 +112,12 @@ def test_cloud_example_spec(catalogue: Catalogue) -> None:
     answers = parse_answers(example_data("cloud-interagency"), catalogue)
     document = spec(catalogue, answers)
     cloud = section(document, "クラウドサービス利用時の要件")
-    for title in ("責任分担", "クラウドサービスの選定", "データの保存場所", "暗号鍵の管理", "契約終了時のデータの扱い"):
+    for title in ("責任分担", "クラウドサービスの選定", "暗号鍵の管理", "契約終了時のデータの扱い"):
         assert title in cloud
     assert any("ISMAPクラウドサービスリスト" in t for t in cloud)
-    assert any("日本国内の拠点にのみ保存" in t for t in cloud)
+    # Location and governing law are SC-3, for every system outside the premises, not a cloud topic.
+    assert "データの保存場所" not in cloud
+    assert any("日本国内に置くこと" in t for t in section(document, "セキュリティ要件"))
     assert any("標準的な形式（CSV等）で返却" in t for t in cloud)
     assert not any("SaaSがデータを処理する間" in t for t in cloud)  # the caveat is for SaaS only
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "ID" and "受注者" in t.rows[0].cells[4].text)

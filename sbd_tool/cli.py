@@ -112,8 +112,8 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
             "reasons": requirement_reasons(catalogue, outcome),
         }
         if cloud is not None:  # who implements it, on a cloud service
-            r = cloud.responsibilities[rid]
-            row |= {"party": r.party, "default_party": r.default, "party_reason": r.reason}
+            resp = cloud.responsibilities[rid]
+            row |= {"party": resp.party, "default_party": resp.default, "party_reason": resp.reason}
         rows.append(row)
     if as_json:
         result: dict[str, Any] = {
@@ -513,7 +513,7 @@ def purge() -> None:
     _database_or_fail(run)
     click.echo(
         f"削除後{TRASH_DAYS}日を過ぎた案件 {done[0].projects} 件、終了したセッション {done[0].sessions} 件、"
-        f"使われなくなったサインイン記録 {done[0].counters} 件を削除しました。"
+        f"使われなくなったサインイン記録 {done[0].counters} 件、古い下書き {done[0].drafts} 件を削除しました。"
     )
 
 

@@ -2,8 +2,9 @@
 
 - projects deleted more than ``TRASH_DAYS`` ago are removed for good (with their revisions,
   reviews and comments);
-- sessions that ended or expired more than a day ago, and sign-in counters idle for a day, are
-  removed (they decide nothing any more).
+- sessions that ended or expired more than a day ago, sign-in counters idle for a day, and
+  drafts typed on a version that has since been saved over are removed (they decide nothing
+  any more: a stale draft is never restored).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from sbd_tool.storage.models import AuthSession, LoginThrottle, Project, utcnow
+from sbd_tool.storage.models import AuthSession, LoginThrottle, Project, StepDraft, utcnow
 
 TRASH_DAYS = 30
 
@@ -24,6 +25,7 @@ class Purged:
     projects: int
     sessions: int
     counters: int
+    drafts: int = 0
 
 
 def purge(session: Session, now: dt.datetime | None = None) -> Purged:
@@ -42,4 +44,7 @@ def purge(session: Session, now: dt.datetime | None = None) -> Purged:
             or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < day_ago),
         )
     )
-    return Purged(len(old), int(sessions.rowcount or 0), int(counters.rowcount or 0))  # type: ignore[attr-defined]
+    current = select(Project.version).where(Project.id == StepDraft.project_id).scalar_subquery()
+    drafts = session.execute(delete(StepDraft).where(StepDraft.base_version < current))
+    counts = (sessions.rowcount, counters.rowcount, drafts.rowcount)  # type: ignore[attr-defined]
+    return Purged(len(old), *(int(n or 0) for n in counts))

@@ -57,7 +57,8 @@ def rule(name: str) -> Callable[[F], F]:
 
 
 def current_user() -> User | None:
-    return g.get("user")
+    found: User | None = g.get("user")
+    return found
 
 
 def user() -> User:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
@@ -133,7 +134,7 @@ def login() -> BaseResponse | tuple[str, int] | str:
         status = 400 if request.method == "POST" else 200
         no_accounts = db().scalar(select(func.count()).select_from(User)) == 0
         return render_template("auth/login.html", form=form, next=target, no_accounts=no_accounts), status
-    name = form.username.data.strip()
+    name = (form.username.data or "").strip()
     address = audit.client_address()
     counters = throttle.keys(name, address)
     sessions_ = current_app.extensions["sbd"]["sessions"]
@@ -152,8 +153,8 @@ def login() -> BaseResponse | tuple[str, int] | str:
         with sessions_() as counting:
             throttle.failed(counting, counters)
         reason = "disabled" if who is not None and matches else None
-        audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id,
-                     **({"reason": reason} if reason else {}))  # fmt: skip
+        detail: dict[str, Any] = {"reason": reason} if reason else {}
+        audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id, **detail)
         session_.commit()
         if reason == "disabled":
             form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")

@@ -37,10 +37,10 @@ def install_werkzeug_filter() -> None:
 try:  # gunicorn is installed with the app, but the core must not need it
     from gunicorn.glogging import Logger as _GunicornLogger
 except ImportError:  # pragma: no cover
-    _GunicornLogger = object  # type: ignore[assignment,misc]
+    _GunicornLogger = object
 
 
-class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc]
     """gunicorn's logger with the request line, path and referrer redacted."""
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:

@@ -179,12 +179,24 @@ class _Parser:
             return []
         return value
 
-    def text(self, value: Any, where: str, spec: ProjectField | None = None, partial: bool = False) -> str:
+    def text(
+        self,
+        value: Any,
+        where: str,
+        spec: ProjectField | None = None,
+        partial: bool = False,
+        *,
+        multiline: bool | None = None,
+    ) -> str:
+        """A text of the file, normalised by ``clean_input``: one line unless ``multiline`` (or,
+        when not given, the project field ``spec``) says the text may have lines."""
         if value is not None and (not isinstance(value, str | int | float) or isinstance(value, bool)):
             self.fail(where, f"文字列を指定してください（{_type_name(value)}が指定されています）")
             return ""
-        # The one place user text comes in: control characters go, newlines become "\n".
-        text = "" if value is None else clean_input(str(value))
+        lines = spec.multiline if multiline is None and spec is not None else bool(multiline)
+        # The one place user text comes in: control and format characters go, line ends become
+        # "\n" in a text with lines and a space in a one-line text (a name, a label, an id).
+        text = "" if value is None else clean_input(str(value), multiline=lines)
         if not text:
             if spec is not None and spec.required and not partial:
                 self.fail(where, f"「{spec.label}」を入力してください")
@@ -345,7 +357,7 @@ def _decisions(p: _Parser, value: Any) -> dict[str, Decision]:
             labels = "、".join(p.cat.level_label(lv) for lv in p.cat.defined_levels(rid))
             p.fail(f"{where}.level", f"{rid} に {p.cat.level_label(level)} は定義されていません（{labels} から選択）")
             continue
-        reason = p.text(raw.get("reason"), f"{where}.reason")
+        reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True)
         if level is not None:
             out[rid] = Decision(level, reason.strip())
     return out

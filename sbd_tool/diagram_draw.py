@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sbd_tool.diagram import Box, Layout
-from sbd_tool.text import xml_safe
+from sbd_tool.text import one_line
 
 FONT_FILES = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -42,9 +42,10 @@ TEXT, LINE, FONT_SIZE, SMALL = "#1b1f24", "#3d4650", 14, 12
 
 
 def _esc(text: str) -> str:
-    """The one place text enters the SVG: XML-safe and escaped for element content and for
-    attribute values alike (the wizard inlines the SVG in its page, and ids are user text)."""
-    return html.escape(xml_safe(text), quote=True)
+    """The one place text enters the SVG: one line of shown text (``one_line``: no controls,
+    separators or format characters such as bidi overrides, whatever is stored), escaped for
+    element content and attribute values alike (the wizard inlines the SVG, and ids are user text)."""
+    return html.escape(one_line(text), quote=True)
 
 
 def _width(text: str) -> float:
@@ -69,7 +70,7 @@ def wrap(text: str, max_em: float, lines: int = 2) -> list[str]:
 
 
 def _label_lines(box: Box) -> list[str]:
-    return wrap(box.label, (box.w - 40) / FONT_SIZE)
+    return wrap(one_line(box.label), (box.w - 40) / FONT_SIZE)
 
 
 def to_svg(layout: Layout, title: str = "システム概要図") -> str:
@@ -104,7 +105,7 @@ def to_svg(layout: Layout, title: str = "システム概要図") -> str:
         )
     for a in layout.arrows:
         mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
-        w = _width(a.label) * SMALL + 8
+        w = _width(one_line(a.label)) * SMALL + 8
         parts.append(
             f'<g class="flow"><line x1="{a.x1:.1f}" y1="{a.y1:.1f}" x2="{a.x2:.1f}" y2="{a.y2:.1f}" '
             f'stroke="{LINE}" stroke-width="1.5" marker-end="url(#arrow)"/>'
@@ -140,7 +141,8 @@ def to_png(layout: Layout, scale: float = 2.5) -> bytes:
         box = (s(z.x), s(z.y), s(z.x + z.w), s(z.y + z.h))
         draw.rounded_rectangle(box, radius=s(8), fill=ZONE_FILL.get(z.kind, "#f4f4f4"))
         _dashed_rectangle(draw, box, LINE, s(1), s(6), s(3))
-        draw.text((s(z.x + 10), s(z.y + 7)), z.label, font=bold, fill=TEXT)
+        # Pillow's shaper (raqm) fails on a line or paragraph separator: only one line of shown text.
+        draw.text((s(z.x + 10), s(z.y + 7)), one_line(z.label), font=bold, fill=TEXT)
     for e in layout.elements:
         draw.rounded_rectangle(
             (s(e.x), s(e.y), s(e.x + e.w), s(e.y + e.h)), radius=s(4), fill="white", outline=LINE, width=s(1)
@@ -159,11 +161,11 @@ def to_png(layout: Layout, scale: float = 2.5) -> bytes:
         right = (s(a.x2 - 9 * math.cos(angle + 0.4)), s(a.y2 - 9 * math.sin(angle + 0.4)))
         draw.polygon([tip, left, right], fill=LINE)
         mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
-        w = _width(a.label) * SMALL + 8
+        w = _width(one_line(a.label)) * SMALL + 8
         draw.rounded_rectangle(
             (s(mx - w / 2), s(my - 9), s(mx + w / 2), s(my + 9)), radius=s(3), fill="white", outline=LINE
         )
-        draw.text((s(mx), s(my)), a.label, font=small, fill=TEXT, anchor="mm")
+        draw.text((s(mx), s(my)), one_line(a.label), font=small, fill=TEXT, anchor="mm")
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=6)
     return out.getvalue()

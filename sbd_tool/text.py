@@ -1,8 +1,10 @@
 """Free text typed by users, made safe for the formats it ends up in.
 
-``clean_input`` is applied once, where the answers are parsed; ``xml_safe`` once more where text
-enters an XML-based file (the .docx, the .xlsx, the HTML page), so that text from anywhere else
-(content, parameters, a caller that skipped parsing) cannot break the file either.
+``clean_input`` is the one normaliser of user text: the web forms apply it as text arrives
+(``sbd_tool.web.forms``), the answers parser applies it to every text of an answers file (so an
+import and every stored project read back go through it), and the renderers apply it once more
+to whatever they are given, so that text stored before a rule existed cannot break a document.
+``xml_safe`` removes only what XML cannot carry.
 """
 
 from __future__ import annotations
@@ -14,7 +16,23 @@ import re
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What a person never means to type: the above, plus DEL and the C1 controls (NEL, CSI, …).
 _NOT_INPUT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NEWLINE = re.compile("\r\n?")
+# Line ends: Windows and old Mac newlines, and the Unicode line and paragraph separators, which
+# text shapers, Word and Markdown each read differently (and Pillow's shaper fails on).
+_NEWLINE = re.compile("\r\n?|[\u2028\u2029]")
+# Format characters (Unicode category Cf, as of Unicode 15.1): invisible, and some of them change
+# how the text around them is shown: bidi embeddings, overrides and isolates (U+202A–U+202E,
+# U+2066–U+2069) make "txt.exe" look like "exe.txt"; zero-width characters hide inside names.
+_FORMAT = (
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_FORMAT_IN_LINE = re.compile(f"[{_FORMAT}]")
+# In multi-line text the joiners stay: U+200D (ZWJ) builds emoji such as 👩🏽‍💻, U+200C (ZWNJ) is
+# part of the spelling of some scripts; neither changes the order or the look of other text.
+_FORMAT_IN_TEXT = re.compile(f"(?![\u200c\u200d])[{_FORMAT}]")
+# What ``has_line_break`` looks for: every character Python's ``str.splitlines`` splits at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def xml_safe(text: str) -> str:
@@ -22,8 +40,31 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def clean_input(text: str) -> str:
-    """User input as the tool keeps it: newlines as ``\\n``; control characters (C0 except tab
-    and newline, DEL, C1), lone surrogates and U+FFFE/U+FFFF removed. Format characters such
-    as U+202E or a zero-width joiner are kept: they are part of what was typed."""
-    return _NOT_INPUT.sub("", _NEWLINE.sub("\n", text))
+def clean_input(text: str, *, multiline: bool = True) -> str:
+    """User text as the tool keeps it.
+
+    Always: control characters (C0 except tab and newline, DEL, C1), lone surrogates and
+    U+FFFE/U+FFFF are removed, and \\r\\n, \\r, U+2028 and U+2029 are line ends.
+
+    ``multiline`` (a text area: purpose, description, reason): line ends become ``\\n``; format
+    characters are removed except the joiners U+200C/U+200D.
+
+    One line (a name, a label, an id, a title): line ends and tabs become a space; every format
+    character is removed, the joiners too, so no name can hide or reorder text in a document.
+    Forms and imports refuse a line end in a one-line field (``has_line_break``) before it gets
+    here; this is what text stored before that rule, or from any other source, is shown as.
+    """
+    text = _NEWLINE.sub("\n", text)
+    if multiline:
+        return _FORMAT_IN_TEXT.sub("", _NOT_INPUT.sub("", text))
+    return _FORMAT_IN_LINE.sub("", _NOT_INPUT.sub("", text.replace("\n", " ").replace("\t", " ")))
+
+
+def one_line(text: str) -> str:
+    """``clean_input(text, multiline=False)``: a name or label as it may be shown anywhere."""
+    return clean_input(text, multiline=False)
+
+
+def has_line_break(text: str) -> bool:
+    """Whether ``text`` has anything a reader, a shaper or ``str.splitlines`` takes for a line end."""
+    return _LINE_BREAK.search(text) is not None

@@ -28,7 +28,7 @@ from sbd_tool.document import DocumentModel, build_document, render_docx
 from sbd_tool.document.compliance import MAX_CELL, compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.rules import decision_problems, evaluate
-from sbd_tool.text import clean_input, xml_safe
+from sbd_tool.text import clean_input, one_line, xml_safe
 from tests.conftest import example_data
 
 TODAY = dt.date(2026, 11, 24)
@@ -38,18 +38,22 @@ LINE = (
     "<scr\x00ipt>alert(1)</scr\x01ipt> \"'&<> ]]\x08> &amp; \u202e右から左\u202c "
     "a\u200db 👩🏽\u200d💻 \x0b\x0c\x1b[31m\x7f\x85\ufffe\uffff\ud800end"
 )
-SHOWN = "<script>alert(1)</script> \"'&<> ]]> &amp; \u202e右から左\u202c a\u200db 👩🏽\u200d💻 [31mend"
+# As a name (one line): format characters go too, the bidi override and the joiners alike.
+SHOWN = "<script>alert(1)</script> \"'&<> ]]> &amp; 右から左 ab 👩🏽💻 [31mend"
+# As a line of a text with lines: the joiners (U+200D builds the emoji) stay, the override goes.
+SHOWN_TEXT = "<script>alert(1)</script> \"'&<> ]]> &amp; 右から左 a\u200db 👩🏽\u200d💻 [31mend"
 # Several lines, Windows newlines, and lines that would be Markdown markup.
 LINES = LINE + "\r\n# 見出し\r\n- 項目\r\n1. 番号\r    字下げ\n---"
-SHOWN_LINES = [SHOWN, "# 見出し", "- 項目", "1. 番号", "    字下げ", "---"]
+SHOWN_LINES = [SHOWN_TEXT, "# 見出し", "- 項目", "1. 番号", "    字下げ", "---"]
 LONG = "長" * 10_000
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 FORMULA = '=HYPERLINK("http://example.com","x")'
 
 
 def test_clean_input_and_xml_safe() -> None:
-    assert clean_input(LINE) == SHOWN
+    assert clean_input(LINE) == SHOWN_TEXT and one_line(LINE) == SHOWN
     assert clean_input(LINES).split("\n") == SHOWN_LINES
+    assert one_line(LINES) == " ".join(SHOWN_LINES).replace(SHOWN_TEXT, SHOWN)
     assert xml_safe("a\x00\x01b\tc\nd\re\x7f\x85\ud800\ufffe😀") == "ab\tc\nd\re\x7f\x85😀"  # XML allows DEL, C1
     assert clean_input("") == xml_safe("") == ""
 
@@ -102,7 +106,7 @@ def test_parsing_keeps_the_visible_text(hostile: tuple[Answers, DocumentModel]) 
     assert answers.project.purpose.split("\n") == SHOWN_LINES
     assert answers.project.tasks[0].id == "T1<b>"
     assert answers.project.tasks[0].subjects[0].name.endswith(SHOWN + LONG)
-    assert answers.decisions["AC-2"].reason.startswith(SHOWN + "\n# 見出し")
+    assert answers.decisions["AC-2"].reason.startswith(SHOWN_TEXT + "\n# 見出し")
     assert answers.diagram is not None and answers.diagram.zones[0].id == 'Z1" onmouseover="alert(1)'
 
 
@@ -162,9 +166,9 @@ def test_document_title(catalogue: Catalogue) -> None:
     answers = parse_answers(data, catalogue)
     model = build_document(catalogue, answers, evaluate(catalogue, answers), TODAY)
     document = docx.Document(io.BytesIO(render_docx(model)))
-    title = FORMULA + "\n".join(SHOWN_LINES)
+    title = FORMULA + one_line(LINES)  # a title is one line: its line ends became spaces
     assert document.core_properties.title == title
-    assert [p.text for p in document.paragraphs[:6]] == [FORMULA + SHOWN, *SHOWN_LINES[1:]]
+    assert document.paragraphs[0].text == title
     cell = openpyxl.load_workbook(io.BytesIO(compliance_xlsx(model)))["対応表"]["A1"]
     assert cell.value == title + "　対応表" and cell.data_type == "s"
     assert "<title>" + html.escape(title) + "</title>" in render_html(model)

@@ -11,7 +11,7 @@ import io
 from typing import TYPE_CHECKING, NamedTuple
 
 from sbd_tool.document.model import DocumentModel
-from sbd_tool.text import xml_safe
+from sbd_tool.text import clean_input
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -52,9 +52,10 @@ def compliance_xlsx(model: DocumentModel) -> bytes:
     sheet.title = "対応表"
 
     def put(row: int, col: int, value: str) -> Cell:
-        """The one place text enters the sheet: no characters XML cannot carry (openpyxl refuses
-        control characters), within Excel's 32,767 characters a cell, and never a formula."""
-        text = xml_safe(value)
+        """The one place text enters the sheet: normalised as typed text is (``clean_input``: no
+        control characters, which openpyxl refuses, no separators or bidi overrides, whatever is
+        stored), within Excel's 32,767 characters a cell, and never a formula."""
+        text = clean_input(value)
         if len(text) > MAX_CELL:
             text = text[: MAX_CELL - 1] + "…"
         cell = sheet.cell(row=row, column=col, value=text or None)

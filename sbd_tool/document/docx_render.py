@@ -17,6 +17,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
+from sbd_tool.document.clean import clean_block
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.template import (
     APPENDIX,
@@ -30,7 +31,7 @@ from sbd_tool.document.template import (
     TABLE_HEADER,
     TABLE_TEXT,
 )
-from sbd_tool.text import xml_safe
+from sbd_tool.text import one_line, xml_safe
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "docx_templates" / "sbd-spec.docx"
 TEXT_WIDTH_MM = 160
@@ -166,9 +167,9 @@ def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
     _clear_body(document)
     w = _Writer(document)
     for block in blocks(model):
-        _draw(w, block)
+        _draw(w, clean_block(block))  # whatever is stored: no separators, no bidi overrides
     props = document.core_properties
-    props.title = xml_safe(model.title)  # the core properties are XML too
+    props.title = one_line(model.title)  # the core properties are XML too
     props.subject = "情報セキュリティ要件"
     props.comments = f"sbd-tool {model.content_version}"
     moment = dt.datetime.combine(model.date, dt.time(0, 0))

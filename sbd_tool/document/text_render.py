@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable
 
 from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
+from sbd_tool.document.clean import clean_block
 from sbd_tool.document.compliance import IROHA
 from sbd_tool.document.model import DocumentModel
-from sbd_tool.text import clean_input
+from sbd_tool.text import clean_input, one_line
 
 
 class _Numbers:
@@ -88,7 +89,7 @@ def render_markdown(model: DocumentModel) -> str:
     lines: list[str] = []
     numbers = _Numbers()
     for block in blocks(model):
-        lines += _markdown(_md_escaped(block), numbers)
+        lines += _markdown(_md_escaped(clean_block(block)), numbers)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -144,7 +145,7 @@ def render_html(model: DocumentModel) -> str:
     body: list[str] = []
     numbers = _Numbers()
     open_list: str | None = None
-    for block in blocks(model):
+    for block in map(clean_block, blocks(model)):
         kind = (
             "clauses"
             if isinstance(block, Para) and block.style == "clause"
@@ -159,8 +160,9 @@ def render_html(model: DocumentModel) -> str:
         body.append(_html(block, numbers))
     if open_list:
         body.append("</ol>" if open_list == "clauses" else "</dl>")
+    title = _escape(one_line(model.title))
     return (
-        f'<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>{_escape(model.title)}</title>\n'
+        f'<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
         f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 

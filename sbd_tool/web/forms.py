@@ -31,7 +31,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import ProjectField, Question
-from sbd_tool.text import clean_input
+from sbd_tool.text import clean_input, has_line_break, one_line
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -44,19 +44,38 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _clean(value: Any) -> Any:
+def _clean_text(value: Any) -> Any:
     return clean_input(value) if isinstance(value, str) else value
 
 
+def _clean_line(value: Any) -> Any:
+    return one_line(value) if isinstance(value, str) else value
+
+
+def _no_line_break(_form: Form, field: Field) -> None:
+    """A one-line field refuses a line end (a newline, U+2028, U+2029, …) rather than join the
+    lines silently: a browser never sends one there, an import refuses it the same way."""
+    if any(isinstance(raw, str) and has_line_break(raw) for raw in field.raw_data or ()):
+        raise ValidationError("改行は入力できません。1行で入力してください。")
+
+
 class CleanMeta:
-    """Typed text loses control characters (and \\r\\n becomes \\n) as it arrives, so nothing
-    stored can break a page, the database or a Word file later. Passwords are left as typed."""
+    """Typed text is normalised as it arrives (``sbd_tool.text.clean_input``), so nothing stored
+    can break a page, the database or a document later: a text area keeps its lines (\r\n,
+    U+2028 and U+2029 become \n) and loses control and format characters except the joiners; a
+    one-line field (names, labels, titles, ids) loses every control and format character (bidi
+    overrides, zero-width characters) and refuses a line end. Passwords are left as typed."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         kind = unbound_field.field_class
-        if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
-            options["filters"] = (_clean, *options.get("filters", unbound_field.kwargs.get("filters", ())))
-        return unbound_field.bind(form=form, **options)
+        if not issubclass(kind, StringField) or issubclass(kind, PasswordField):
+            return unbound_field.bind(form=form, **options)
+        clean = _clean_text if issubclass(kind, TextAreaField) else _clean_line
+        options["filters"] = (clean, *options.get("filters", unbound_field.kwargs.get("filters", ())))
+        field = unbound_field.bind(form=form, **options)
+        if clean is _clean_line and not issubclass(kind, HiddenField):
+            field.validators = [*field.validators, _no_line_break]  # a new list: the class's is shared
+        return field
 
 
 class CleanForm(FlaskForm):

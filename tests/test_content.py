@@ -55,7 +55,7 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
     assert [c.id for c in catalogue.categories] == ["AT", "AU", "AC", "PR", "PH", "DA", "UP", "SC"]
     editions = {rid: p.requirement.edition for rid, p in catalogue.requirements.items()}
     assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
-    assert len(catalogue.questions) == 26 and len(catalogue.conditions) == 35
+    assert len(catalogue.questions) == 26 and len(catalogue.conditions) == 36
     assert catalogue.cloud is not None and set(catalogue.cloud.responsibility) == set(DOMAIN_IDS)
     assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", catalogue.content_version)
 

@@ -90,3 +90,45 @@ def test_rule_order_does_not_matter(answers: dict[str, Any], rnd: Any) -> None:
         CATALOGUE.content_version,
     )
     assert {rid: p.proposed for rid, p in propose_levels(shuffled, truths).items()} == base
+
+
+def _riskier(question: Any, value: Any, rnd: Any) -> Any:
+    """One step towards the more demanding end: a later option (single choice), or one more
+    option (multiple choice; an exclusive option such as 「なし（閉域）」 gives way)."""
+    ids = [o.id for o in question.options]
+    if question.type == "single":
+        later = ids[ids.index(value) + 1 :]
+        return rnd.choice(later) if later else None
+    chosen = [v for v in value if v not in question.exclusive]
+    free = [o for o in ids if o not in question.exclusive and o not in chosen]
+    return [o for o in ids if o in chosen or o == rnd.choice(free)] if free else None
+
+
+@SETTINGS
+@given(_answers_strategy(CATALOGUE), st.randoms(use_true_random=False))
+def test_a_riskier_answer_never_lowers_a_proposal(answers: dict[str, Any], rnd: Any) -> None:
+    """Options run from the least to the most demanding: moving any one answer that way (which
+    may also bring a gated question into play) keeps or raises every proposed level."""
+    question = CATALOGUE.questions[rnd.choice(sorted(answers))]
+    riskier = _riskier(question, answers[question.id], rnd)
+    if riskier is None:
+        return
+    before = evaluate(CATALOGUE, parse_answers({**MINIMAL, "answers": answers}, CATALOGUE))
+    after = evaluate(CATALOGUE, parse_answers({**MINIMAL, "answers": {**answers, question.id: riskier}}, CATALOGUE))
+    for rid, outcome in before.requirements.items():
+        assert LEVEL_ORDER[after.requirements[rid].proposed] >= LEVEL_ORDER[outcome.proposed], (
+            rid,
+            question.id,
+            answers[question.id],
+            riskier,
+        )
+
+
+def test_low_is_never_below_the_baseline() -> None:
+    """Real specs copy the manual's baseline sentences; our 低位 must carry them for everyone."""
+    low = {rid: "\n".join(p.requirement.levels["low"].clauses) for rid, p in CATALOGUE.requirements.items()}
+    assert "一定回数連続して認証に失敗した場合" in low["AC-1"]  # lockout is baseline, not 中位
+    assert "最新のセキュリティ更新" in low["AT-7"] and "{patch_period}" in low["AT-8"]
+    assert "ログを取得" in low["AU-1"] and "{log_retention}" in low["AU-1"]
+    assert "バックアップを取得" in low["DA-2"]
+    assert "平文で送信しないこと" in low["PR-1"]

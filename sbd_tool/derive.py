@@ -103,20 +103,27 @@ def matrix_facts(answers: Answers) -> Facts:
 def _derive(q: Question, facts: Facts) -> tuple[AnswerValue | None, tuple[FactSource, ...]]:
     if q.derive is None:
         return None, ()
-    found = facts.get(q.derive.fact)
-    if not found:
+    sources = [(q.derive.fact, q.derive.map), *((a.fact, a.map) for a in q.derive.also)]
+    hits: list[tuple[str, FactSource]] = []  # (implied option, the matrix entry implying it)
+    known = False
+    for fact, mapping in sources:
+        found = facts.get(fact)
+        if not found:
+            continue
+        known = True
+        hits.extend((mapping[token], src) for token, srcs in found.items() if token in mapping for src in srcs)
+    if not known:
         return None, ()
     order = [o.id for o in q.options]
-    implied = {q.derive.map[t] for t in found if t in q.derive.map}
-    evidence = tuple(src for t, srcs in found.items() if t in q.derive.map for src in srcs)
+    implied = {option for option, _ in hits}
     if not implied:
         if q.derive.otherwise is None:
             return None, ()
-        implied, evidence = {q.derive.otherwise}, ()
+        implied, hits = {q.derive.otherwise}, []
     if q.type == "single":
         best = max(implied, key=order.index)
-        return best, tuple(e for e in evidence if q.derive.map.get(e.token) == best)
-    return tuple(o for o in order if o in implied), evidence
+        return best, tuple(src for option, src in hits if option == best)
+    return tuple(o for o in order if o in implied), tuple(src for _, src in hits)
 
 
 def _labels(q: Question, value: AnswerValue) -> str:

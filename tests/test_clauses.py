@@ -91,6 +91,35 @@ ROWS: list[tuple[str, dict[str, Any], str, tuple[str, ...], tuple[str, ...]]] = 
         ("所在国を明示",),
     ),
     ("cloud SLA agreed by the office", PAAS, "DA-3", (), ("サービスレベル合意（SLA）",)),
+    (
+        "keys held by the office on premises",
+        {"pii": "sensitive"},
+        "PR-2",
+        ("事業者が管理する場合",),
+        ("発注者（又は発注者の指示",),
+    ),
+    (
+        "keys held by the provider when the office does not ask",
+        {**PAAS, "pii": "sensitive", "customer_keys": "not_required"},
+        "PR-2",
+        ("発注者（又は発注者の指示",),
+        ("事業者が管理する場合",),
+    ),
+    ("sensitive data: a PIA", {"pii": "sensitive"}, "PR-5", ("番号法",), ("プライバシー影響評価",)),
+    (
+        "My Number: the Act and its assessment instead of a PIA",
+        {"pii": "sensitive", "mynumber": "handled"},
+        "PR-5",
+        ("プライバシー影響評価",),
+        ("特定個人情報保護評価", "番号法", "安全管理措置"),
+    ),
+    (
+        "the office's own policy binds the contractor",
+        {"outsourcing": "outsourced"},
+        "SC-1",
+        (),
+        ("発注者の情報セキュリティポリシー",),
+    ),
     ("no SLA clause on premises", {}, "DA-3", ("SLA",), ("発注者が指定する稼働率",)),
     ("no terminals procured", {**OPEN, "terminals": "none"}, "PR-2", ("ノートパソコン", "携帯端末"), ("外部記録媒体",)),
     ("no equipment procured", {**OPEN, "equipment": "not_procured"}, "PH-1", ("端末", "セキュリティワイヤー"), ()),
@@ -190,3 +219,64 @@ def test_no_clause_addresses_a_channel_the_answers_rule_out(answers: dict[str, A
             for name, has, words in CHANNELS:
                 if not has(truths):
                     assert not any(w in clause for w in words), (section.id, name, clause)
+
+
+OFFICE_KEYS = "発注者（又は発注者の指示を受けた受注者）が生成及び管理"
+PROVIDER_KEYS = ("クラウドサービス事業者が管理する", "事業者が管理する鍵により暗号化")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_answers_strategy(CATALOGUE), st.booleans())
+def test_no_document_asks_for_both_office_and_provider_keys(answers: dict[str, Any], everything_high: bool) -> None:
+    """PR-2's key clauses and the cloud chapter's key clauses follow one fact (customer_keys)."""
+    data: dict[str, Any] = {**MINIMAL, "answers": answers}
+    if everything_high:
+        data["decisions"] = {rid: {"level": "high", "reason": "試験"} for rid in CATALOGUE.requirements}
+    parsed = parse_answers(data, CATALOGUE)
+    evaluation = evaluate(CATALOGUE, parsed)
+    model = build_document(CATALOGUE, parsed, evaluation, dt.date(2026, 11, 24))
+    texts = [c for cat in model.security for p in cat.policies for r in p.requirements for c in r.clauses]
+    if model.cloud is not None:
+        texts += [c for _, clauses in model.cloud.topics for c in clauses]
+    office = any(OFFICE_KEYS in t for t in texts)
+    provider = any(any(p in t for p in PROVIDER_KEYS) for t in texts)
+    assert not (office and provider)
+
+
+def test_keys_are_derived_from_sensitive_personal_data(catalogue: Catalogue) -> None:
+    data: dict[str, Any] = copy.deepcopy(MINIMAL)
+    data["answers"].update(hosting="cloud", cloud_model="iaas", confidentiality="c2", pii="sensitive")
+    data["answers"].pop("pii")
+    data["project"]["tasks"] = [
+        {
+            "id": "T1",
+            "name": "受付",
+            "subjects": [{"name": "職員", "kind": "staff"}],
+            "information": [
+                {"name": "診断書", "confidentiality": 2, "integrity": 1, "availability": 1, "pii": "sensitive"}
+            ],
+        }
+    ]
+    evaluation = evaluate(catalogue, parse_answers(data, catalogue))
+    keys = evaluation.answers["customer_keys"]
+    assert (keys.value, keys.source) == ("required", "derived")
+    assert keys.evidence[0].name == "診断書"
+
+
+def test_my_number_is_derived_from_the_matrix(catalogue: Catalogue) -> None:
+    data: dict[str, Any] = copy.deepcopy(MINIMAL)
+    data["answers"].pop("pii")
+    data["project"]["tasks"] = [
+        {
+            "id": "T1",
+            "name": "給付",
+            "subjects": [{"name": "職員", "kind": "staff"}],
+            "information": [
+                {"name": "給付台帳", "confidentiality": 2, "integrity": 2, "availability": 1, "pii": "mynumber"}
+            ],
+        }
+    ]
+    evaluation = evaluate(catalogue, parse_answers(data, catalogue))
+    assert evaluation.answers["pii"].value == "sensitive"
+    assert (evaluation.answers["mynumber"].value, evaluation.answers["mynumber"].source) == ("handled", "derived")
+    assert evaluation.conditions["C-mynumber"].met and not evaluation.conditions["C-sensitive-only"].met

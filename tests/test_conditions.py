@@ -70,8 +70,9 @@ def test_condition(
 
 def test_minimal_answers_meet_no_condition(catalogue: Catalogue, make_answers: Callable[..., Answers]) -> None:
     evaluation = evaluate(catalogue, make_answers())
-    # Only the network the contractor builds on premises: a fact for clauses, not a risk.
-    assert [c for c, o in evaluation.conditions.items() if o.met] == ["C-ownnet"]
+    # Only facts of a system built on premises (its own network, keys held by the office), which
+    # choose clauses and raise no level.
+    assert [c for c, o in evaluation.conditions.items() if o.met] == ["C-ownnet", "C-ownkeys"]
     assert {r.proposed for r in evaluation.requirements.values()} == {"low", "not_applicable"}
 
 

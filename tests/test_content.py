@@ -34,6 +34,7 @@ DOMAIN_IDS = [
     "PR-2",
     "PR-3",
     "PR-4",
+    "PR-5",
     "PH-1",
     "PH-2",
     "PH-3",
@@ -47,7 +48,7 @@ DOMAIN_IDS = [
     "SC-3",
 ]
 # Not in the manual; common in real procurement specs (sbd-domain §9).
-OUR_ADDITIONS = {"AT-9", "PR-4", "PH-3", "DA-3", "SC-3"}
+OUR_ADDITIONS = {"AT-9", "PR-4", "PR-5", "PH-3", "DA-3", "SC-3"}
 
 
 def test_shipped_catalogue(catalogue: Catalogue) -> None:
@@ -55,7 +56,7 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
     assert [c.id for c in catalogue.categories] == ["AT", "AU", "AC", "PR", "PH", "DA", "UP", "SC"]
     editions = {rid: p.requirement.edition for rid, p in catalogue.requirements.items()}
     assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
-    assert len(catalogue.questions) == 26 and len(catalogue.conditions) == 36
+    assert len(catalogue.questions) == 27 and len(catalogue.conditions) == 40
     assert catalogue.cloud is not None and set(catalogue.cloud.responsibility) == set(DOMAIN_IDS)
     assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", catalogue.content_version)
 

@@ -171,13 +171,16 @@ def _check_questions(c: ContentFiles) -> Iterator[Problem]:
                         )
         if q.derive is None:
             continue
-        for token, option in q.derive.map.items():
-            if token not in tokens[q.derive.fact]:
-                yield file.problem(
-                    [*loc, "derive", "map", token], f"{q.id}: 「{token}」は {q.derive.fact} の値にありません"
-                )
-            if option not in opts:
-                yield file.problem([*loc, "derive", "map", token], f"{q.id}: 選択肢「{option}」がありません")
+        sources: list[tuple[list[int | str], str, dict[str, str]]] = [
+            ([*loc, "derive", "map"], q.derive.fact, q.derive.map),
+            *(([*loc, "derive", "also", i, "map"], a.fact, a.map) for i, a in enumerate(q.derive.also)),
+        ]
+        for where, fact, mapping in sources:
+            for token, option in mapping.items():
+                if token not in tokens[fact]:
+                    yield file.problem([*where, token], f"{q.id}: 「{token}」は {fact} の値にありません")
+                if option not in opts:
+                    yield file.problem([*where, token], f"{q.id}: 選択肢「{option}」がありません")
         if q.derive.otherwise is not None and q.derive.otherwise not in opts:
             yield file.problem([*loc, "derive", "otherwise"], f"{q.id}: 選択肢「{q.derive.otherwise}」がありません")
 

@@ -263,11 +263,22 @@ class StepsFile(Strict):
     diagram: DiagramVocabulary
 
 
-class Derivation(Strict):
-    """How the who/what/how matrix implies an answer (used when the answer is absent)."""
+class DerivationSource(Strict):
+    """A further matrix fact that implies options of the same question."""
 
     fact: FactId
     map: dict[str, Ident] = Field(min_length=1)
+
+
+class Derivation(Strict):
+    """How the who/what/how matrix implies an answer (used when the answer is absent).
+
+    ``also`` lists further facts: the answer is the most demanding option any of them implies
+    (e.g. customer-held keys from 機密性3 information or from sensitive personal data)."""
+
+    fact: FactId
+    map: dict[str, Ident] = Field(min_length=1)
+    also: list[DerivationSource] = []
     otherwise: Ident | None = None
     note: Text
 

@@ -148,6 +148,14 @@ def _grade_unsaved(session: Session, ids: list[int]) -> dict[int, int]:
     return graded
 
 
+def open_url(who: User, project_id: int) -> str:
+    """Where a project's name and 「開く」 lead on the list: a page this user may open. Advisers
+    read and decide on the review page (the wizard's steps are for those who edit)."""
+    if who.role == "adviser":
+        return url_for("review.review", project_id=project_id)
+    return url_for("wizard.step", project_id=project_id, step="purpose")
+
+
 def project_names(ids: list[int]) -> dict[int, str]:
     """Names of some projects (for the adviser's list of review requests), nothing else."""
     if not ids:

@@ -58,6 +58,7 @@ class ImportForm(CleanForm):
 
 
 bp.add_app_template_global(listing.page_url, "page_url")
+bp.add_app_template_global(listing.open_url, "project_open_url")
 
 
 @bp.app_template_global()

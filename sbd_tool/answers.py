@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
 from sbd_tool.problems import Problem, ProblemsError
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
-from sbd_tool.text import clean_input
+from sbd_tool.text import clean_input, has_line_break
 
 FORMAT = "sbd-tool/answers@1"
 MAX_FILE_BYTES = 2_000_000
@@ -150,9 +151,11 @@ def _type_name(value: Any) -> str:
 
 
 class _Parser:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, strict: bool = False) -> None:
         self.cat = catalogue
+        self.strict = strict
         self.problems: list[Problem] = []
+        self.texts: dict[str, str] = {}  # where → the normalised text, for ``import_answers``
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -194,9 +197,13 @@ class _Parser:
             self.fail(where, f"文字列を指定してください（{_type_name(value)}が指定されています）")
             return ""
         lines = spec.multiline if multiline is None and spec is not None else bool(multiline)
+        if self.strict and not self._acceptable(value, where, lines):
+            return ""
         # The one place user text comes in: control and format characters go, line ends become
         # "\n" in a text with lines and a space in a one-line text (a name, a label, an id).
         text = "" if value is None else clean_input(str(value), multiline=lines)
+        if value is not None:
+            self.texts[where] = text
         if not text:
             if spec is not None and spec.required and not partial:
                 self.fail(where, f"「{spec.label}」を入力してください")
@@ -204,6 +211,23 @@ class _Parser:
         if spec is not None and len(text) > spec.max_length:
             self.fail(where, f"「{spec.label}」は{spec.max_length}文字以内にしてください（{len(text)}文字）")
         return text
+
+    def _acceptable(self, value: Any, where: str, multiline: bool) -> bool:
+        """What the wizard's forms refuse, refused in a file from outside too (``strict``)
+        rather than cleaned silently: a number that is not finite, a NUL, a line end in a
+        one-line text."""
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(where, f'数として扱えない値（{value}）です。文字列なら引用符（"）で囲んでください')
+            return False
+        if not isinstance(value, str):
+            return True
+        if "\x00" in value:
+            self.fail(where, "使えない文字（U+0000）が含まれています。削除してください")
+            return False
+        if not multiline and has_line_break(value):
+            self.fail(where, "改行は使えません。1行で書いてください")
+            return False
+        return True
 
     def choice(self, value: Any, where: str, options: list[str]) -> str | None:
         if isinstance(value, bool) or not isinstance(value, str | int):
@@ -217,13 +241,46 @@ class _Parser:
         return str(value)
 
 
-def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> Answers:
+def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False, strict: bool = False) -> Answers:
     """Validate plain data (from YAML/JSON) into ``Answers``; raise ``AnswersError``.
 
     ``partial`` accepts a half-finished project (the wizard's drafts): required texts and
     unanswered questions may be missing, but nothing present may be wrong.
+
+    Every text is normalised (``clean_input``). ``strict`` is for a file from outside (an
+    import): what the wizard's forms refuse is refused here too, with where it is, instead of
+    being cleaned silently: a NUL, a number that is not finite (.inf, .nan), a line end in a
+    one-line text. Stored projects are read without it, so nothing stored becomes unreadable.
     """
-    p = _Parser(catalogue)
+    return _parse(data, catalogue, partial, strict)[0]
+
+
+def import_answers(data: Any, catalogue: Catalogue, *, partial: bool = True) -> tuple[Answers, dict[str, Any]]:
+    """An answers file from outside (the projects page's import): parsed ``strict`` (and
+    ``partial``), and the document to store: the file's own structure with every text replaced
+    by its normalised form (``clean_input``) and dates as ISO strings, so that what is stored is
+    the cleaned document, never the raw one, and exports round-trip exactly. Raise
+    ``AnswersError`` as ``parse_answers`` does."""
+    answers, texts = _parse(data, catalogue, partial, True)
+
+    def cleaned(value: Any, where: str) -> Any:
+        if where in texts:
+            return texts[where]
+        if isinstance(value, dict):
+            return {str(k): cleaned(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [cleaned(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value  # the format, choices (validated against the questionnaire), numbers, true/false
+
+    return answers, cleaned(data, "")
+
+
+def _parse(data: Any, catalogue: Catalogue, partial: bool, strict: bool) -> tuple[Answers, dict[str, str]]:
+    p = _Parser(catalogue, strict)
     top = p.mapping(data, "", TOP_KEYS)
     if not isinstance(data, dict):
         raise AnswersError(p.problems)
@@ -242,7 +299,7 @@ def parse_answers(data: Any, catalogue: Catalogue, *, partial: bool = False) -> 
     document = _document(p, top.get("document"))
     if p.problems:
         raise AnswersError(p.problems)
-    return Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
+    return Answers(project, answers, decisions, parameters, document, responsibilities, diagram), p.texts
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:
@@ -460,6 +517,16 @@ def _document(p: _Parser, value: Any) -> DocumentOptions:
     return DocumentOptions(title, date, appendix)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (``json`` keeps the last of two silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UnsafeYamlError(f"キー '{key}' が2回書かれています。どちらか一方を削除してください")
+        out[key] = value
+    return out
+
+
 def read_answers_data(path: Path) -> Any:
     """Read a YAML or JSON answers file safely: size-limited, UTF-8, no arbitrary objects, and
     (YAML) no anchors, aliases or tags and a limited depth (``load_untrusted``)."""
@@ -472,7 +539,7 @@ def read_answers_data(path: Path) -> Any:
             return load_untrusted(raw, max_bytes=MAX_FILE_BYTES)
         if len(raw) > MAX_FILE_BYTES:
             raise UnsafeYamlError(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
-        return json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique_keys)
     except UnsafeYamlError as exc:
         raise AnswersError([Problem(str(path), str(exc))]) from exc
     except UnicodeDecodeError as exc:

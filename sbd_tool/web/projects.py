@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers import AnswersError, import_answers
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
 from sbd_tool.web import ROOT, access, audit, listing
@@ -187,13 +187,14 @@ def import_file() -> BaseResponse | str:
         raw = form.file.data.read(MAX_IMPORT + 1)
         try:
             data = load_untrusted(raw, max_bytes=MAX_IMPORT)
-            answers = parse_answers(data, catalogue(), partial=True)
+            # What the wizard's forms refuse (a NUL, .inf/.nan, a line end in a label) is refused with
+            # where it is; what is stored is the cleaned document, never the raw one.
+            answers, stored = import_answers(data, catalogue())
         except UnsafeYamlError as exc:
             problems = [str(exc)]
         except AnswersError as exc:
             problems = [str(p) for p in exc.problems]
         else:
-            stored = json.loads(json.dumps(data, default=str))
             visited = {s.id: True for s in catalogue().steps.steps} if answers.project.tasks else {}
             project = create_project(stored, user(), visited, kind=_kind_for(user()))
             audit.record(db(), "project_import", project_id=project.id, name=project.name)

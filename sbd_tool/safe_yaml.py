@@ -44,12 +44,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class UnsafeYamlError(ValueError):
     """The document cannot be loaded; the message (Japanese) says what to fix: ``reason``, at
-    1-based ``line`` when known (``str()`` is 「3行目: reason」)."""
+    1-based ``line`` when known (``str()`` is 「3行目: reason」); ``limit`` names the limit it
+    went past ("nodes", "depth", "bytes"), if that is why."""
 
-    def __init__(self, reason: str, line: int | None = None) -> None:
+    def __init__(self, reason: str, line: int | None = None, *, limit: str | None = None) -> None:
         super().__init__(f"{line}行目: {reason}" if line is not None else reason)
         self.reason = reason
         self.line = line
+        self.limit = limit
 
 
 def _at(mark: Any) -> int | None:
@@ -117,10 +119,11 @@ class _Guards(Composer, SafeConstructor):
             raise UnsafeYamlError(
                 f"値の数が多すぎます（上限 {self.max_nodes:,} 個）。必要なデータ以外が含まれていないか確認してください",
                 _at(event.start_mark),
+                limit="nodes",
             )
         self.depth += 1
         if self.depth > self.max_depth:
-            raise UnsafeYamlError(_too_deep(self.max_depth), _at(event.start_mark))
+            raise UnsafeYamlError(_too_deep(self.max_depth), _at(event.start_mark), limit="depth")
         path = self.key_path
         pushed = False
         if isinstance(parent, SequenceNode):
@@ -211,7 +214,8 @@ def _decode(raw: bytes | str, max_bytes: int) -> str:
         size = len(raw)
     if size > max_bytes:
         raise UnsafeYamlError(
-            f"ファイルが大きすぎます（{size:,} バイト、上限 {max_bytes:,} バイト）。不要な部分を削除してください"
+            f"ファイルが大きすぎます（{size:,} バイト、上限 {max_bytes:,} バイト）。不要な部分を削除してください",
+            limit="bytes",
         )
     if isinstance(raw, str):
         return raw.removeprefix("\ufeff")
@@ -226,12 +230,16 @@ def _decode(raw: bytes | str, max_bytes: int) -> str:
         ) from exc
 
 
-def _guarded(text: str, max_depth: int, max_nodes: int, unique_keys: bool, *, construct: bool) -> tuple[Any, int]:
+def _guarded(
+    text: str, max_depth: int, max_nodes: int, unique_keys: bool, *, construct: bool, python: bool = False
+) -> tuple[Any, int]:
     """Compose (and, if ``construct``, construct) ``text`` under the guards; the data (or the root
-    node) and the number of values. Every failure is an ``UnsafeYamlError`` with its line."""
+    node) and the number of values. Every failure is an ``UnsafeYamlError`` with its line.
+    ``python``: with the pure-Python parser, which ``yaml.SafeLoader`` uses, even where libyaml is."""
     loader: _Guards | None = None
     try:
-        loader = _Loader(text)  # type: ignore[call-arg]  # every loader takes the stream
+        kind = _PythonLoader if python else _Loader
+        loader = kind(text)  # type: ignore[call-arg]  # every loader takes the stream
         loader.max_depth, loader.max_nodes, loader.unique_keys = max_depth, max_nodes, unique_keys
         loader.key_path, loader.keys_seen = [], {}
         data = loader.get_single_data() if construct else loader.get_single_node()
@@ -246,7 +254,7 @@ def _guarded(text: str, max_depth: int, max_nodes: int, unique_keys: bool, *, co
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own limit (1,000), met while scanning ahead
-            raise UnsafeYamlError(_too_deep(max_depth), _at(mark)) from exc
+            raise UnsafeYamlError(_too_deep(max_depth), _at(mark), limit="depth") from exc
         where = f"{mark.line + 1}行目、{mark.column + 1}文字目付近" if mark is not None else "位置不明"
         detail = "、".join(p for p in (exc.context, exc.problem) if p)
         raise UnsafeYamlError(
@@ -283,8 +291,12 @@ def check_untrusted(
     max_depth: int = MAX_DEPTH,
     max_nodes: int = MAX_NODES,
     unique_keys: bool = True,
+    python: bool = False,
 ) -> int:
     """Check a document under the same limits as ``load_untrusted`` without constructing it
     (its structure only: fast, for a file that another loader will then read); the number of
-    values in it. Raise ``UnsafeYamlError`` as ``load_untrusted`` does."""
-    return int(_guarded(_decode(raw, max_bytes), max_depth, max_nodes, unique_keys, construct=False)[1])
+    values in it. Raise ``UnsafeYamlError`` as ``load_untrusted`` does. ``python`` checks with
+    the pure-Python parser (that of ``yaml.SafeLoader``), which accepts a little that libyaml
+    refuses, such as "\\ud800"."""
+    text = _decode(raw, max_bytes)
+    return int(_guarded(text, max_depth, max_nodes, unique_keys, construct=False, python=python)[1])

@@ -270,11 +270,12 @@ def test_an_encrypted_or_unusually_compressed_entry_is_refused() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\xff\xfe not utf-8", "requirement_sets/AC.yaml: UTF-8 のテキストとして読めません"),
-        (b"a: &x [1, 2]\nb: *x\n", "requirement_sets/AC.yaml:2: YAML のエイリアス（*名前）は取り込めません"),
-        (b"[" * 100 + b"]" * 100, "requirement_sets/AC.yaml:1: 入れ子が深すぎます（64 段まで）"),
+        (b"\xff\xfe not utf-8", "requirement_sets/AC.yaml:1: UTF-8 のテキストとして読めません"),
+        (b"a: &x [1, 2]\nb: *x\n", "requirement_sets/AC.yaml:1: アンカー（&x）は使えません"),
+        (b"a: 1\nb: *x\n", "requirement_sets/AC.yaml:2: エイリアス（*x）は使えません"),
+        (b"[" * 100 + b"]" * 100, "requirement_sets/AC.yaml:1: 入れ子が深すぎます（上限 40 段）"),
     ],
-    ids=["not utf-8", "alias", "deep"],
+    ids=["not utf-8", "anchor", "alias", "deep"],
 )
 def test_files_the_loader_would_choke_on(content: bytes, message: str) -> None:
     files = shipped() | {"requirement_sets/AC.yaml": content}

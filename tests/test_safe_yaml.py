@@ -162,3 +162,18 @@ def test_cli_refuses_deeply_nested_json(tmp_path: Path) -> None:
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     code, _, err = run("levels", str(path))
     assert code == 2 and "入れ子が深すぎます" in err
+
+
+def test_a_key_given_twice_is_refused_with_its_path() -> None:
+    assert refused("a: 1\nb:\n  - {id: x, id: y}\n") == (
+        "3行目: キー 'id' が2回書かれています（b[0].id）。どちらか一方を削除してください"
+    )
+    assert refused('{"f": 1, "f": 2}').startswith("1行目: キー 'f' が2回書かれています（f）")
+    assert refused("1: a\n01: b\n").startswith("2行目: キー '01' が2回書かれています")  # the same integer
+    assert load_untrusted("a: {k: 1}\nb: {k: 2}\n") == {"a": {"k": 1}, "b": {"k": 2}}  # per mapping
+
+
+def test_escapes_of_no_character_are_refused_by_either_parser() -> None:
+    for document in ('a: "\\ud800"', 'a: "\\U00110000"'):
+        error = pytest.raises(UnsafeYamlError, load_untrusted, document).value
+        assert error.line == 1 or "YAML の書式の誤り、1行目" in str(error), str(error)

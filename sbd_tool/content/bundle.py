@@ -6,8 +6,11 @@ template (``docx_templates/``) is not content: the loader never reads it.
 
 Importing treats the zip as untrusted: its size, its number of entries, every entry's name and
 kind, the declared and the actually expanded sizes are checked before anything is parsed; then
-the files are validated exactly as ``sbd-tool check-content`` does (``load_catalogue`` and the
-rule tests), so the problems name the same file, line and entry. Installing swaps whole folders
+every file is composed under the limits of the answers import (``safe_yaml.check_untrusted``:
+no anchors or aliases, no tags, nesting depth, size, and the number of values of the whole
+bundle), so the loader never walks an alias graph or an enormous document; only then are the
+files validated exactly as ``sbd-tool check-content`` does (``load_catalogue`` and the rule
+tests), so the problems name the same file, line and entry. Installing swaps whole folders
 by renames, so a failed install leaves the content as it was.
 """
 
@@ -27,27 +30,26 @@ from pathlib import Path
 
 import yaml
 
+from sbd_tool import safe_yaml
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.loader import QUESTIONNAIRES, REQUIREMENT_SETS, ContentError, load_catalogue
+from sbd_tool.content.yamlfile import yaml_error_problem
 from sbd_tool.problems import Problem
 from sbd_tool.rule_tests import run_rule_tests
+from sbd_tool.safe_yaml import UnsafeYamlError
 
 FOLDERS = (QUESTIONNAIRES, REQUIREMENT_SETS)
 MAX_BYTES = 5_000_000  # the zip itself, and everything in it once expanded
 MAX_FILES = 200
-MAX_DEPTH = 64  # YAML nesting; deeper would overflow the (recursive) YAML composer
+# Each file, and the bundle as a whole, under the answers import's limits (the shipped content
+# is about 250 KB, 7,000 values and a dozen levels deep).
+MAX_FILE_BYTES = safe_yaml.MAX_BYTES
+MAX_DEPTH = safe_yaml.MAX_DEPTH
+MAX_NODES = safe_yaml.MAX_NODES
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: same content, same bytes
 _CHUNK = 64 * 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.yaml$")
 _WHERE_FOLDERS = "questionnaires/ 又は requirement_sets/"
-_OPENING = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only tokens are read: libyaml when present
 
 
 class BundleError(ContentError):
@@ -207,8 +209,7 @@ def read_bundle(data: bytes, *, max_bytes: int = MAX_BYTES, max_files: int = MAX
         if problems:
             raise BundleError(problems)
         files = _expand(archive, wanted, max_bytes)
-    for name, content in files.items():
-        problems += _text_problems(name, content)
+    problems = _text_problems(files)
     if problems:
         raise BundleError(problems)
     return dict(sorted(files.items()))
@@ -237,29 +238,58 @@ def _expand(archive: zipfile.ZipFile, wanted: list[zipfile.ZipInfo], max_bytes: 
     return files
 
 
-def _text_problems(name: str, content: bytes) -> list[Problem]:
-    """What the loader would choke on rather than report: not UTF-8, YAML aliases (which can
-    expand a small file into an enormous document), nesting too deep for the YAML composer."""
+def _text_problems(files: Mapping[str, bytes]) -> list[Problem]:
+    """What the loader would choke on, hang on or crash on rather than report, checked before it
+    runs: each file is composed under the guards of ``safe_yaml`` (UTF-8, size, no anchors,
+    aliases or tags, depth), and the values of all files together are counted against one limit.
+    Duplicate keys are left to the loader, which names every one (cheaply, once aliases are out)."""
+    problems: list[Problem] = []
+    budget = MAX_NODES
+    for name, content in sorted(files.items()):
+        try:
+            budget -= _guarded_nodes(content, budget)
+        except UnsafeYamlError as exc:
+            problems.append(_located(name, exc))
+            if exc.limit == "nodes":
+                break  # the budget is spent: the files after this one are not counted
+    return problems
+
+
+def _guarded_nodes(content: bytes, budget: int) -> int:
+    """The number of values in ``content``, composed under the guards with at most ``budget``.
+
+    libyaml does this quickly. Where it stops on something it cannot read, the pure-Python
+    parser, which the loader uses, decides under the same guards: either it refuses too and says
+    why (a lone surrogate such as "\\ud800", an escape of no character such as "\\U00110000"),
+    or it reads the file, and then the loader will read it the same way."""
+
+    def check(python: bool) -> int:
+        return safe_yaml.check_untrusted(
+            content,
+            max_bytes=MAX_FILE_BYTES,
+            max_depth=MAX_DEPTH,
+            max_nodes=budget,
+            unique_keys=False,  # the loader names each duplicate key itself
+            python=python,
+        )
+
     try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return [Problem(name, "UTF-8 のテキストとして読めません")]
-    depth = 0
-    try:
-        for token in yaml.scan(text, Loader=_SCANNER):
-            if isinstance(token, yaml.AliasToken):
-                where = f"{name}:{token.start_mark.line + 1}"
-                return [Problem(where, "YAML のエイリアス（*名前）は取り込めません。値をそのまま書いてください")]
-            if isinstance(token, _OPENING):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    where = f"{name}:{token.start_mark.line + 1}"
-                    return [Problem(where, f"入れ子が深すぎます（{MAX_DEPTH} 段まで）")]
-            elif isinstance(token, _CLOSING):
-                depth -= 1
-    except yaml.YAMLError:
-        return []  # a syntax error: the loader reports it with its line, as check-content does
-    return []
+        return check(python=False)
+    except UnsafeYamlError as exc:
+        if not isinstance(exc.__cause__, yaml.YAMLError):
+            raise  # a guard refused it
+    return check(python=True)  # libyaml could not read it: the loader's own parser decides
+
+
+def _located(name: str, exc: UnsafeYamlError) -> Problem:
+    """A refusal as a problem of ``name``: 「file:line: reason」, a syntax error as the loader says it."""
+    cause = exc.__cause__
+    if isinstance(cause, yaml.MarkedYAMLError) and exc.limit is None and "nesting depth" not in str(cause.problem):
+        return yaml_error_problem(name, cause)
+    if exc.limit == "nodes":
+        reason = f"対策要件集のファイル全体で値の数が多すぎます（上限 {MAX_NODES:,} 個）。不要な部分を削除してください"
+        return Problem(f"{name}:{exc.line}" if exc.line else name, reason)
+    return Problem(f"{name}:{exc.line}" if exc.line else name, exc.reason)
 
 
 def check_files(files: Mapping[str, bytes]) -> ImportedBundle:

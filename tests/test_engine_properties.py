@@ -101,7 +101,10 @@ def _riskier(question: Any, value: Any, rnd: Any) -> Any:
         return rnd.choice(later) if later else None
     chosen = [v for v in value if v not in question.exclusive]
     free = [o for o in ids if o not in question.exclusive and o not in chosen]
-    return [o for o in ids if o in chosen or o == rnd.choice(free)] if free else None
+    if not free:
+        return None
+    added = rnd.choice(free)
+    return [o for o in ids if o in chosen or o == added]
 
 
 @SETTINGS

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.content.schema import AnswerGroup, AnswerTest
+from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, CloudFile
 
 
 class Responsibility(NamedTuple):
@@ -26,6 +26,7 @@ class CloudTopicText(NamedTuple):
     id: str
     title: str
     clauses: tuple[str, ...]
+    parties: tuple[str, ...] = ()  # who is bound by each clause, in the same order
 
 
 class CloudOutcome(NamedTuple):
@@ -66,8 +67,20 @@ def cloud_outcome(
         chosen = answers.responsibilities.get(rid)
         party = chosen.party if chosen else default
         split[rid] = Responsibility(rid, party, default, chosen.reason if chosen else "", party != default)
-    topics = tuple(
-        CloudTopicText(t.id, t.title, tuple(c.text for c in t.clauses if c.when is None or holds(c.when, answered)))
-        for t in cloud.topics
-    )
+    bound = cloud.shared_default or ""  # "" when the catalogue names no default party
+    topics = []
+    for t in cloud.topics:
+        picked = [c for c in t.clauses if c.when is None or holds(c.when, answered)]
+        texts, parties = tuple(c.text for c in picked), tuple(c.party or bound for c in picked)
+        topics.append(CloudTopicText(t.id, t.title, texts, parties))
     return CloudOutcome(model, split, tuple(t for t in topics if t.clauses))
+
+
+def clause_party(cloud_file: CloudFile, outcome: CloudOutcome, requirement_id: str, clause: Clause) -> str:
+    """Who is bound by one clause: the requirement's party, or, when its split is shared
+    (decided clause by clause), the party the clause names for the service model (else the
+    catalogue's ``shared_default``)."""
+    party = outcome.responsibilities[requirement_id].party
+    if cloud_file.shared is None or party != cloud_file.shared:
+        return party
+    return clause.party_for(outcome.model) or cloud_file.shared_default or party

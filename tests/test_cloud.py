@@ -39,11 +39,13 @@ def test_split_follows_the_service_model(
     make_answers: Callable[..., Answers], catalogue: Catalogue, model: str
 ) -> None:
     split = parties(catalogue, make_answers(**CLOUD, cloud_model=model))
-    assert split["PH-1"] == split["PH-2"] == "provider"  # the data centre is always the provider's
-    assert split["SC-1"] == "organisation"  # the organisation signs the outsourcing contract
+    assert split["PH-2"] == split["PH-3"] == "provider"  # the data centre is always the provider's
+    assert split["PH-1"] == "shared"  # the server room is the provider's, media and remote use are not
+    assert split["SC-1"] == "contractor"  # its clauses bind the contractor, whoever signs
     if model == "saas":
         assert split["AC-2"] == "organisation"  # accounts stay the customer's even in SaaS
         assert split["AT-2"] == "provider"
+        assert split["UP-2"] == split["AU-1"] == "shared"
     if model == "iaas":
         assert split["DA-1"] == "contractor"  # the contractor builds and configures the servers
         assert split["AT-2"] == "contractor"
@@ -72,13 +74,13 @@ def test_cloud_questions_apply_only_to_cloud_hosting(
 def test_changing_the_party_needs_a_reason(make_answers: Callable[..., Answers], catalogue: Catalogue) -> None:
     data = copy.deepcopy(MINIMAL)
     data["answers"].update(CLOUD, cloud_model="saas")
-    data["responsibilities"] = {"AU-1": {"party": "contractor"}}
+    data["responsibilities"] = {"AC-2": {"party": "contractor"}}
     evaluation = evaluate(catalogue, parse_answers(data, catalogue))
-    assert evaluation.cloud is not None and evaluation.cloud.responsibilities["AU-1"].overridden
+    assert evaluation.cloud is not None and evaluation.cloud.responsibilities["AC-2"].overridden
     problems = decision_problems(catalogue, evaluation)
-    assert [p.where for p in problems] == ["responsibilities.AU-1.reason"]
+    assert [p.where for p in problems] == ["responsibilities.AC-2.reason"]
     assert "発注者から受注者に変えるには、理由を記入してください" in problems[0].message
-    data["responsibilities"]["AU-1"]["reason"] = "ログの収集・分析を運用事業者に委託するため。"
+    data["responsibilities"]["AC-2"]["reason"] = "アカウントの管理を運用事業者に委託するため。"
     assert not decision_problems(catalogue, evaluate(catalogue, parse_answers(data, catalogue)))
 
 
@@ -125,13 +127,17 @@ def test_cloud_example_spec(catalogue: Catalogue) -> None:
     assert header[:5] == ["ID", "対策要件", "クラウドサービス事業者", "発注者", "受注者"]
     marks = {r.cells[0].text: [c.text for c in r.cells[2:5]] for r in table.rows[1:]}
     assert len(marks) == len(catalogue.requirements)
-    assert marks["PH-1"] == ["●", "", ""] and marks["DA-1"] == ["", "", "●"] and marks["SC-1"] == ["", "●", ""]
-    # The provider's requirements get the short clause; the others keep their full text.
+    assert marks["PH-2"] == ["●", "", ""] and marks["DA-1"] == ["", "", "●"] and marks["SC-1"] == ["", "", "●"]
+    assert marks["PH-1"] == ["●", "●", "●"]  # shared: the server room, media and remote use, terminals
+    # Every clause names who is bound; the provider's clauses are followed by what the contractor
+    # confirms for exactly those, naming the requirement.
     security = section(document, "セキュリティ要件")
-    ph1 = security.index(next(t for t in security if "（PH-1・" in t))
-    assert security[ph1 + 1].startswith("本要件はクラウドサービス事業者の責任範囲であるため")
+    ph2 = security.index(next(t for t in security if "（PH-2・" in t))
+    assert security[ph2 + 1].startswith("〔クラウドサービス事業者〕権限のない者の立入りを防止するため")
+    assert security[ph2 + 4].startswith("〔受注者〕PH-2 侵入の物理的対策のうち〔クラウドサービス事業者〕とした事項")
     da1 = security.index(next(t for t in security if "（DA-1・" in t))
-    assert security[da1 + 1] == catalogue.requirements["DA-1"].requirement.levels["low"].clauses[0]
+    assert security[da1 + 1] == "〔受注者〕" + catalogue.requirements["DA-1"].requirement.levels["low"].clauses[0]
+    assert not any(t.startswith("本要件はクラウドサービス事業者の責任範囲") for t in security)
     rationale = [p.text for p in document.paragraphs]
     assert "クラウドサービスの責任分担について" in rationale
     assert any(t.startswith("実施主体：受注者") for t in rationale)
@@ -154,7 +160,7 @@ def test_non_cloud_examples_are_unchanged(catalogue: Catalogue, name: str) -> No
     document = spec(catalogue, answers)
     texts = [p.text for p in document.paragraphs]
     assert "クラウドサービス利用時の要件" not in texts and "クラウドサービスの責任分担について" not in texts
-    assert not any(t.startswith("本要件はクラウドサービス事業者") for t in texts)
+    assert not any(t.startswith("〔") for t in texts)  # no party marks outside cloud procurements
     answer_table = next(t for t in document.tables if t.rows[0].cells[1].text == "設問")
     terms = [r.cells[1].text for r in answer_table.rows[1:]]
     numbers = [int(r.cells[0].text) for r in answer_table.rows[1:]]
@@ -168,7 +174,7 @@ def test_levels_command_names_the_party_for_cloud_only() -> None:
     result = json.loads(out)
     assert code == 0 and result["cloud"]["model"] == "iaas"
     rows = {r["id"]: r for r in result["requirements"]}
-    assert rows["PH-1"]["party"] == "provider" and rows["DA-1"]["party"] == "contractor"
+    assert rows["PH-2"]["party"] == "provider" and rows["DA-1"]["party"] == "contractor"
     code, out, _ = run("levels", "--json", str(ROOT / "examples" / "citizen-portal.yaml"))
     assert "cloud" not in json.loads(out) and "party" not in json.loads(out)["requirements"][0]
 
@@ -183,3 +189,73 @@ def test_keys_follow_the_confidentiality_of_the_information(catalogue: Catalogue
     warnings = evaluate(catalogue, parse_answers(data, catalogue)).warnings
     assert [w.question for w in warnings] == ["customer_keys"]
     assert "ですが、業務の特徴からは「求める」と推定されます" in warnings[0].message
+
+
+def cloud_spec(catalogue: Catalogue, **answers: Any) -> tuple[list[str], list[str]]:
+    data = example_data("cloud-interagency")
+    data["answers"].update(answers)
+    document = spec(catalogue, parse_answers(data, catalogue))
+    return section(document, "セキュリティ要件"), section(document, "クラウドサービス利用時の要件")
+
+
+@pytest.mark.parametrize("model", ["iaas", "paas", "saas"])
+def test_no_clause_bound_to_the_office_binds_the_contractor(catalogue: Catalogue, model: str) -> None:
+    security, cloud = cloud_spec(catalogue, cloud_model=model)
+    for text in security + cloud:
+        if text.startswith("〔発注者〕"):
+            assert "受注者は" not in text, text
+        if text.startswith("〔クラウドサービス事業者〕"):
+            assert "受注者は" not in text, text
+    clauses = [t for t in security if t.endswith("こと。")]
+    assert clauses and all(t.startswith("〔") for t in clauses)  # every clause names who is bound
+
+
+def test_saas_splits_privacy_and_logs_clause_by_clause(catalogue: Catalogue) -> None:
+    security, _ = cloud_spec(catalogue, cloud_model="saas")
+    assert any(t.startswith("〔発注者〕利用者が自らの情報の取扱いを確認できるようにするため") for t in security)
+    assert any(t.startswith("〔クラウドサービス事業者〕不正な行為や障害の原因を事後に調査するため") for t in security)
+    assert any(t.startswith("〔受注者〕事後の調査に必要な期間の記録を確保するため") for t in security)
+
+
+LOW_RISK_SAAS = {
+    "cloud_model": "saas",
+    "confidentiality": "c2",
+    "integrity": "i1",
+    "availability": "a1",
+    "pii": "none",
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "liu"),
+    [
+        (LOW_RISK_SAAS, True),
+        ({**LOW_RISK_SAAS, "pii": "pii"}, False),
+        ({**LOW_RISK_SAAS, "integrity": "i2"}, False),
+        ({**LOW_RISK_SAAS, "cloud_model": "iaas"}, False),
+        ({**LOW_RISK_SAAS, "confidentiality": "c3"}, False),
+    ],
+)
+def test_ismap_liu_only_for_low_risk_saas(catalogue: Catalogue, answers: dict[str, str], liu: bool) -> None:
+    data = example_data("cloud-interagency")
+    data["answers"].update(answers)
+    for key in ("confidentiality", "integrity", "availability", "pii"):
+        for task in data["project"]["tasks"]:  # keep the matrix in line with the answers
+            for info in task["information"]:
+                info[key] = {"c2": 2, "c3": 3, "i1": 1, "i2": 2, "a1": 1}.get(answers[key], answers[key])
+    document = spec(catalogue, parse_answers(data, catalogue))
+    cloud = section(document, "クラウドサービス利用時の要件")
+    assert any("ISMAP-LIU" in t for t in cloud) is liu
+    assert sum("ISMAPクラウドサービスリストに登録されたもの" in t for t in cloud) == 1
+
+
+def test_the_cloud_chapter_has_evidence_incidents_and_exit(catalogue: Catalogue) -> None:
+    _, cloud = cloud_spec(catalogue)
+    text = "\n".join(cloud)
+    assert "直近の監査の結果の概要を提出し" in text  # ISMAP registration and audit evidence
+    assert "障害及びインシデントの発生時の対応" in cloud and "事業者から通知を受けた場合は直ちに発注者に報告" in text
+    assert "依存する他の事業者のサービス" in text  # the upstream-provider chain
+    assert "役割分担と連絡経路" in text  # the emergency role split
+    assert "移行作業に協力すること" in text and "標準的な形式（CSV等）で返却" in text
+    assert any(t.startswith("〔クラウドサービス事業者〕契約終了後のデータの漏えいを防止するため") for t in cloud)
+    assert "削除の対象、方法及び日時を記載した証明書" in text

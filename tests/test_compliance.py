@@ -63,9 +63,9 @@ def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     assert sheet.freeze_panes == "C5"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.print_title_rows == "$4:$4"
-    # On a cloud service, the provider's requirements carry the short clause here too.
+    # On a cloud service, each clause names who is bound by it here too.
     ph1 = next(r for r in rows if r.number == "PH-1-ア")
-    assert ph1.clause.startswith("本要件はクラウドサービス事業者の責任範囲であるため")
+    assert ph1.clause.startswith("〔クラウドサービス事業者〕")
 
 
 def test_the_word_spec_can_carry_it_as_appendix_4(catalogue: Catalogue) -> None:

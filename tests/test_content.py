@@ -180,6 +180,17 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
         r"定義されていない項目",
     ),
     (
+        "clause bound to an unknown party",
+        lambda r: break_file(r, "requirement_sets/PH.yaml", "party: organisation", "party: office"),
+        r"^requirement_sets/PH\.yaml:\d+: policies\[0\]\.requirements\[0\]\.levels\.middle\.clauses\[2\]\.party: "
+        r"PH-1: 責任主体「office」がありません",
+    ),
+    (
+        "clause party for an unknown service model",
+        lambda r: break_file(r, "requirement_sets/UP.yaml", "party: {saas: provider}", "party: {faas: provider}"),
+        r"^requirement_sets/UP\.yaml:\d+: .*\.party\.faas: UP-2: サービスの種類「faas」がありません",
+    ),
+    (
         "unknown placeholder",
         lambda r: break_file(r, "requirement_sets/AC.yaml", "{password_rule}", "{pasword_rule}"),
         r"AC-1: 差込項目「\{pasword_rule\}」は catalogue\.yaml の parameters にありません",
@@ -225,13 +236,13 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "cloud split with an unknown party",
-        lambda r: break_file(r, "requirement_sets/cloud.yaml", "PH-1: {iaas: provider", "PH-1: {iaas: vendor"),
-        r"^requirement_sets/cloud\.yaml:\d+: responsibility\.PH-1\.iaas: PH-1: 責任主体「vendor」がありません",
+        lambda r: break_file(r, "requirement_sets/cloud.yaml", "PH-2: {iaas: provider", "PH-2: {iaas: vendor"),
+        r"^requirement_sets/cloud\.yaml:\d+: responsibility\.PH-2\.iaas: PH-2: 責任主体「vendor」がありません",
     ),
     (
         "cloud clause testing an unknown option",
         lambda r: break_file(r, "requirement_sets/cloud.yaml", "in: [return_and_delete]", "in: [abroad]"),
-        r"^requirement_sets/cloud\.yaml:\d+: topics\[2\]\.clauses\[0\]\.when\.all\[0\]: exit: .*「abroad」",
+        r"^requirement_sets/cloud\.yaml:\d+: topics\[3\]\.clauses\[0\]\.when\.all\[0\]: exit: .*「abroad」",
     ),
     (
         "question gated on a later question",

@@ -234,6 +234,13 @@ def _check_cloud(c: ContentFiles) -> Iterator[Problem]:
         yield file.problem(["parties"], f"責任主体のid「{dup}」が重複しています")
     if cloud.provider not in parties:
         yield file.problem(["provider"], f"責任主体「{cloud.provider}」がありません")
+    for key in ("shared", "shared_default"):
+        value = getattr(cloud, key)
+        if value is not None and value not in parties:
+            yield file.problem([key], f"責任主体「{value}」がありません")
+    if (cloud.shared is None) != (cloud.shared_default is None):
+        yield file.problem(["shared"], "shared と shared_default は両方指定してください")
+    yield from _check_clause_parties(c, cloud, models, parties)
     reqs = [r.id for cat in c.categories for p in cat.policies for r in p.requirements]
     for rid in reqs:
         if rid not in cloud.responsibility:
@@ -251,6 +258,8 @@ def _check_cloud(c: ContentFiles) -> Iterator[Problem]:
                 yield file.problem(["responsibility", rid, m], f"{rid}: 責任主体「{party}」がありません")
     for ti, topic in enumerate(cloud.topics):
         for ci, clause in enumerate(topic.clauses):
+            if clause.party is not None and (clause.party not in parties or clause.party == cloud.shared):
+                yield file.problem(["topics", ti, "clauses", ci, "party"], f"責任主体「{clause.party}」がありません")
             if clause.when is not None:
                 loc: list[int | str] = ["topics", ti, "clauses", ci, "when"]
                 yield from _check_tests(c, file, topic.id, clause.when, loc)
@@ -294,3 +303,32 @@ def _check_rules(c: ContentFiles) -> Iterator[Problem]:
                 yield file.problem([*rloc, "level"], f"{rid}: レベル {rule.level} の記載例がありません")
             if LEVEL_ORDER[rule.level] <= LEVEL_ORDER[entry.default]:
                 yield file.problem([*rloc, "level"], f"{rid}: 既定のレベル以下の規則は効果がありません")
+
+
+def _check_clause_parties(c: ContentFiles, cloud: CloudFile, models: list[str], parties: set[str]) -> Iterator[Problem]:
+    """A clause's ``party`` names declared parties (not the shared marker) and real service models."""
+    for cat in c.categories:
+        file = c.files[f"{R}/{cat.id}.yaml"]
+        for pi, policy in enumerate(cat.policies):
+            for ri, req in enumerate(policy.requirements):
+                for level, text in req.levels.items():
+                    for ci, clause in enumerate(text.clauses):
+                        if clause.party is None:
+                            continue
+                        loc: list[int | str] = [
+                            "policies",
+                            pi,
+                            "requirements",
+                            ri,
+                            "levels",
+                            level,
+                            "clauses",
+                            ci,
+                            "party",
+                        ]
+                        chosen = clause.party if isinstance(clause.party, dict) else {"": clause.party}
+                        for model, party in chosen.items():
+                            if model and model not in models:
+                                yield file.problem([*loc, model], f"{req.id}: サービスの種類「{model}」がありません")
+                            if party not in parties or party == cloud.shared:
+                                yield file.problem(loc, f"{req.id}: 責任主体「{party}」がありません")

@@ -82,11 +82,16 @@ class RuleGroup(Strict):
         return self
 
 
+PartyChoice = Ident | dict[Ident, Ident]  # a party, or a party per cloud service model
+
+
 class ClauseSpec(Strict):
-    """A clause written as a mapping: its text and the judgment conditions under which it applies."""
+    """A clause written as a mapping: its text, the judgment conditions under which it applies,
+    and (on a cloud service, for a requirement whose split is shared) who is bound by it."""
 
     text: Text
     when: ConditionId | RuleGroup | None = None
+    party: PartyChoice | None = None
 
 
 class Clause(str):
@@ -97,24 +102,34 @@ class Clause(str):
     In YAML a clause is either a plain string or ``{text: …, when: …}``."""
 
     when: str | RuleGroup | None
+    party: str | dict[str, str] | None
 
-    def __new__(cls, text: str, when: str | RuleGroup | None = None) -> Clause:
+    def __new__(
+        cls, text: str, when: str | RuleGroup | None = None, party: str | dict[str, str] | None = None
+    ) -> Clause:
         obj = super().__new__(cls, text)
         obj.when = when
+        obj.party = party
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Clause, (str(self), self.when))
+        return (Clause, (str(self), self.when, self.party))
+
+    def party_for(self, model: str) -> str | None:
+        """The party this clause names for a cloud service model, if any."""
+        if isinstance(self.party, dict):
+            return self.party.get(model)
+        return self.party
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         def as_mapping(value: Any) -> Any:
             if isinstance(value, Clause):
-                return {"text": str(value), "when": value.when}
+                return {"text": str(value), "when": value.when, "party": value.party}
             return {"text": value} if isinstance(value, str) else value
 
         def from_spec(spec: ClauseSpec) -> Clause:
-            return cls(spec.text, spec.when)
+            return cls(spec.text, spec.when, spec.party)
 
         inner = handler.generate_schema(ClauseSpec)
         return core_schema.no_info_before_validator_function(
@@ -402,6 +417,7 @@ class CloudClause(Strict):
 
     when: AnswerGroup | None = None
     text: Text
+    party: Ident | None = None  # who is bound by it; the catalogue's shared_default if not given
 
 
 class CloudTopic(Strict):
@@ -421,7 +437,13 @@ class CloudFile(Strict):
     model_question: Ident  # the question whose answer (IaaS/PaaS/SaaS) picks each requirement's party
     parties: list[Party] = Field(min_length=2)
     provider: Ident  # the party whose share is covered by the service's ISMAP assessment
-    provider_clause: Text  # the short clause printed instead of full text for the provider's requirements
+    # After the provider's clauses of a requirement: what the contractor confirms and how;
+    # {requirement} is replaced by the requirement's id and name.
+    provider_clause: Text
+    # A "party" meaning the split is decided clause by clause (each clause's ``party``); a clause
+    # naming none is bound to ``shared_default``. Optional: without it every split is per requirement.
+    shared: Ident | None = None
+    shared_default: Ident | None = None
     intro: Text
     responsibility: dict[RequirementId, dict[Ident, Ident]] = Field(min_length=1)
     topics: list[CloudTopic] = Field(min_length=1)

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sbd_tool.answers import Answers
-from sbd_tool.cloud import CloudOutcome, Responsibility
+from sbd_tool.cloud import CloudOutcome, Responsibility, clause_party
 from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.content.schema import Clause
 from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows, layout
 from sbd_tool.diagram_draw import to_png
@@ -181,13 +182,11 @@ def build_document(
                 if outcome.decided == "not_applicable":
                     not_applicable.append(f"{req.id} {req.name}")
                     continue
-                if cloud is not None and catalogue.cloud and cloud.provider_covers(req.id, catalogue.cloud.provider):
-                    clauses: tuple[str, ...] = (catalogue.cloud.provider_clause,)
+                printed = printed_clauses(catalogue, outcome)
+                if cloud is not None and catalogue.cloud is not None:
+                    clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
                 else:
-                    clauses = tuple(
-                        fill_parameters(clause, catalogue, answers, answered)
-                        for clause in printed_clauses(catalogue, outcome)
-                    )
+                    clauses = tuple(fill_parameters(clause, catalogue, answers, answered) for clause in printed)
                 sections.append(
                     RequirementSection(
                         req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
@@ -211,7 +210,7 @@ def build_document(
             for rid, p in catalogue.requirements.items()
             for o in [evaluation.requirements[rid]]
         ),
-        (1.2, 2.6, 1, 1, 2.6, 5),
+        (1.1, 2.2, 0.9, 0.9, 2, 6.5),
     )
     rationale = []
     if cloud is not None and catalogue.cloud is not None:
@@ -274,6 +273,29 @@ def build_document(
     )
 
 
+def _cloud_clauses(
+    catalogue: Catalogue,
+    cloud: CloudOutcome,
+    rid: str,
+    name: str,
+    printed: tuple[Clause, ...],
+    answers: Answers,
+    answered: Mapping[str, object],
+) -> tuple[str, ...]:
+    """On a cloud service every clause names who is bound by it (〔受注者〕…); the provider's
+    clauses are followed by one clause saying how exactly those are confirmed, and by whom."""
+    assert catalogue.cloud is not None
+    provider = catalogue.cloud.provider
+    out, confirmed = [], False
+    for clause in printed:
+        party = clause_party(catalogue.cloud, cloud, rid, clause)
+        out.append(_bound(catalogue, party) + fill_parameters(clause, catalogue, answers, answered))
+        confirmed = confirmed or party == provider
+    if confirmed:
+        out.append(catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"))
+    return tuple(out)
+
+
 def _diagram(catalogue: Catalogue, answers: Answers) -> tuple[bytes, Table] | None:
     """The drawn diagram and its flow table, when the answers have a diagram."""
     if answers.diagram is None or not answers.diagram.elements:
@@ -295,16 +317,30 @@ def _party_note(catalogue: Catalogue, r: Responsibility) -> str:
     return f"{label}（既定の{catalogue.party_label(r.default)}から変更：{r.reason or '理由の記載なし'}）"
 
 
+def _bound(catalogue: Catalogue, party: str) -> str:
+    """「〔受注者〕」: who a clause binds, at its head (nothing when the catalogue names no party)."""
+    return f"〔{catalogue.party_label(party)}〕" if party else ""
+
+
 def _cloud_section(catalogue: Catalogue, cloud: CloudOutcome) -> CloudSection:
     assert catalogue.cloud is not None
-    parties = catalogue.cloud.parties
+    shared = catalogue.cloud.shared
+    parties = [p for p in catalogue.cloud.parties if p.id != shared]  # "shared" is no column of its own
     model = catalogue.option_label(catalogue.cloud.model_question, cloud.model)
     rows = []
     for rid, placed in catalogue.requirements.items():
         r = cloud.responsibilities[rid]
-        marks = tuple("●" if r.party == party.id else "" for party in parties)
-        note = f"既定（{catalogue.party_label(r.default)}）から変更：{r.reason}" if r.overridden else ""
-        rows.append((rid, placed.requirement.name, *marks, note))
+        clauses = [c for level in placed.requirement.levels.values() for c in level.clauses]
+        bound = {clause_party(catalogue.cloud, cloud, rid, c) for c in clauses}
+        marks = tuple("●" if party.id in bound else "" for party in parties)
+        notes = ["条項ごとに分担（各条項の冒頭に記載）"] if r.party == shared else []
+        if r.overridden:
+            notes.append(f"既定（{catalogue.party_label(r.default)}）から変更：{r.reason}")
+        rows.append((rid, placed.requirement.name, *marks, "。".join(notes)))
     table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
     intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
-    return CloudSection(intro, table, tuple((t.title, t.clauses) for t in cloud.topics))
+    topics = tuple(
+        (t.title, tuple(_bound(catalogue, p) + text for p, text in zip(t.parties, t.clauses, strict=True)))
+        for t in cloud.topics
+    )
+    return CloudSection(intro, table, topics)

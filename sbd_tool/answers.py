@@ -15,6 +15,9 @@ from typing import Any
 
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
+from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
+from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what the step-3 page states
+from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
 from sbd_tool.problems import Problem, ProblemsError
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.text import clean_input, has_line_break
@@ -174,12 +177,17 @@ class _Parser:
                 )
         return value
 
-    def sequence(self, value: Any, where: str) -> list[Any]:
+    def sequence(self, value: Any, where: str, limit: Limit | None = None) -> list[Any]:
+        """A list; past ``limit`` (``sbd_tool.limits``) it is refused and only the items within
+        the limit are read (a project of 100,000 tasks is not checked one by one)."""
         if value is None:
             return []
         if not isinstance(value, list):
             self.fail(where, f"リストを指定してください（{_type_name(value)}が指定されています）")
             return []
+        if limit is not None and len(value) > limit.count:
+            self.fail(where, limit.refusal(len(value)))
+            return value[: limit.count]
         return value
 
     def text(
@@ -308,12 +316,13 @@ def _project(p: _Parser, value: Any, partial: bool) -> Project:
     texts = {fid: p.text(raw.get(fid), f"project.{fid}", spec, partial) for fid, spec in fields.items()}
     tasks: list[Task] = []
     seen: set[str] = set()
-    for i, item in enumerate(p.sequence(raw.get("tasks"), "project.tasks")):
+    for i, item in enumerate(p.sequence(raw.get("tasks"), "project.tasks", TASKS)):
         task = _task(p, item, f"project.tasks[{i}]", i, partial)
         if task.id in seen:
             p.fail(f"project.tasks[{i}].id", f"業務のid '{task.id}' が重複しています")
         seen.add(task.id)
         tasks.append(task)
+    _matrix_rows(p, raw.get("tasks"))
     return Project(
         name=texts.get("name", ""),
         organisation=texts.get("organisation", ""),
@@ -321,6 +330,23 @@ def _project(p: _Parser, value: Any, partial: bool) -> Project:
         effects=texts.get("effects", ""),
         tasks=tuple(tasks),
     )
+
+
+def _matrix_rows(p: _Parser, tasks: Any) -> None:
+    """The subjects and information of all tasks together within ``MATRIX_ROWS``: the problem
+    is put on the first row past the limit."""
+    if not isinstance(tasks, list):
+        return
+    rows = [
+        f"project.tasks[{i}].{kind}[{j}]"
+        for i, task in enumerate(tasks[: TASKS.count])
+        if isinstance(task, dict)
+        for kind in ("subjects", "information")
+        if isinstance(task.get(kind), list)
+        for j in range(len(task[kind]))
+    ]
+    if len(rows) > MATRIX_ROWS.count:
+        p.fail(rows[MATRIX_ROWS.count], MATRIX_ROWS.refusal(len(rows)))
 
 
 def _task(p: _Parser, value: Any, where: str, index: int, partial: bool) -> Task:
@@ -435,14 +461,14 @@ def _diagram(p: _Parser, value: Any) -> Diagram:
         return got
 
     zones = []
-    for i, z in enumerate(p.sequence(raw.get("zones"), "diagram.zones")):
+    for i, z in enumerate(p.sequence(raw.get("zones"), "diagram.zones", DIAGRAM_ZONES)):
         where = f"diagram.zones[{i}]"
         item = p.mapping(z, where, ("id", "kind", "label"))
         kind = p.choice(item.get("kind"), f"{where}.kind", [k.id for k in vocab.zone_kinds]) or ""
         zones.append(Zone(ident(item, where, "Z", i), kind, p.text(item.get("label"), f"{where}.label")))
     zone_ids = [z.id for z in zones]
     elements = []
-    for i, e in enumerate(p.sequence(raw.get("elements"), "diagram.elements")):
+    for i, e in enumerate(p.sequence(raw.get("elements"), "diagram.elements", DIAGRAM_ELEMENTS)):
         where = f"diagram.elements[{i}]"
         item = p.mapping(e, where, ("id", "kind", "label", "zone"))
         kind = p.choice(item.get("kind"), f"{where}.kind", [k.id for k in vocab.element_kinds]) or ""
@@ -457,7 +483,7 @@ def _diagram(p: _Parser, value: Any) -> Diagram:
         elements.append(Element(ident(item, where, "E", i), kind, label, zone))
     element_ids = [e.id for e in elements]
     flows = []
-    for i, f in enumerate(p.sequence(raw.get("flows"), "diagram.flows")):
+    for i, f in enumerate(p.sequence(raw.get("flows"), "diagram.flows", DIAGRAM_FLOWS)):
         where = f"diagram.flows[{i}]"
         item = p.mapping(f, where, ("id", "from", "to", "information", "means"))
         ends = []

@@ -6,6 +6,7 @@ from a stale tab is refused instead of overwriting newer work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +32,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import ProjectField, Question
+from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
 from sbd_tool.text import clean_input, has_line_break, one_line
 
 
@@ -96,6 +98,44 @@ class WizardForm(CleanForm):
     version = HiddenField()
 
 
+Rows = Callable[[Field], list[Any]]
+
+
+def _filled(form: Any, *names: str) -> bool:
+    return any((form[name].data or "").strip() for name in names)
+
+
+def row_limit(limit: Limit, rows: Rows, target: str) -> Callable[[Form, Field], None]:
+    """A validator for an editable list (``sbd_tool.limits``): more than ``limit.count`` filled
+    rows is refused, with the message on the ``target`` field of the first row past the limit,
+    where the page shows it (a list's own errors are not drawn)."""
+
+    def check(_form: Form, field: Field) -> None:
+        kept = rows(field)
+        if len(kept) > limit.count:
+            extra = kept[limit.count][target]
+            extra.errors = [*extra.errors, limit.form_refusal]
+            raise ValidationError(limit.form_refusal)
+
+    return check
+
+
+def _rows(*names: str) -> Rows:
+    """The rows of a list with any of ``names`` filled in (what a save keeps)."""
+    return lambda field: [e.form for e in field.entries if _filled(e.form, *names)]
+
+
+def _matrix_rows(field: Field) -> list[Any]:
+    """Step 2: the named subject and information rows of all tasks together."""
+    return [
+        row.form
+        for task in field.entries
+        for kind in ("subjects", "information")
+        for row in task.form[kind].entries
+        if _filled(row.form, "name")
+    ]
+
+
 def text_field(spec: ProjectField, *, required: bool | None = None) -> Field:
     """A text input or text area for a project/task field in steps.yaml."""
     must = spec.required if required is None else required
@@ -138,7 +178,12 @@ def purpose_form(catalogue: Catalogue) -> type[WizardForm]:
         task_attrs[spec.id] = text_field(spec, required=False)
     task_form = type("TaskForm", (Row,), task_attrs)
     attrs: dict[str, Any] = {spec.id: text_field(spec) for spec in catalogue.steps.project_fields}
-    attrs["tasks"] = FieldList(FormField(task_form), label="業務")
+    attrs["tasks"] = FieldList(
+        FormField(task_form),
+        label="業務",
+        validators=[row_limit(TASKS, _rows("name", "description"), "name")],
+        description=TASKS.help,
+    )
     return type("PurposeForm", (WizardForm,), attrs)
 
 
@@ -171,7 +216,10 @@ def features_form(catalogue: Catalogue) -> type[WizardForm]:
             "means": MultiCheckboxField("利用環境・手段", choices=options([(o.id, o.label) for o in m.means])),
         },
     )
-    return type("FeaturesForm", (WizardForm,), {"tasks": FieldList(FormField(task))})
+    tasks = FieldList(
+        FormField(task), validators=[row_limit(MATRIX_ROWS, _matrix_rows, "name")], description=MATRIX_ROWS.help
+    )
+    return type("FeaturesForm", (WizardForm,), {"tasks": tasks})
 
 
 @lru_cache(maxsize=8)
@@ -214,9 +262,24 @@ def diagram_form(catalogue: Catalogue) -> type[WizardForm]:
         "DiagramForm",
         (WizardForm,),
         {
-            "zones": FieldList(FormField(zone), label="区域"),
-            "elements": FieldList(FormField(element), label="要素"),
-            "flows": FieldList(FormField(flow), label="情報の流れ"),
+            "zones": FieldList(
+                FormField(zone),
+                label="区域",
+                validators=[row_limit(DIAGRAM_ZONES, _rows("label"), "label")],
+                description=DIAGRAM_ZONES.help,
+            ),
+            "elements": FieldList(
+                FormField(element),
+                label="要素",
+                validators=[row_limit(DIAGRAM_ELEMENTS, _rows("label"), "label")],
+                description=DIAGRAM_ELEMENTS.help,
+            ),
+            "flows": FieldList(
+                FormField(flow),
+                label="情報の流れ",
+                validators=[row_limit(DIAGRAM_FLOWS, _rows("source", "target"), "source")],
+                description=DIAGRAM_FLOWS.help,
+            ),
         },
     )
 

@@ -94,11 +94,11 @@ def test_trainer_course_and_trainee_practice(live_server: str, page: Page, brows
     page.get_by_label(re.compile(r"決定の理由\s*（AT-2")).fill("練習として引き上げる。")
     page.get_by_role("button", name="保存", exact=True).click()
     page.get_by_role("link", name="模範解答と比べる（研修）").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text("25 / 26")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("33 / 34")
     audit(page)
     shoot(page, "2-trainee-compare")
 
     trainer.reload()
-    expect(trainer.get_by_role("table").last).to_contain_text("25 / 26 要件")
+    expect(trainer.get_by_role("table").last).to_contain_text("33 / 34 要件")
     shoot(trainer, "3-course-progress")
     context.close()

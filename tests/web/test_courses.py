@@ -46,9 +46,9 @@ def test_trainer_runs_a_course_and_trainees_practise_in_sandboxes(app: Flask, cl
         == 302
     )
     result = client.get(f"/projects/{mine}/compare").data.decode()  # the sample is preselected
-    assert "結果：25 / 26 要件が模範解答と一致" in result
+    assert "結果：33 / 34 要件が模範解答と一致" in result
     course_page = client.get(f"/courses/{course}").data.decode()
-    assert "模範解答と一致：25 / 26 要件" in course_page
+    assert "模範解答と一致：33 / 34 要件" in course_page
 
     # The sandbox is the trainee's: not in procurement lists, not visible to a colleague.
     assert f"/projects/{mine}/" not in colleague.get("/").data.decode()
@@ -59,7 +59,7 @@ def test_trainer_runs_a_course_and_trainees_practise_in_sandboxes(app: Flask, cl
         assert session.scalars(select(Project.kind).where(Project.kind == "procurement")).all() == []
     # The trainer follows every trainee's progress.
     progress = trainer.get(f"/courses/{course}").data.decode()
-    assert "受講者の練習" in progress and "officer 職員" in progress and "25 / 26 要件" in progress
+    assert "受講者の練習" in progress and "officer 職員" in progress and "33 / 34 要件" in progress
     # A closed course takes no new copies.
     trainer.post(f"/courses/{course}/close")
     closed = client.post(f"/courses/{course}/samples/{sample}/copy", follow_redirects=True)

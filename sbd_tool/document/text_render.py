@@ -51,15 +51,28 @@ _MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>&|~])")
 _MD_MARK = re.compile(r"^([#+=-])")
 # ordered list items ("1. ", "2) ").
 _MD_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+# What renderers turn into a link without any markup: GFM's autolinks (www., http://, https://,
+# ftp://, mailto:, xmpp:, user@host) and linkify's bare domains (example.jp). Escaping the
+# punctuation they hinge on (the dot of a domain, the colon of a scheme, the @ of an address)
+# breaks the link, and a backslash before punctuation shows as that punctuation: the reader
+# sees the text as typed. Numbers (1.5, 10:00) are left alone.
+_MD_AUTOLINK = re.compile(
+    r"(?<=[\w-])\.(?=[A-Za-z])"  # example.jp, www.x.jp, user@host.example
+    r"|(?i:(?<=\bwww))\.(?=\w)"  # www.123.example
+    r"|(?<=[A-Za-z0-9])(?=://)(:)"  # https://, ftp://, any scheme://
+    r"|(?i:(?<=\bmailto)|(?<=\bxmpp)):"  # mailto:, xmpp:
+    r"|(?<=[\w.+-])@(?=[\w-])"  # user@host
+)
 
 
 def _md_text(text: str, *, one_line: bool = False) -> str:
-    """Text as Markdown that shows exactly that text: nothing in it becomes markup or raw HTML.
-    Leading blanks go (an indented line would be a code block); a lone carriage return, which
-    Markdown reads as a line end, becomes a newline so that the line is escaped as one."""
+    """Text as Markdown that shows exactly that text: nothing in it becomes markup, raw HTML or
+    a link (``_MD_AUTOLINK``). Leading blanks go (an indented line would be a code block); a
+    lone carriage return, which Markdown reads as a line end, becomes a newline so that the
+    line is escaped as one."""
     lines = []
     for line in clean_input(text).split("\n"):
-        line = _MD_ANYWHERE.sub(r"\\\1", line.lstrip(" \t"))
+        line = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(), _MD_ANYWHERE.sub(r"\\\1", line.lstrip(" \t")))
         lines.append(_MD_ORDERED.sub(r"\1\\\2", _MD_MARK.sub(r"\\\1", line)))
     if one_line:  # a heading, title or bold label cannot span lines
         return " ".join(line.strip() for line in lines if line.strip())

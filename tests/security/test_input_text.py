@@ -105,7 +105,8 @@ def test_every_document_of_a_project_with_separators_in_labels(catalogue: Catalo
     assert model.diagram_png is not None
     for kind, text in documents_text(model).items():
         assert_clean(text, kind)
-        assert "exe.txt隔離終" in text, kind
+        shown = re.sub(r"\\(.)", r"\1", text) if kind == "md" else text  # Markdown escapes show as typed
+        assert "exe.txt隔離終" in shown, kind
 
 
 def test_renderers_cope_with_text_that_never_went_through_the_parser(catalogue: Catalogue) -> None:

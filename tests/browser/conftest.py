@@ -18,10 +18,12 @@ from werkzeug.serving import make_server
 
 from sbd_tool.web import create_app
 from tests.accounts import PASSWORD, add_user
+from tests.browser.axe_audit import axe_audit
 from tests.conftest import CONTENT, ROOT
 from tests.pgserver import free_port
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
+
 SCREENSHOTS = ROOT / "out" / "screenshots"
 
 
@@ -31,6 +33,11 @@ def chromium_path() -> str:
         if path:
             return path
     raise RuntimeError("Debian's chromium is missing: run scripts/setup.sh")
+
+
+def javascript_enabled(page: Page) -> bool:
+    """False in a context made with ``java_script_enabled=False`` (evaluating there never returns)."""
+    return page.context._impl_obj._options.get("javaScriptEnabled") is not False
 
 
 @pytest.fixture(scope="session")
@@ -98,11 +105,14 @@ def page(context: BrowserContext, live_server: str) -> Page:
 
 @pytest.fixture
 def shoot(request: pytest.FixtureRequest) -> object:
-    """``shoot(page, name)`` saves a full-page screenshot named after the test and database."""
+    """``shoot(page, name)`` saves a full-page screenshot named after the test and database, after
+    axe-core has found no violation on the page as photographed (every state a person looks at)."""
     folder = SCREENSHOTS / request.node.name.replace("[", "-").replace("]", "")
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(page: Page, name: str) -> Path:
+        if javascript_enabled(page):  # axe-core is JavaScript: it cannot run in a page without
+            axe_audit(page)
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

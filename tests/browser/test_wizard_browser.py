@@ -21,6 +21,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from sbd_tool.content import Catalogue
+from tests.browser.axe_audit import axe_audit
 from tests.browser.conftest import sign_in
 from tests.conftest import ROOT, example_data
 
@@ -84,8 +85,10 @@ FOCUS_JS = """
 
 
 def audit(page: Page, lang: str = "ja") -> None:
-    """No accessibility problem on the page, whose language is ``lang`` (Japanese unless switched)."""
+    """No accessibility problem on the page, whose language is ``lang`` (Japanese unless switched):
+    the project's own checks above, then every axe-core rule (tests/browser/axe_audit.py)."""
     assert page.evaluate(AUDIT_JS, lang) == [], page.url
+    axe_audit(page)
 
 
 def next_step(page: Page) -> None:

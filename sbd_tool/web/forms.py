@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import ProjectField, Question
+from sbd_tool.dates import normalise_date
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
 from sbd_tool.text import clean_input, has_line_break, one_line
 
@@ -319,7 +320,12 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
             "表題（空欄なら「<名称> 調達仕様書（情報セキュリティ要件）」）",
             [Optional(), Length(max=200, message="表題は200文字以内にしてください。")],
         ),
-        "date": StringField("作成日（YYYY-MM-DD、空欄なら出力した日）", [Optional()]),
+        "date": StringField(
+            "作成日（YYYY-MM-DD、空欄なら出力した日）",
+            [Optional()],
+            filters=[normalise_date],  # 2026/12/1, 令和8年12月1日, R8.12.1 → 2026-12-01
+            description="「2026/12/1」「令和8年12月1日」「R8.12.1」の形でも入力できます。",
+        ),
         "compliance_appendix": BooleanField(
             "別紙4として対応表（入札者が要件ごとに対応可否を記入する表）を付ける",
             description="対応表は、下のボタンから Excel 形式でも出力できます。",

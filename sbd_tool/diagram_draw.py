@@ -1,19 +1,31 @@
 """Drawing a laid-out diagram: SVG for the wizard, PNG (via Pillow) for the Word document.
 
 Both read the same ``Layout``, so the picture in the browser and in the spec agree.
+
+The PNG's cost has a ceiling whatever the size of the diagram: it is scaled to fit the room a
+figure has on an A4 page (``MAX_PNG_WIDTH`` × ``MAX_PNG_HEIGHT`` pixels), drawn only when an
+output shows it (``Picture``), and drawn once per diagram: ``diagram_png`` keeps the last few
+pictures keyed by a hash of the diagram's content.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import math
+import struct
+import threading
 import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sbd_tool.diagram import Box, Layout
+from sbd_tool.answers import Diagram
+from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.diagram import Box, Layout, layout
 from sbd_tool.text import one_line
 
 FONT_FILES = (
@@ -127,9 +139,31 @@ def _font(size: int) -> Any:
     raise RuntimeError("日本語フォント（fonts-noto-cjk）がありません。scripts/setup.sh を実行してください。")
 
 
-def to_png(layout: Layout, scale: float = 2.5) -> bytes:
-    """The same picture as ``to_svg``, as a PNG for documents (Word cannot rely on SVG)."""
+# The figure's room on a page: the text width of the spec (160 mm) by 220 mm, at the 2.5×
+# scale (about 355 dpi) a diagram of usual size is drawn with. A taller or wider diagram is
+# scaled down to fit, so the pixels drawn and compressed never exceed this.
+PNG_SCALE = 2.5
+MAX_PNG_WIDTH = 2240
+MAX_PNG_HEIGHT = 3080
+
+
+def fit_scale(laid: Layout, preferred: float = PNG_SCALE) -> float:
+    """The scale that draws ``laid`` at ``preferred``, or smaller so it fits the page's room."""
+    return min(preferred, MAX_PNG_WIDTH / max(laid.width, 1.0), MAX_PNG_HEIGHT / max(laid.height, 1.0))
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG's header."""
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def to_png(layout: Layout, scale: float | None = None) -> bytes:
+    """The same picture as ``to_svg``, as a PNG for documents (Word cannot rely on SVG), at
+    ``scale`` or (None) at the usual scale shrunk to fit a page (``fit_scale``)."""
     from PIL import Image, ImageDraw
+
+    scale = fit_scale(layout) if scale is None else scale
 
     def s(v: float) -> int:
         return round(v * scale)
@@ -169,6 +203,51 @@ def to_png(layout: Layout, scale: float = 2.5) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=6)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- drawn once, when shown
+
+CACHE_SIZE = 16  # pictures kept per process (each at most a few hundred kilobytes)
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def diagram_key(catalogue: Catalogue, diagram: Diagram) -> str:
+    """A hash of everything the picture is drawn from (the frozen diagram's repr is canonical)."""
+    text = f"{catalogue.content_version}\0{PNG_SCALE}\0{MAX_PNG_WIDTH}x{MAX_PNG_HEIGHT}\0{diagram!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def diagram_png(catalogue: Catalogue, diagram: Diagram) -> bytes:
+    """The diagram laid out and drawn as a PNG, at most once per content while it stays in the
+    small per-process cache (least recently used first out)."""
+    key = diagram_key(catalogue, diagram)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    png = to_png(layout(catalogue, diagram))
+    with _cache_lock:
+        _cache[key] = png
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return png
+
+
+@dataclass(frozen=True, eq=False)
+class Picture:
+    """The diagram as a document shows it: drawn only when an output asks for ``png`` (the
+    compliance matrix never does), and then from the cache when it was drawn before."""
+
+    catalogue: Catalogue
+    diagram: Diagram
+    alt: str = "システム概要図"
+
+    @property
+    def png(self) -> bytes:
+        return diagram_png(self.catalogue, self.diagram)
 
 
 def _dashed_rectangle(draw: Any, box: tuple[int, int, int, int], colour: str, width: int, dash: int, gap: int) -> None:

@@ -162,15 +162,47 @@
         return [id, (label && label.value) || id];
       }).filter(function (pair) { return pair[0]; });
     }
-    function refreshReferences() {
-      form.querySelectorAll("select[data-ref]").forEach(function (select) {
-        const keep = select.value;
-        const first = select.options[0] ? select.options[0].textContent : "";
-        select.textContent = "";
-        select.add(new Option(first, ""));
-        options(select.dataset.ref).forEach(function (pair) { select.add(new Option(pair[1], pair[0])); });
-        select.value = keep;
+    // The page lists each set of choices once, in a <datalist>, and the fields that use one are
+    // text inputs (so the page does not grow as flows × elements). Here each becomes a select:
+    // references (data-ref on the list) from the tables as they are now, fixed lists from the list.
+    function choicesOf(list) {
+      return list.dataset.ref ? options(list.dataset.ref)
+        : Array.from(list.options).map(function (o) { return [o.value, o.textContent]; });
+    }
+    function fill(select, list, pairs) {
+      const keep = select.value;
+      select.textContent = "";
+      if (list.dataset.empty) { select.add(new Option(list.dataset.empty, "")); }
+      pairs.forEach(function (pair) { select.add(new Option(pair[1], pair[0])); });
+      if (keep && !pairs.some(function (pair) { return pair[0] === keep; })) {
+        select.add(new Option(keep, keep));  // what was typed or stored stays visible (the server reports it)
+      }
+      select.value = keep;
+    }
+    form.querySelectorAll("[data-rows] input[list]").forEach(function (input) {
+      const list = document.getElementById(input.getAttribute("list"));
+      if (!list) { return; }
+      const select = document.createElement("select");
+      ["id", "name", "aria-label", "aria-describedby", "aria-invalid"].forEach(function (attr) {
+        if (input.hasAttribute(attr)) { select.setAttribute(attr, input.getAttribute(attr)); }
       });
+      select.dataset.list = list.id;
+      if (list.dataset.ref) { select.dataset.ref = list.dataset.ref; }
+      select.add(new Option(input.value, input.value));
+      select.value = input.value;
+      fill(select, list, choicesOf(list));
+      input.replaceWith(select);
+    });
+    let lastChoices = {};
+    function refreshReferences() {
+      const now = {};
+      ["zones", "elements"].forEach(function (ref) { now[ref] = JSON.stringify(options(ref)); });
+      form.querySelectorAll("select[data-ref]").forEach(function (select) {
+        const ref = select.dataset.ref;
+        if (now[ref] === lastChoices[ref] && select.options.length > 1) { return; }  // unchanged: keep
+        fill(select, document.getElementById(select.dataset.list), JSON.parse(now[ref]));
+      });
+      lastChoices = now;
     }
     function refreshPreview() {
       clearTimeout(previewTimer);

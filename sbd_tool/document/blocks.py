@@ -70,11 +70,11 @@ def _sections(model: DocumentModel) -> Iterator[Block]:
     yield Para("対象業務ごとの主体、取り扱う情報及び利用環境・手段は、次のとおりである。")
     yield TableBlock(model.matrix)
     yield Heading(1, "システム概要図")
-    if model.diagram_png is None:
+    if model.diagram is None:
         yield Para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
     else:
         yield Para("情報システムの構成及び情報の流れは、次の図及び表のとおりである（図中の番号は表の番号に対応する）。")
-        yield Figure(model.diagram_png, "システム概要図")
+        yield Figure(model.diagram.png, model.diagram.alt)  # drawn here, by the outputs that show it
         if model.flows is not None:
             yield TableBlock(model.flows)
     yield Heading(1, "前提条件")

@@ -16,6 +16,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from sbd_tool.diagram_draw import png_size
 from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
 from sbd_tool.document.clean import clean_block
 from sbd_tool.document.model import DocumentModel, Table
@@ -41,6 +42,20 @@ _P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T = (
     qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:rStyle", "w:t")
 )
 _VAL, _SPACE = qn("w:val"), "{http://www.w3.org/XML/1998/namespace}space"
+_TBL, _TBLPR, _TBLSTYLE, _TBLW, _TBLLAYOUT, _TBLLOOK, _TBLGRID, _GRIDCOL = (
+    qn(t) for t in ("w:tbl", "w:tblPr", "w:tblStyle", "w:tblW", "w:tblLayout", "w:tblLook", "w:tblGrid", "w:gridCol")
+)
+_TR, _TRPR, _CANTSPLIT, _TBLHEADER, _TC, _TCPR, _TCW = (
+    qn(t) for t in ("w:tr", "w:trPr", "w:cantSplit", "w:tblHeader", "w:tc", "w:tcPr", "w:tcW")
+)
+_TYPE, _W = qn("w:type"), qn("w:w")
+# What python-docx writes for a new table: banded look flags as Word's default table style expects.
+_LOOK = tuple(
+    (qn(f"w:{k}"), v)
+    for k, v in (("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"),
+                 ("noHBand", "0"), ("noVBand", "1"), ("val", "04A0"))
+)  # fmt: skip
+FIGURE_HEIGHT_MM = 220  # the most a figure may take of an A4 page's text area
 
 
 class TemplateError(Exception):
@@ -78,8 +93,11 @@ class _Writer:
     def run(self, paragraph: Paragraph, text: str, style: str | None = None) -> None:
         """The one place text enters the document's XML: characters XML cannot carry (control
         characters, lone surrogates), which user text may contain, are dropped here."""
+        self._run(paragraph._p, text, style)
+
+    def _run(self, p: Any, text: str, style: str | None = None) -> None:
         text = xml_safe(text)
-        r = etree.SubElement(paragraph._p, _R)
+        r = etree.SubElement(p, _R)
         if style is not None:
             etree.SubElement(etree.SubElement(r, _RPR), _RSTYLE).set(_VAL, self.ids[style])
         t = etree.SubElement(r, _T)
@@ -100,28 +118,59 @@ class _Writer:
         self.run(p, "：" + text)
 
     def table(self, table: Table) -> None:
-        grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
-        grid.style = self.doc.styles["Table Grid"]
-        grid.autofit = False
+        """A grid table with a repeated header row, rows kept on one page, fixed column widths.
+
+        Built directly as XML, like paragraphs: python-docx's table API re-searches the children
+        of every row and cell it touches, which made a table of a few hundred rows (a large
+        diagram's flows) cost more than the rest of the document."""
         total = sum(table.widths)
-        widths = [Mm(TEXT_WIDTH_MM * w / total) for w in table.widths]
-        for column, width in zip(grid.columns, widths, strict=True):
-            column.width = width  # the grid widths, which LibreOffice and Word lay out from
-        for r, (row, values) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))  # keep a row on one page
+        twips = [str(Mm(TEXT_WIDTH_MM * w / total).twips) for w in table.widths]
+        tbl = etree.Element(_TBL)
+        tbl_pr = etree.SubElement(tbl, _TBLPR)
+        etree.SubElement(tbl_pr, _TBLSTYLE).set(_VAL, self.ids["Table Grid"])
+        width = etree.SubElement(tbl_pr, _TBLW)
+        width.set(_TYPE, "auto")
+        width.set(_W, "0")
+        etree.SubElement(tbl_pr, _TBLLAYOUT).set(_TYPE, "fixed")  # the widths below, not autofit
+        look = etree.SubElement(tbl_pr, _TBLLOOK)
+        for key, value in _LOOK:
+            look.set(key, value)
+        grid = etree.SubElement(tbl, _TBLGRID)
+        for w in twips:  # the grid widths, which LibreOffice and Word lay out from
+            etree.SubElement(grid, _GRIDCOL).set(_W, w)
+        header, text = self.ids[TABLE_HEADER], self.ids[TABLE_TEXT]
+        for r, values in enumerate([table.headers, *table.rows]):
+            tr = etree.SubElement(tbl, _TR)
+            tr_pr = etree.SubElement(tr, _TRPR)
+            etree.SubElement(tr_pr, _CANTSPLIT)  # keep a row on one page
             if r == 0:  # repeat the header row on every page
-                tr_pr.append(OxmlElement("w:tblHeader"))
-            for cell, value, width in zip(row.cells, values, widths, strict=True):
-                cell.width = width
+                etree.SubElement(tr_pr, _TBLHEADER)
+            for value, w in zip(values, twips, strict=True):
+                tc = etree.SubElement(tr, _TC)
+                tc_w = etree.SubElement(etree.SubElement(tc, _TCPR), _TCW)
+                tc_w.set(_TYPE, "dxa")
+                tc_w.set(_W, w)
                 lines = value.split("\n")
-                first = cell.paragraphs[0]
-                first._p.style = self.ids[TABLE_HEADER if r == 0 else TABLE_TEXT]
-                if lines[0]:
-                    self.run(first, lines[0])
-                for line in lines[1:]:
-                    self.add(line, TABLE_TEXT, cell)
+                for i, line in enumerate(lines):
+                    p = etree.SubElement(tc, _P)
+                    style = header if r == 0 and i == 0 else text
+                    etree.SubElement(etree.SubElement(p, _PPR), _PSTYLE).set(_VAL, style)
+                    if line:
+                        self._run(p, line)
+        if self.end is not None:
+            self.end.addprevious(tbl)
+        else:
+            self.body.append(tbl)
         self.add("", "Normal")
+
+    def figure(self, png: bytes) -> None:
+        """A picture as wide as the text, or less when that would make it taller than the page's room."""
+        width, height = png_size(png)
+        size = {"width": Mm(TEXT_WIDTH_MM)}
+        if height * TEXT_WIDTH_MM > width * FIGURE_HEIGHT_MM:
+            size = {"height": Mm(FIGURE_HEIGHT_MM)}
+        figure = self.add("", FIGURE if FIGURE in self.ids else "Normal")
+        figure.add_run().add_picture(io.BytesIO(png), **size)
 
 
 def _check_template(document: Document, path: Path) -> None:
@@ -155,8 +204,7 @@ def _draw(w: _Writer, block: Block) -> None:
     elif isinstance(block, TableBlock):
         w.table(block.table)
     elif isinstance(block, Figure):
-        figure = w.add("", FIGURE if FIGURE in w.ids else "Normal")
-        figure.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
+        w.figure(block.png)
 
 
 def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:

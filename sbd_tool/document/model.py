@@ -15,8 +15,8 @@ from sbd_tool.cloud import CloudOutcome, Responsibility, clause_party
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import Clause
 from sbd_tool.derive import ResolvedAnswer
-from sbd_tool.diagram import flow_rows, layout
-from sbd_tool.diagram_draw import to_png
+from sbd_tool.diagram import flow_rows
+from sbd_tool.diagram_draw import Picture
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
@@ -99,10 +99,15 @@ class DocumentModel:
     provenance: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
     cloud: CloudSection | None = None
-    diagram_png: bytes | None = None  # the system overview diagram, drawn from the answers
+    diagram: Picture | None = None  # the system overview diagram, drawn when an output shows it
     flows: Table | None = None
     compliance_appendix: bool = False
     approval: str = ""  # who approved which revision when, for an approved revision's document
+
+    @property
+    def diagram_png(self) -> bytes | None:
+        """The diagram as a PNG (drawn on first use, once per diagram content), if there is one."""
+        return self.diagram.png if self.diagram is not None else None
 
 
 def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered: Mapping[str, object]) -> str:
@@ -266,7 +271,7 @@ def build_document(
         provenance=provenance,
         warnings=tuple(w.message for w in evaluation.warnings),
         cloud=_cloud_section(catalogue, cloud) if cloud is not None else None,
-        diagram_png=diagram[0] if diagram else None,
+        diagram=diagram[0] if diagram else None,
         flows=diagram[1] if diagram else None,
         compliance_appendix=answers.document.compliance_appendix,
         approval=approval_text(approval) if approval else "",
@@ -296,18 +301,16 @@ def _cloud_clauses(
     return tuple(out)
 
 
-def _diagram(catalogue: Catalogue, answers: Answers) -> tuple[bytes, Table] | None:
-    """The drawn diagram and its flow table, when the answers have a diagram."""
+def _diagram(catalogue: Catalogue, answers: Answers) -> tuple[Picture, Table] | None:
+    """The diagram (drawn only if an output shows it) and its flow table, when the answers have one."""
     if answers.diagram is None or not answers.diagram.elements:
         return None
-    rows = tuple(tuple(r)[1:] for r in flow_rows(catalogue, answers.diagram))
-    ids = [r.id for r in flow_rows(catalogue, answers.diagram)]
     table = Table(
         ("番号", "送信元", "送信先", "情報", "利用環境・手段", "通過する境界"),
-        tuple((fid, *row) for fid, row in zip(ids, rows, strict=True)),
+        tuple(tuple(row) for row in flow_rows(catalogue, answers.diagram)),  # id, from, to, …: the columns
         (0.8, 2, 2, 2.6, 1.8, 2.4),
     )
-    return to_png(layout(catalogue, answers.diagram)), table
+    return Picture(catalogue, answers.diagram), table
 
 
 def _party_note(catalogue: Catalogue, r: Responsibility) -> str:

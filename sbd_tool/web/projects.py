@@ -14,6 +14,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from sbd_tool.answers import AnswersError, import_answers
+from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS, MAX_DIAGRAM_FLOWS, MAX_DIAGRAM_ZONES
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
 from sbd_tool.web import ROOT, access, audit, listing
@@ -66,6 +67,13 @@ def revision_listing(project: Project) -> listing.Page[listing.RevisionRow]:
     """One page of a project's revisions for the history page (its template calls this), without
     their answers: the history grows by a revision with every save."""
     return listing.revision_page(project, request.args)
+
+
+@bp.app_template_global()
+def diagram_limits() -> dict[str, int]:
+    """How many zones, elements and flows one diagram may have (``sbd_tool.limits``, which the
+    answers parser enforces), for the step 3 form to state."""
+    return {"zones": MAX_DIAGRAM_ZONES, "elements": MAX_DIAGRAM_ELEMENTS, "flows": MAX_DIAGRAM_FLOWS}
 
 
 def sample_answers(name: str) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def add_projects(app: Flask, names: list[str], *, done: int | None = 3, kind: st
 
 def listed(page: str) -> list[str]:
     """Project names in the list tables, in order."""
-    return re.findall(r'<th scope="row"><a href="/projects/\d+/steps/purpose">([^<]+)</a>', page)
+    return re.findall(r'<th scope="row"><a href="/projects/\d+/[^"]+">([^<]+)</a>', page)
 
 
 @contextmanager

@@ -1,12 +1,19 @@
 """Load the content folders: parse, validate structure, then cross-references.
 
 Invalid content never half-loads: every problem is collected and raised together.
+
+Loading is paid once per content, not once per call: the files are read and hashed first (the
+hash is also the content version), and a catalogue already validated from the same bytes is
+returned from a small per-process cache. Each file is parsed once, by libyaml when present
+(``yamlfile.Loader``); its nodes keep the line numbers that problems are reported with.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,31 +51,46 @@ def default_content_root() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2]
 
 
-def content_version(root: Path, declared: str) -> str:
-    """The declared version plus a hash of every content file, so outputs name exact content."""
+def _read_content(root: Path) -> tuple[str, dict[str, bytes]]:
+    """Every content file's bytes by relative path, and the hash of them all (names and bytes)."""
     digest = hashlib.sha256()
+    files: dict[str, bytes] = {}
     for folder in (QUESTIONNAIRES, REQUIREMENT_SETS):
         for path in sorted((root / folder).glob("*.yaml")):
+            data = path.read_bytes()
+            files[f"{folder}/{path.name}"] = data
             digest.update(f"{folder}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
-    return f"{declared}+{digest.hexdigest()[:12]}"
+            digest.update(data)
+    return digest.hexdigest(), files
+
+
+def content_version(root: Path, declared: str) -> str:
+    """The declared version plus a hash of every content file, so outputs name exact content."""
+    return f"{declared}+{_read_content(root)[0][:12]}"
+
+
+CACHE_SIZE = 8  # validated catalogues kept per process (the shipped one, stored releases, …)
+_cache: OrderedDict[str, Catalogue] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 class _Reader:
     """Collects problems while reading files, so one run reports all of them."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: dict[str, bytes] | None = None) -> None:
         self.root = root
+        self.texts = texts or {}  # what _read_content already read, so no file is read twice
         self.problems: list[Problem] = []
         self.files: dict[str, YamlFile] = {}
 
     def read(self, relative: str, model: type[M]) -> M | None:
         path = self.root / relative
-        if not path.is_file():
+        if relative not in self.texts and not path.is_file():
             self.problems.append(Problem(relative, "ファイルがありません"))
             return None
         try:
-            file = YamlFile(path, relative)
+            raw = self.texts.get(relative)
+            file = YamlFile(path, relative, raw.decode("utf-8") if raw is not None else None)
         except yaml.YAMLError as exc:
             self.problems.append(yaml_error_problem(relative, exc))
             return None
@@ -86,9 +108,26 @@ class _Reader:
 
 
 def load_catalogue(root: Path | None = None) -> Catalogue:
-    """Load and validate all content under ``root``; raise ``ContentError`` on any problem."""
+    """Load and validate all content under ``root``; raise ``ContentError`` on any problem.
+
+    The same bytes give the same (shared, read-only) catalogue object without parsing again."""
     root = root or default_content_root()
-    reader = _Reader(root)
+    digest, texts = _read_content(root)
+    with _cache_lock:
+        found = _cache.get(digest)
+        if found is not None:
+            _cache.move_to_end(digest)
+            return found
+    catalogue = _load(root, digest, texts)
+    with _cache_lock:
+        _cache[digest] = catalogue
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return catalogue
+
+
+def _load(root: Path, digest: str, texts: dict[str, bytes]) -> Catalogue:
+    reader = _Reader(root, texts)
     steps = reader.read(f"{QUESTIONNAIRES}/steps.yaml", StepsFile)
     questions = reader.read(f"{QUESTIONNAIRES}/questions.yaml", QuestionsFile)
     conditions = reader.read(f"{QUESTIONNAIRES}/conditions.yaml", ConditionsFile)
@@ -126,6 +165,6 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         questions,
         tuple(conditions.conditions),
         rules,
-        content_version(root, meta.version),
+        f"{meta.version}+{digest[:12]}",  # as content_version(root, meta.version)
         cloud,
     )

@@ -15,11 +15,13 @@
       row.querySelectorAll(".visually-hidden").forEach(function (el) {
         el.textContent = el.textContent.replace(/\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
       });
-      row.querySelectorAll("[name], [id], [for]").forEach(function (el) {
-        ["name", "id", "for"].forEach(function (attr) {
+      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
           const v = el.getAttribute(attr);
-          if (v && v.indexOf(prefix) === 0) {
-            el.setAttribute(attr, v.replace(new RegExp("^" + prefix + "\\d+"), prefix + i));
+          if (v && v.indexOf(prefix) !== -1) {  // aria-describedby holds several ids
+            el.setAttribute(attr, v.split(" ").map(function (token) {
+              return token.indexOf(prefix) === 0 ? token.replace(new RegExp("^" + prefix + "\\d+"), prefix + i) : token;
+            }).join(" "));
           }
         });
       });
@@ -38,7 +40,13 @@
     row.querySelectorAll("[data-id-text]").forEach(function (el) { el.textContent = ""; });
     row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
     row.querySelectorAll("input[type=checkbox], input[type=radio]").forEach(function (el) { el.checked = false; });
-    row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+    row.querySelectorAll(".error, .counter").forEach(function (el) { el.remove(); });
+    row.querySelectorAll("[aria-describedby]").forEach(function (el) {  // to the removed ones: no more
+      const kept = el.getAttribute("aria-describedby").split(" ").filter(function (id) { return !/-(error|count)$/.test(id); });
+      if (kept.length) { el.setAttribute("aria-describedby", kept.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+    });
+    row.querySelectorAll("[aria-invalid]").forEach(function (el) { el.setAttribute("aria-invalid", "false"); });
+    row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     return row;
   }
 
@@ -73,6 +81,7 @@
         const id = row.querySelector("input[type=hidden]");
         el.textContent = id ? id.value : "";
       });
+      row.querySelectorAll("[data-maxlength]").forEach(addCounter);
       const first = row.querySelector("input[type=text], input:not([type]), textarea");
       if (first) { first.focus(); }
       changed(button.form);
@@ -135,7 +144,77 @@
   document.addEventListener("DOMContentLoaded", function () {
     const summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
+    document.querySelectorAll("[data-maxlength]").forEach(addCounter);
   });
+
+  // A table that scrolls sideways in its own box (steps 2 and 3): the browser scrolls a focused
+  // control into view only when it is wholly hidden, so a half-hidden one is brought in here.
+  document.addEventListener("focusin", function (event) {
+    const el = event.target;
+    const box = el.closest && el.closest("fieldset.group");
+    if (!box || box.scrollWidth <= box.clientWidth) { return; }
+    const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+    if (r.left < b.left || r.right > b.right) { el.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+  });
+
+  // A link in the error summary: focus the field and show it WITH its label (or its group's
+  // legend), not just the box at the top edge of the window.
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest(".error-summary a[href^='#']");
+    if (!link) { return; }
+    const target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) { return; }
+    const control = target.matches("input, select, textarea") ? target
+      : target.querySelector("input:not([type=hidden]), select, textarea");
+    const caption = target.tagName === "FIELDSET" ? target.querySelector("legend")
+      : (control && control.labels && control.labels[0]) || target.closest("fieldset");
+    event.preventDefault();
+    if (control) { control.focus({ preventScroll: true }); }
+    (caption || target).scrollIntoView({ block: "start" });
+    if (control) {
+      const box = control.getBoundingClientRect();
+      if (box.bottom > window.innerHeight || box.top < 0) { control.scrollIntoView({ block: "nearest" }); }
+    }
+  });
+
+  // Long text: a counter with the limit instead of a silent cut by the browser. The server
+  // refuses text over the limit with a message and keeps it, so nothing typed is lost.
+  const COUNTER = {
+    ja: { left: function (n, max) { return "残り " + n + " 文字（" + max + " 文字まで）"; },
+          over: function (n, max) { return n + " 文字多すぎます（" + max + " 文字まで）"; } },
+    en: { left: function (n, max) { return n + " characters left (" + max + " at most)"; },
+          over: function (n, max) { return n + " characters too many (" + max + " at most)"; } }
+  };
+  function addCounter(field) {
+    const max = parseInt(field.dataset.maxlength, 10);
+    if (!max || field.type === "hidden") { return; }
+    const words = COUNTER[document.documentElement.lang] || COUNTER.ja;
+    const counter = document.createElement("p");
+    counter.className = "counter";
+    counter.id = field.id + "-count";
+    const live = document.createElement("span");  // read out when typing pauses, not per key
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    const shown = document.createElement("span");
+    shown.setAttribute("aria-hidden", "true");
+    counter.append(shown, live);
+    field.insertAdjacentElement("afterend", counter);
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    field.setAttribute("aria-describedby", described.concat(counter.id).join(" "));
+    let timer = null;
+    function update(announce) {
+      const length = Array.from(field.value).length;  // characters, as the server counts them
+      const text = length > max ? words.over(length - max, max) : words.left(max - length, max);
+      // A short one-line field shows its counter only when the limit is near.
+      counter.hidden = field.tagName !== "TEXTAREA" && length < max * 0.8;
+      counter.classList.toggle("over", length > max);
+      shown.textContent = text;
+      clearTimeout(timer);
+      if (announce) { timer = setTimeout(function () { live.textContent = text; }, 1000); }
+    }
+    field.addEventListener("input", function () { update(true); });
+    update(false);
+  }
 
   // The system overview diagram (step 3): references follow the tables, the picture follows
   // every change, elements can be dragged to another zone, and value changes can be undone.

@@ -78,6 +78,17 @@ def _organisation_choices(form: UserForm) -> None:
     form.organisation.choices = [SelectChoice(0, "（なし：管理者のみ）")] + [SelectChoice(o.id, o.name) for o in orgs]
 
 
+def _default_organisation() -> int:
+    """For a new account: the only organisation, else the one given to the newest account."""
+    orgs = list(db().scalars(select(Organisation.id).limit(2)))
+    if len(orgs) == 1:
+        return orgs[0]
+    last = db().scalar(
+        select(User.organisation_id).where(User.organisation_id.is_not(None)).order_by(User.id.desc()).limit(1)
+    )
+    return last or 0
+
+
 @bp.get("/users")
 @rule("admin")
 def users() -> str:
@@ -103,6 +114,8 @@ def _check_password(form: UserForm, username: str, required: bool) -> bool:
 def new_user() -> BaseResponse | tuple[str, int] | str:
     form = NewUserForm()
     _organisation_choices(form)
+    if request.method == "GET":
+        form.organisation.data = _default_organisation()
     if request.method == "POST":
         valid = form.validate()
         if _check_password(form, form.username.data or "", required=True) and valid:

@@ -70,11 +70,17 @@ def safe_next(target: str | None) -> str:
 
 
 class LoginForm(CleanForm):
+    # autocomplete: password managers and assistive tools know what each field is (WCAG 1.3.5)
     username = StringField(
         "利用者名",
         validators=[DataRequired("利用者名を入力してください。"), Length(max=64, message="利用者名が長すぎます。")],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
-    password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。")])
+    password = PasswordField(
+        "パスワード",
+        validators=[DataRequired("パスワードを入力してください。")],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class PasswordForm(CleanForm):

@@ -25,7 +25,10 @@ from wtforms.fields import (
 )
 from wtforms.widgets import ListWidget
 
-_TEXT_FLAGS = ("required", "maxlength", "minlength")
+# ``maxlength`` is not drawn as such: a browser would cut a long paste silently (issue 17,
+# defect 8). The limit goes out as ``data-maxlength`` for the counter in sbd.js, and the form's
+# Length validator refuses longer text with a message that says the limit and keeps the text.
+_TEXT_FLAGS = ("required", "minlength")
 
 
 def _attrs(pairs: dict[str, Any]) -> str:
@@ -45,6 +48,8 @@ def _base(field: Field, flags: tuple[str, ...], extra: dict[str, Any]) -> dict[s
         value = getattr(field.flags, flag)
         if value is not None and value is not False and flag not in extra:
             pairs[flag] = value
+    # The form's own attributes (e.g. autocomplete="username"), then the template's.
+    pairs.update(field.render_kw or {})
     pairs.update(extra)
     return pairs
 
@@ -70,7 +75,8 @@ def render_field(field: Field, option_labels: Mapping[str, str] | None = None, *
         pairs = {"id": field.id, "name": field.name, "type": "hidden", "value": field._value()}
         return Markup(f"<input {_attrs(pairs)}>")
     if isinstance(field, TextAreaField):
-        return Markup(f"<textarea {_attrs(_base(field, _TEXT_FLAGS, extra))}>\r\n{escape(field._value())}</textarea>")
+        pairs = _base(field, _TEXT_FLAGS, {**_limit(field), **extra})
+        return Markup(f"<textarea {_attrs(pairs)}>\r\n{escape(field._value())}</textarea>")
     if isinstance(field, RadioField) or isinstance(field.widget, ListWidget):
         raise TypeError("lists of choices are drawn with choice_list()")
     if isinstance(field, SelectField | SelectMultipleField):
@@ -98,8 +104,14 @@ def render_field(field: Field, option_labels: Mapping[str, str] | None = None, *
             },
         )
         return Markup(f"<input {_attrs(pairs)}>")
-    pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": field._value(), **extra})
+    pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": field._value(), **_limit(field), **extra})
     return Markup(f"<input {_attrs(pairs)}>")
+
+
+def _limit(field: Field) -> dict[str, Any]:
+    """The text's maximum length for the counter (sbd.js), when the form sets one."""
+    limit = getattr(field.flags, "maxlength", None)
+    return {"data-maxlength": limit} if limit else {}
 
 
 def _choices(field: Field, option_labels: Mapping[str, str] | None = None) -> list[tuple[Any, str]]:
@@ -110,8 +122,11 @@ def _choices(field: Field, option_labels: Mapping[str, str] | None = None) -> li
     return pairs
 
 
-def choice_list(field: Field) -> Markup:
-    """Radio buttons (single choice) or check boxes (multiple), each with its own label."""
+def choice_list(field: Field, lang_attr: bool = False) -> Markup:
+    """Radio buttons (single choice) or check boxes (multiple), each with its own label.
+
+    ``lang_attr``: an English page; the option labels are the catalogue's Japanese text, so the
+    list says ``lang="ja"`` (WCAG 3.1.2)."""
     kind = "checkbox" if isinstance(field, SelectMultipleField) else "radio"
     required = kind == "radio" and bool(field.flags.required)
     chosen = _selected(field)
@@ -122,4 +137,5 @@ def choice_list(field: Field) -> Markup:
         pairs["checked"] = str(value) in chosen
         label_html = f'<label for="{escape(option_id)}">{escape(label)}</label>'
         items.append(f'<div class="choice"><input {_attrs(pairs)}> {label_html}</div>')
-    return Markup(f'<div class="choice-list">{"".join(items)}</div>')
+    lang = ' lang="ja"' if lang_attr else ""
+    return Markup(f'<div class="choice-list"{lang}>{"".join(items)}</div>')

@@ -8,6 +8,7 @@ fails on speed. Run one part or all of them (all take a few minutes on 2 CPUs):
     .venv/bin/python benchmarks/scale.py history       # history page at 10 / 1,000 revisions (PostgreSQL)
     .venv/bin/python benchmarks/scale.py diagram       # 5 / 50 / 300 elements: `generate` CPU, step page size
     .venv/bin/python benchmarks/scale.py audit         # audit page and CSV export at 2,000 / 200,000 events
+    .venv/bin/python benchmarks/scale.py steps         # the seven step pages, one client, against a Flask floor
     .venv/bin/python benchmarks/scale.py cold-start    # `sbd-tool levels` against Python importing yaml, pydantic, docx
     .venv/bin/python benchmarks/scale.py all --markdown /tmp/scale.md
 
@@ -380,6 +381,44 @@ def bench_audit(sizes: list[int], runs: int) -> None:
     say()
 
 
+# --- the request path ------------------------------------------------------------------------
+
+
+def bench_steps(runs: int) -> None:
+    """One client, in process: each step page of the sample project, against a bare Flask "hello"
+    served by the same test client, and the queries each page runs."""
+    from flask import Flask
+
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "hello")
+    hello_client = hello.test_client()
+    floor = median_of(runs * 20, lambda: hello_client.get("/"))
+    say("## Step pages, one client in process (SQLite)")
+    say()
+    say(f"Floor: a bare Flask app answering `GET /` through the same test client, {ms(floor)} ms.")
+    say()
+    say("| Step | Median (ms) | ÷ floor | Queries |")
+    say("|---|---:|---:|---:|")
+    steps = ("purpose", "features", "diagram", "questions", "conditions", "decisions", "output")
+    with tempfile.TemporaryDirectory(prefix="sbd-bench-") as tmp, web_app(f"sqlite:///{tmp}/bench.sqlite3") as app:
+        client = signed_in(app, "bench-officer")
+        counter = QueryCounter(app)
+        (pid,) = make_projects(app, "bench-officer", 1, example())
+        medians = []
+        for step in steps:
+            url = f"/projects/{pid}/steps/{step}"
+            assert page(client, url)[0] == 200
+            before = counter.count
+            page(client, url)
+            queries = counter.count - before
+            elapsed = median_of(runs * 4, lambda url=url: page(client, url))
+            medians.append(elapsed)
+            say(f"| {step} | {ms(elapsed)} | {elapsed / floor:.1f}× | {queries} |")
+        overall = statistics.median(medians)
+        say(f"| **median of the steps** | {ms(overall)} | {overall / floor:.1f}× | |")
+    say()
+
+
 # --- cold start ------------------------------------------------------------------------------
 
 
@@ -435,7 +474,7 @@ def bench_cold_start(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=("projects", "history", "diagram", "audit", "cold-start", "all"))
+    parser.add_argument("part", choices=("projects", "history", "diagram", "audit", "steps", "cold-start", "all"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--projects", default="10,1000,5000")
     parser.add_argument("--revisions", default="10,1000")
@@ -456,6 +495,8 @@ def main() -> None:
         bench_diagram(numbers(args.elements), args.runs)
     if args.part in ("audit", "all"):
         bench_audit(numbers(args.events), args.runs)
+    if args.part in ("steps", "all"):
+        bench_steps(args.runs)
     if args.part in ("cold-start", "all"):
         bench_cold_start(max(args.runs, 10))
     if args.markdown:

@@ -31,6 +31,7 @@ from sbd_tool.document.template import (
     REQUIRED_STYLES,
     TABLE_HEADER,
     TABLE_TEXT,
+    style_ids,
 )
 from sbd_tool.text import one_line, xml_safe
 
@@ -66,9 +67,9 @@ class _Writer:
     """Adds styled paragraphs. Style ids are resolved once: python-docx's own name look-up
     rescans every style per paragraph, which dominated the time to build a document."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, ids: dict[str, str] | None = None) -> None:
         self.doc = document
-        self.ids = {style.name: style.style_id for style in document.styles}
+        self.ids = ids if ids is not None else {style.name: style.style_id for style in document.styles}
         self.body = document.element.body
         self.end = self.body.find(qn("w:sectPr"))  # paragraphs go before the section properties
 
@@ -174,7 +175,7 @@ class _Writer:
 
 
 def _check_template(document: Document, path: Path) -> None:
-    names = {s.name for s in document.styles}
+    names = style_ids(document, path)  # read once per worker and template
     missing = [s for s in REQUIRED_STYLES if s not in names]
     if missing:
         raise TemplateError(f"{path}: テンプレートに必要なスタイルがありません: {', '.join(missing)}")
@@ -213,7 +214,7 @@ def render_docx(model: DocumentModel, template: Path | None = None) -> bytes:
     document = docx.Document(str(path))
     _check_template(document, path)
     _clear_body(document)
-    w = _Writer(document)
+    w = _Writer(document, style_ids(document, path))
     for block in blocks(model):
         _draw(w, clean_block(block))  # whatever is stored: no separators, no bidi overrides
     props = document.core_properties

@@ -8,7 +8,9 @@ are real numbering definitions that restyle and renumber with the document.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -213,3 +215,24 @@ def build_template(path: Path) -> None:
     props.title = "調達仕様書（情報セキュリティ要件）"
     props.comments = props.keywords = props.subject = ""
     document.save(str(path))
+
+
+# ---------------------------------------------------------------- style ids, once per template
+
+_STYLE_IDS: dict[str, dict[str, str]] = {}
+
+
+def style_ids(document: Any, source: Path) -> dict[str, str]:
+    """Style id by style name for ``document``, opened from the template file ``source``.
+
+    Read once per worker and template content (keyed by the file's SHA-256, so an edited or
+    replaced template is read again): python-docx builds a proxy for each of the template's
+    styles to tell their names, which every document drawn on it used to pay. Read-only."""
+    key = hashlib.sha256(source.read_bytes()).hexdigest()
+    found = _STYLE_IDS.get(key)
+    if found is None:
+        found = {style.name: style.style_id for style in document.styles}
+        if len(_STYLE_IDS) >= 16:  # a few templates per worker at most
+            _STYLE_IDS.clear()
+        _STYLE_IDS[key] = found
+    return found

@@ -66,7 +66,7 @@ def _review_status() -> dict[str, Any] | None:
     project = g.get("project")
     if project is None or g.get("user") is None:
         return None
-    from sbd_tool.web.review import review_summary
+    from sbd_tool.web.banners import review_summary  # one query (issue 16)
 
     latest, approved, comments = review_summary(project)
     if approved is None and latest is None and not comments:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Blueprint, Flask, Response, abort, current_app, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, redirect, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -91,10 +91,19 @@ def english() -> dict[str, str]:
 
 
 def language() -> str:
-    """``en`` when the user chose English, else ``ja`` (also outside a request)."""
-    if has_request_context() and request.cookies.get(COOKIE) == "en":
-        return "en"
-    return DEFAULT
+    """``en`` when the user chose English, else ``ja`` (also outside a request).
+
+    Every translated string and catalogue name asks (a few hundred times a page), so the answer
+    is worked out once per request and kept on ``g`` with the request it belongs to."""
+    if not has_request_context():
+        return DEFAULT
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    cached = g.get("sbd_language")
+    if cached is None or cached[0] is not current:
+        cached = (current, "en" if request.cookies.get(COOKIE) == "en" else DEFAULT)
+        g.sbd_language = cached
+    lang: str = cached[1]
+    return lang
 
 
 def is_english() -> bool:

@@ -327,6 +327,8 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
                 )
     for rid, outcome in state.evaluation.requirements.items():
         level = form[f"level_{rid}"].data
+        if level not in LEVEL_ORDER:  # not sent: the field's own validation reports it
+            continue
         if LEVEL_ORDER[level] < LEVEL_ORDER[outcome.proposed] and not (form[f"reason_{rid}"].data or "").strip():
             errors.append(
                 (

@@ -24,6 +24,7 @@ from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.downloads import attachment
+from sbd_tool.web.formpairs import entry_anchor, form_pairs
 from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
@@ -102,30 +103,16 @@ def step(project_id: int, step: str) -> Any:
         if draft is not None:
             form = form_class(formdata=MultiDict(draft.data["pairs"]))
             form.version.data = str(project.version)
-            return _render(project, step, form, state, restored=True)
+            note = DRAFT_NOTES.get(str(draft.data.get("origin", "")))
+            return _render(project, step, form, state, restored=True, **({"generated": note} if note else {}))
         form = form_class(formdata=None, data=LOADERS[step](cat, project.answers, state))
         form.version.data = str(project.version)
         return _render(project, step, form, state)
 
     form = form_class()
     action = request.form.get("action", "save")
-    if action in ("diagram:generate", "diagram:clear"):  # a new draft in the form; saved only on 保存
-        fresh = None if action == "diagram:clear" else _generated(cat, project, state)
-        form = form_class(formdata=None, data=diagram_form_data(fresh))
-        form.version.data = request.form.get("version", "")
-        note = "業務の特徴から図を作成しました。" if fresh else "図を空にしました。"
-        return _render(
-            project,
-            step,
-            form,
-            state,
-            generated=note + "確認し、「保存」で確定してください（保存しなければ元の図のままです）。",
-        )
-    if action.startswith("row:"):  # add/remove/move a row without JavaScript: re-render, nothing saved
-        data = apply_row_action(form.data, action)
-        form = form_class(formdata=None, data=data)
-        form.version.data = request.form.get("version", "")
-        return _render(project, step, form, state)
+    if action in ("diagram:generate", "diagram:clear") or action.startswith("row:"):
+        return _edit_as_draft(project, step, form_class, form, state, action)
     if form.version.data != str(project.version):
         return _render(project, step, form, state, status=409, conflict=True)
     valid = form.validate()
@@ -140,6 +127,52 @@ def step(project_id: int, step: str) -> Any:
         return _render(project, step, form, state, status=409, conflict=True)
     flash("保存しました。", "success")
     return _after_save(project, step, action)
+
+
+# Shown above the diagram after a redirect from these actions (the result is the user's draft).
+DRAFT_NOTES = {
+    "diagram:generate": "業務の特徴から図を作成しました（まだ保存していません）。確認し、「保存」で確定してください。"
+    "元の図に戻すには「下書きを破棄する」を押してください。",
+    "diagram:clear": "図を空にしました（まだ保存していません）。「保存」で確定します。"
+    "元の図に戻すには「下書きを破棄する」を押してください。",
+}
+
+
+def _edit_as_draft(project: Project, step: str, form_class: Any, form: Any, state: ProjectState, action: str) -> Any:
+    """Change the form on the server without saving (a row added, moved or removed without
+    JavaScript; a diagram generated from step 2 or cleared): the result is kept as the user's draft
+    of the step and the browser is sent to the step page, which shows it (post/redirect/get, so
+    Back and reload never ask to send the form again). A page older than the saved version gets
+    the conflict page instead: its draft would otherwise pass for the newer version."""
+    if request.form.get("version", "") != str(project.version):
+        return _render(project, step, form, state, status=409, conflict=True)
+    anchor = ""
+    if action.startswith("row:"):
+        form = form_class(formdata=None, data=apply_row_action(form.data, action))
+        anchor = entry_anchor(form, _row_target(action))
+    else:
+        fresh = None if action == "diagram:clear" else _generated(catalogue(), project, state)
+        form = form_class(formdata=None, data=diagram_form_data(fresh))
+        action = action if fresh else "diagram:clear"
+    origin = action if action in DRAFT_NOTES else "rows"
+    now = dt.datetime.now(dt.UTC).isoformat()
+    put_draft(project, step, user(), {"pairs": form_pairs(form), "saved_at": now, "origin": origin})
+    return redirect(url_for(".step", project_id=project.id, step=step, _anchor=anchor or None))
+
+
+def _row_target(action: str) -> list[int | str]:
+    """The row to show after a row action (``row:<op>:<path>``): the new or copied row, the moved
+    row, or the row that took the removed one's place."""
+    parts = action.split(":")
+    path: list[int | str] = [int(p) if p.isdigit() else p for p in parts[2:]]
+    if path and isinstance(path[-1], int):
+        index = path[-1]
+        if parts[1] == "up":
+            index = max(index - 1, 0)
+        elif parts[1] in ("down", "copy"):  # the moved row, or the copy right after its original
+            index += 1
+        path[-1] = index
+    return path
 
 
 def _commit_revision(project: Project, answers: dict[str, Any], step: str) -> bool:

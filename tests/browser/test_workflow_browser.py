@@ -62,3 +62,26 @@ def test_adviser_list_links_open_the_review(live_server: str, page: Page, browse
         response = adviser.request.get(live_server + (link.get_attribute("href") or ""))
         assert response.status == 200, (name, response.status)
     adviser.context.close()
+
+
+def test_back_after_generating_the_diagram_needs_no_resubmission(live_server: str, page: Page, shoot: Shoot) -> None:
+    """Defect 4: the diagram generated from step 2 was a page answering a POST, so Back to it asked
+    to resubmit the form. Now the POST redirects (the unsaved diagram is the user's draft)."""
+    pid = import_example(page)
+    page.goto(f"{live_server}/projects/{pid}/steps/diagram")
+    page.once("dialog", lambda dialog: dialog.accept())  # 「今の図を…置き換えます」
+    page.get_by_role("button", name="業務の特徴から図を作成").click()
+    expect(page.get_by_role("status").filter(has_text="業務の特徴から図を作成しました")).to_be_visible()
+    assert page.url.endswith(f"/projects/{pid}/steps/diagram"), "a GET page, not the answer to a POST"
+    shoot(page, "1-generated")
+    page.goto(f"{live_server}/projects/{pid}/history")  # go on elsewhere, then come back
+    expect(page.get_by_role("heading", level=1)).to_contain_text("変更履歴")
+    response = page.go_back()
+    assert response is None or response.ok
+    expect(page.get_by_role("heading", level=1)).to_contain_text("手順3")
+    expect(
+        page.get_by_role("status").filter(has_text="下書き）を復元しました")
+    ).to_be_visible()  # the generated diagram, unsaved
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("手順3")
+    shoot(page, "2-back-and-reloaded")

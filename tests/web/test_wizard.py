@@ -135,7 +135,6 @@ def test_rows_can_be_added_moved_and_removed_without_javascript(client: FlaskCli
     page = client.get(f"/projects/{pid}/steps/purpose").data
     base = {**step1(), "version": version(page)}
 
-
     def act(action: str) -> str:  # each action redirects to the step page, which shows the result (PRG)
         response = client.post(f"/projects/{pid}/steps/purpose", data={**base, "action": action})
         assert response.status_code == 302

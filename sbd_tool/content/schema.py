@@ -207,6 +207,7 @@ class Option(Strict):
     label: Text
     label_en: Text
     help: Text | None = None
+    help_en: Text | None = None  # shown on English pages (e.g. the classification definitions in step 2)
 
 
 class Step(Strict):

@@ -289,7 +289,14 @@ def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
     form = SubmitForm()
     form.adviser.choices = [SelectChoice(a.id, f"{a.display_name}（{a.username}）") for a in _advisers(project)]
     ready = _ready(project)
+    approved = approved_review(project, project.version) is not None
     status = 200
+    if request.method == "POST" and approved:  # nothing to review: the current revision is approved
+        flash(
+            f"第{project.version}版は既に承認されています。変更を保存すると新しい版になり、改めて依頼できます。",
+            "error",
+        )
+        return redirect(url_for(".review", project_id=project.id))
     if request.method == "POST":
         number = _submit(project, form.adviser.data, form.message.data or "") if ready and form.validate() else None
         if number is not None:
@@ -300,7 +307,7 @@ def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
         if not ready:
             flash("未回答の設問や理由のない引下げがあるため、レビューを依頼できません。", "error")
         status = 400
-    return render_template("review/submit.html", project=project, form=form, ready=ready), status
+    return render_template("review/submit.html", project=project, form=form, ready=ready, approved=approved), status
 
 
 @bp.get("/review")
@@ -329,6 +336,7 @@ def review(project_id: int) -> str:
         decide_form=decide_form,
         comment_form=CommentForm(formdata=None),
         approved=approved_review(project),
+        current_approved=approved_review(project, project.version) is not None,
         status_labels=STATUS_LABELS,
         editable=can_edit(user(), project),
     )
@@ -339,11 +347,13 @@ def review(project_id: int) -> str:
 def comment(project_id: int) -> BaseResponse:
     project = get_project(project_id)
     form = CommentForm()
-    back = safe_next(form.next.data or url_for(".review", project_id=project.id))
+    # Back to the page the comment was written on, at a place that exists on it: the new comment,
+    # or (when it was refused) the requirement's block, the thread replied to, or the general comments.
+    back = safe_next(form.next.data or url_for(".review", project_id=project.id)).split("#", 1)[0]
     if not form.validate():
         for message in form.body.errors:
             flash(f"コメントを追加できませんでした：{message}", "error")
-        return redirect(back)
+        return redirect(f"{back}#{_comment_place(form)}")
     parent = None
     if form.parent.data:
         parent = db().get(Comment, int(form.parent.data)) if form.parent.data.isdigit() else None
@@ -352,20 +362,28 @@ def comment(project_id: int) -> BaseResponse:
     requirement = parent.requirement if parent else (form.requirement.data or None)
     if requirement is not None and requirement not in catalogue().requirements:
         abort(400)
-    db().add(
-        Comment(
-            project_id=project.id,
-            requirement=requirement,
-            parent_id=parent.id if parent else None,
-            author_id=user().id,
-            revision_number=project.version,
-            body=form.body.data,
-        )
+    added = Comment(
+        project_id=project.id,
+        requirement=requirement,
+        parent_id=parent.id if parent else None,
+        author_id=user().id,
+        revision_number=project.version,
+        body=form.body.data,
     )
+    db().add(added)
     audit.record(db(), "comment", project_id=project.id, requirement=requirement)
     db().commit()
     flash("コメントを追加しました。", "success")
-    return redirect(back)
+    return redirect(f"{back}#comment-{added.id}")
+
+
+def _comment_place(form: CommentForm) -> str:
+    """The id of the block a refused comment was about (review/review.html, review/_comments.html)."""
+    if (form.parent.data or "").isdigit():
+        return f"comment-{form.parent.data}"
+    if form.requirement.data and form.requirement.data in catalogue().requirements:
+        return f"req-{form.requirement.data}"
+    return "general"
 
 
 @bp.post("/comments/<int:comment_id>/resolve")

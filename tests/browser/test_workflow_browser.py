@@ -85,3 +85,57 @@ def test_back_after_generating_the_diagram_needs_no_resubmission(live_server: st
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_contain_text("手順3")
     shoot(page, "2-back-and-reloaded")
+
+
+IN_VIEW = """() => {
+  const target = document.getElementById(location.hash.slice(1));
+  if (!target) return 'no element with id ' + location.hash;
+  const box = target.getBoundingClientRect();
+  return box.top < innerHeight && box.bottom > 0 ? 'visible' : 'off screen at ' + box.top;
+}"""
+
+
+def test_a_comment_keeps_the_advisers_place(live_server: str, page: Page, browser: Any, shoot: Shoot) -> None:
+    """Defect 6: after commenting on a requirement far down the page, the browser jumped to
+    #req-AC-1-new, which no element has, and showed the top of a long page."""
+    pid = import_example(page)
+    request_review(page, live_server, pid)
+    adviser = other_user(browser, live_server, "adviser")
+    adviser.goto(f"{live_server}/projects/{pid}/review")
+    block = adviser.locator(".requirement").last
+    rid = (block.get_attribute("id") or "").removeprefix("req-")
+    block.get_by_text("コメントする").click()
+    block.get_by_label(re.compile(rf"コメントを追加\s*（{rid}")).fill("この要件の根拠を教えてください。")
+    block.get_by_role("button", name=re.compile(rf"コメントを追加\s*（{rid}")).click()
+    expect(adviser.get_by_role("status").filter(has_text="コメントを追加しました")).to_be_visible()
+    assert re.search(r"#comment-\d+$", adviser.url), adviser.url
+    assert adviser.evaluate(IN_VIEW) == "visible"
+    expect(adviser.locator(f"#req-{rid}")).to_contain_text("この要件の根拠を教えてください。")
+    adviser.screenshot(path=str(shoot(adviser, "1-after-comment").with_name("1-after-comment-viewport.png")))
+    adviser.context.close()
+
+
+def test_review_page_decision_last_and_no_request_when_approved(
+    live_server: str, page: Page, browser: Any, shoot: Shoot
+) -> None:
+    """The decision box comes after the requirements (with a link to it at the top); once the current
+    revision is approved, no page offers 「レビューを依頼する」 for it."""
+    pid = import_example(page)
+    request_review(page, live_server, pid)
+    adviser = other_user(browser, live_server, "adviser")
+    adviser.goto(f"{live_server}/projects/{pid}/review")
+    decision = adviser.get_by_role("heading", name="第1版の判定")
+    last = adviser.locator(".requirement").last
+    assert last.bounding_box()["y"] < decision.bounding_box()["y"]  # type: ignore[index]
+    adviser.get_by_role("link", name=re.compile("判定（承認・差戻し）へ移動")).click()
+    expect(adviser.get_by_role("button", name="第1版を承認する")).to_be_in_viewport()
+    adviser.get_by_role("button", name="第1版を承認する").click()
+    expect(adviser.get_by_role("status").filter(has_text="第1版を承認しました")).to_be_visible()
+    adviser.context.close()
+    page.goto(f"{live_server}/projects/{pid}/steps/output")
+    expect(page.get_by_text("現在の版（第1版）は承認済みです")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("レビューを依頼する"))).to_have_count(0)
+    shoot(page, "1-step7-approved")
+    page.goto(f"{live_server}/projects/{pid}/review")
+    expect(page.get_by_role("link", name=re.compile("レビューを依頼する"))).to_have_count(0)
+    shoot(page, "2-review-approved")

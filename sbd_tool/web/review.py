@@ -11,6 +11,7 @@ outcome reported and audited is the one stored. A decided review's share ends
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -28,13 +29,22 @@ from sbd_tool.document.text_render import render_html
 from sbd_tool.revision_diff import diff_revisions
 from sbd_tool.rules import evaluate
 from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
-from sbd_tool.web import audit
+from sbd_tool.web import audit, releases
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, catalogue_of, db, get_project, get_revision, lock_project
+from sbd_tool.web.store import (
+    catalogue,
+    catalogue_of,
+    commit_save,
+    db,
+    get_project,
+    get_revision,
+    lock_project,
+    save_answers,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
@@ -152,6 +162,7 @@ def history(project_id: int) -> str:
         status_labels=STATUS_LABELS,
         editable=can_edit(user(), project),
         step_labels={s.id: s.title for s in catalogue().steps.steps},
+        restored_from=restored_from,
     )
 
 
@@ -167,6 +178,48 @@ def compare(project_id: int) -> str:
     before, after = get_revision(project, a), get_revision(project, b)
     diff = diff_revisions(catalogue_of(after), before.answers, after.answers)
     return render_template("review/compare.html", project=project, before=before, after=after, diff=diff)
+
+
+RESTORED = "restore:"  # Revision.step of a revision made by restoring another: "restore:<number>"
+
+
+def restored_from(step: str | None) -> int | None:
+    """The revision a restored revision came from (its ``step`` says so), else None."""
+    if step and step.startswith(RESTORED) and step[len(RESTORED) :].isdigit():
+        return int(step[len(RESTORED) :])
+    return None
+
+
+@bp.route("/revisions/<int:number>/restore", methods=["GET", "POST"])
+@rule("project:edit")
+def restore(project_id: int, number: int) -> BaseResponse | str:
+    """Restore an earlier revision as a new revision, after a page that says what it changes.
+    Nothing is lost: the current revision stays in the history (and can be restored in turn)."""
+    project = get_project(project_id)
+    revision = get_revision(project, number)
+    if request.method == "GET":
+        current = get_revision(project, project.version)
+        diff = diff_revisions(catalogue_of(revision), current.answers, revision.answers)
+        return render_template("review/restore.html", project=project, revision=revision, current=current, diff=diff)
+    shown = request.form.get("version", "")
+    if not CleanForm().validate() or shown != str(project.version):
+        flash("確認している間に、この案件が保存されました。もう一度内容を確認してください。", "error")
+        return redirect(url_for(".restore", project_id=project.id, number=number))
+    # The revision as it was: its answers, evaluated with the catalogue version it was saved under
+    # (when that version is still stored), and the steps visited so far.
+    kept = releases.by_version(db(), revision.content_version) is not None
+    project.visited = {**revision.visited, **project.visited}
+    saved = save_answers(
+        project, copy.deepcopy(revision.answers), None, user(),
+        content_version=revision.content_version if kept else None,
+    )  # fmt: skip
+    saved.step = f"{RESTORED}{number}"
+    audit.record(db(), "revision", project_id=project.id, revision=saved.number, restored_from=number)
+    if not commit_save():
+        flash("確認している間に、この案件が保存されました。もう一度内容を確認してください。", "error")
+        return redirect(url_for(".restore", project_id=project.id, number=number))
+    flash(f"第{number}版の内容を、新しい版（第{saved.number}版）として復元しました。", "success")
+    return redirect(url_for(".history", project_id=project.id))
 
 
 def _revision_model(project: Project, number: int) -> Any:

@@ -139,3 +139,22 @@ def test_review_page_decision_last_and_no_request_when_approved(
     page.goto(f"{live_server}/projects/{pid}/review")
     expect(page.get_by_role("link", name=re.compile("レビューを依頼する"))).to_have_count(0)
     shoot(page, "2-review-approved")
+
+
+def test_restore_an_earlier_revision(live_server: str, page: Page, shoot: Shoot) -> None:
+    """Versions: an earlier revision restored as a new one, after a page that says what changes."""
+    pid = import_example(page)
+    page.get_by_label("情報システムの名称").fill("名称を変えた版")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="保存しました。")).to_be_visible()
+    page.goto(f"{live_server}/projects/{pid}/history")
+    page.get_by_role("link", name=re.compile(r"この版を復元\s*（第1版）")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("第1版を復元しますか")
+    expect(page.get_by_role("table")).to_contain_text("名称を変えた版")
+    shoot(page, "1-confirm")
+    page.get_by_role("button", name="第1版の内容で新しい版を作成する").click()
+    expect(page.get_by_role("status").filter(has_text="新しい版（第3版）として復元しました")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("第3版（現在）"))).to_contain_text("第1版から復元")
+    shoot(page, "2-history")
+    page.goto(f"{live_server}/projects/{pid}/steps/purpose")
+    expect(page.get_by_label("情報システムの名称")).to_have_value(PORTAL)

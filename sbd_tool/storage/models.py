@@ -64,6 +64,7 @@ class User(Base):
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    email: Mapped[str | None] = mapped_column(String(254), default=None)  # for notification e-mails; optional
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
@@ -304,3 +305,28 @@ class CourseSample(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+NOTIFICATION_KINDS = ("review_requested", "review_approved", "review_returned", "comment", "reply")
+
+
+class Notification(Base):
+    """An entry in a user's inbox (``sbd_tool.web.notifications``): something happened on a project
+    that concerns them. Written in the transaction of the action it reports; ``read_at`` is set when
+    the user opens it. The unread count in the header is one query on (user_id, read_at)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user_id_read_at", "user_id", "read_at"),
+        Index("ix_notification_user_id_id", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # one of NOTIFICATION_KINDS
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    requirement: Mapped[str | None] = mapped_column(String(20), default=None)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("review_comment.id", ondelete="CASCADE"), default=None)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")

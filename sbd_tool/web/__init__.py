@@ -209,6 +209,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(__import__("sbd_tool.web.audit_log", fromlist=["bp"]).bp)  # the audit log (issue 16)
+    app.register_blueprint(__import__("sbd_tool.web.inbox", fromlist=["bp"]).bp)  # notifications inbox (issue 17)
     app.register_blueprint(shares.bp)
     app.register_blueprint(catalogue_pages.bp)
     app.register_blueprint(courses.bp)

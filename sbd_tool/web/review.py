@@ -34,6 +34,7 @@ from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.notifications import notify
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import (
     catalogue,
@@ -330,6 +331,7 @@ def _submit(project: Project, adviser_id: int, message: str) -> int | None:
     else:
         share.expires_at = None  # open again while the new review is pending
     audit.record(db(), "review_submit", project_id=project.id, revision=project.version, adviser=adviser_id)
+    notify(db(), "review_requested", project, recipients=[adviser_id])
     db().commit()
     return project.version
 
@@ -425,6 +427,7 @@ def comment(project_id: int) -> BaseResponse:
     )
     db().add(added)
     audit.record(db(), "comment", project_id=project.id, requirement=requirement)
+    notify(db(), "comment", project)
     db().commit()
     flash("コメントを追加しました。", "success")
     return redirect(f"{back}#comment-{added.id}")
@@ -501,6 +504,7 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
     audit.record(
         db(), f"review_{'approve' if action == 'approve' else 'return'}", project_id=project.id, revision=shown
     )
+    notify(db(), f"review_{status}", project, review_id=review_id)
     db().commit()
     flash(f"第{shown}版を{'承認しました' if action == 'approve' else '差し戻しました'}。", "success")
     return redirect(url_for(".review", project_id=project.id))

@@ -10,6 +10,15 @@
 | ``SBD_TRUSTED_PROXIES`` | 0 | reverse proxies in front of the app whose ``X-Forwarded-For/Proto`` are trusted |
 | ``SBD_SHARE_DAYS_AFTER_REVIEW`` | 30 | an adviser keeps read access this many days after deciding a review |
 | ``SBD_CONTENT_DIR`` | the shipped content | a folder with ``questionnaires/`` and ``requirement_sets/`` |
+| ``SBD_SMTP_HOST`` | unset: no e-mail is sent | the mail server for notification e-mails (the inbox works without) |
+| ``SBD_SMTP_PORT`` | 25 (587 with STARTTLS) | its port |
+| ``SBD_SMTP_FROM`` | (required with a host) | the sender address of notification e-mails |
+| ``SBD_SMTP_USER`` / ``SBD_SMTP_PASSWORD`` | unset | sign in to the mail server (both or neither) |
+| ``SBD_SMTP_STARTTLS`` | 0 | 1: switch to TLS (STARTTLS) before signing in and sending |
+| ``SBD_BASE_URL`` | the request's own address | the site's address in e-mail links (``https://sbd.example.go.jp``) |
+
+Set ``SBD_BASE_URL`` wherever e-mail is on: without it a link is built from the address the
+request was sent to (its Host header), which a proxy may not check.
 
 A bad value stops the start with one line in Japanese and English (``ConfigError``), never a
 traceback; ``sbd-tool serve`` prints it once and exits with status 2.
@@ -78,6 +87,42 @@ def from_environment() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": os.environ.get("SBD_SECURE_COOKIES") == "1",
         "TRUSTED_PROXIES": int(_number("SBD_TRUSTED_PROXIES", 0, minimum=0, maximum=5)),
         "SHARE_DAYS_AFTER_REVIEW": _number("SBD_SHARE_DAYS_AFTER_REVIEW", 30, minimum=0, maximum=365),
+        **_mail(),
+    }
+
+
+def _mail() -> dict[str, Any]:
+    """The SMTP settings (see the table): all None/empty when ``SBD_SMTP_HOST`` is unset."""
+    host = os.environ.get("SBD_SMTP_HOST", "").strip()
+    starttls = os.environ.get("SBD_SMTP_STARTTLS", "").strip() == "1"
+    sender = os.environ.get("SBD_SMTP_FROM", "").strip()
+    login = os.environ.get("SBD_SMTP_USER", "").strip()
+    password = os.environ.get("SBD_SMTP_PASSWORD", "")
+    base = os.environ.get("SBD_BASE_URL", "").strip().rstrip("/")
+    if base and not base.startswith(("https://", "http://")):
+        raise ConfigError(
+            "環境変数 SBD_BASE_URL は https:// 又は http:// で始まるアドレスで指定してください。"
+            " / SBD_BASE_URL must start with https:// or http://."
+        )
+    if host and ("@" not in sender or any(c in sender for c in "\r\n")):
+        raise ConfigError(
+            "SBD_SMTP_HOST を指定する場合は、送信元アドレスを SBD_SMTP_FROM に指定してください。"
+            " / SBD_SMTP_FROM (the sender address) is required with SBD_SMTP_HOST."
+        )
+    if bool(login) != bool(password):
+        raise ConfigError(
+            "SBD_SMTP_USER と SBD_SMTP_PASSWORD は両方指定するか、両方とも指定しないでください。"
+            " / Set both SBD_SMTP_USER and SBD_SMTP_PASSWORD, or neither."
+        )
+    port = int(_number("SBD_SMTP_PORT", 587 if starttls else 25, minimum=1, maximum=65535))
+    return {
+        "SMTP_HOST": host or None,
+        "SMTP_PORT": port,
+        "SMTP_FROM": sender,
+        "SMTP_USER": login or None,
+        "SMTP_PASSWORD": password or None,
+        "SMTP_STARTTLS": starttls,
+        "BASE_URL": base or None,
     }
 
 

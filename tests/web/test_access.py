@@ -27,6 +27,7 @@ from sbd_tool.storage.models import (
     Comment,
     Course,
     CourseSample,
+    Notification,
     Project,
     ProjectShare,
     Review,
@@ -119,6 +120,9 @@ MATRIX: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("admin.organisations", "POST"): ("-", ADMIN),
     ("audit_log.audit_log", "GET"): ("-", ADMIN),
     ("audit_log.audit_csv", "GET"): ("-", ADMIN),
+    ("inbox.index", "GET"): ("-", SIGNED_IN),
+    ("inbox.open_notification", "GET"): ("-", OFFICER),  # the officer's own notification; anyone else: 404
+    ("inbox.read_all", "POST"): ("-", SIGNED_IN),
 }
 
 
@@ -167,9 +171,11 @@ def make_world(app: Flask) -> World:
         comment = Comment(project_id=pid, requirement="AT-1", author_id=ids["adviser"], revision_number=1, body="確認")
         link = ShareLink(project_id=pid, label="入札者", secret_hash=hashlib.sha256(b"s3cret").hexdigest(),
                          created_by=ids["officer"], expires_at=utcnow() + dt.timedelta(days=1))  # fmt: skip
-        session.add_all([review, comment, link])
+        notice = Notification(user_id=ids["officer"], kind="review_approved", project_id=pid, actor_id=ids["adviser"])
+        session.add_all([review, comment, link, notice])
         session.commit()
         ids["review"], ids["comment"], ids["link"] = review.id, comment.id, link.id
+        ids["notification"] = notice.id
         ids["release"] = session.scalars(select(CatalogueRelease.id)).one()
         course = Course(organisation_id=officer_org, name="研修", description="", created_by=ids["trainer"])
         session.add(course)
@@ -198,6 +204,7 @@ def url_for_row(world: World, endpoint: str, project: str) -> str:
         "review.restore": {"number": 1},
         "review.resolve": {"comment_id": ids["comment"]},
         "review.decide": {"review_id": ids["review"]},
+        "inbox.open_notification": {"notification_id": ids["notification"]},
         "admin.edit_user": {"user_id": ids["officer"]},
         "admin.unlock_user": {"user_id": ids["officer"]},
         "review.compare": {"a": 1, "b": 1},

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from sbd_tool.storage.models import Organisation, ProjectShare, Review, User, utcnow
 from sbd_tool.web import audit, sessions, throttle
@@ -43,6 +43,15 @@ class UserForm(CleanForm):
             DataRequired("氏名を入力してください。"),
             Length(max=100, message="氏名は100文字以内にしてください。"),
         ],
+    )
+    email = StringField(
+        "メールアドレス（任意。お知らせをメールでも受け取る）",
+        validators=[
+            Optional(),
+            Length(max=254, message="メールアドレスは254文字以内にしてください。"),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="メールアドレスの形式が正しくありません。"),
+        ],
+        render_kw={"autocomplete": "off", "type": "email"},
     )
     role = SelectField("役割", choices=options(list(ROLE_LABELS.items())))
     organisation = SelectField("組織", coerce=int)
@@ -122,6 +131,7 @@ def new_user() -> BaseResponse | tuple[str, int] | str:
             created = User(
                 username=form.username.data,
                 display_name=form.display_name.data,
+                email=form.email.data or None,
                 role=form.role.data,
                 organisation_id=form.organisation.data or None,
                 password_hash=hash_password(form.password.data or ""),
@@ -173,7 +183,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
         return render_template("errors/error.html", code=404, message="利用者が見つかりません。"), 404
     form = UserForm(obj=None) if request.method == "POST" else UserForm(
         formdata=None,
-        data={"display_name": target.display_name, "role": target.role,
+        data={"display_name": target.display_name, "email": target.email or "", "role": target.role,
               "organisation": target.organisation_id or 0, "active": target.active},
     )  # fmt: skip
     _organisation_choices(form)
@@ -186,6 +196,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
             changes: dict[str, Any] = {}
             for attr, value in (
                 ("display_name", form.display_name.data),
+                ("email", form.email.data or None),
                 ("role", form.role.data),
                 ("organisation_id", form.organisation.data or None),
                 ("active", form.active.data),

@@ -252,6 +252,30 @@ def test_the_header_count_is_one_query(app: Flask, people: dict[str, FlaskClient
         event.remove(engine, "before_cursor_execute", seen)
 
 
+def test_admin_sets_an_e_mail_address(app: Flask) -> None:
+    add_user(app, "admin", "admin", None)
+    add_user(app, "someone", "officer")  # makes テスト省
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/users/new").data.decode()
+    assert "メールアドレス（任意。お知らせをメールでも受け取る）" in page
+    org = re.search(r'<option (?:selected )?value="(\d+)">テスト省', page)
+    assert org
+    data = {"username": "newone", "display_name": "新人", "role": "officer", "organisation": org.group(1),
+            "password": "a long enough password", "active": "y", "email": "not-an-address"}  # fmt: skip
+    refused = admin.post("/admin/users/new", data=data)
+    assert refused.status_code == 400 and "メールアドレスの形式が正しくありません。" in refused.data.decode()
+    assert admin.post("/admin/users/new", data={**data, "email": "new@example.go.jp"}).status_code == 302
+    with app.extensions["sbd"]["sessions"]() as session:
+        user = session.scalars(select(User).where(User.username == "newone")).one()
+    assert user.email == "new@example.go.jp"
+    assert 'value="new@example.go.jp"' in admin.get(f"/admin/users/{user.id}").data.decode()
+    changed = {k: v for k, v in data.items() if k not in ("username", "password")} | {"email": ""}
+    assert admin.post(f"/admin/users/{user.id}", data=changed).status_code == 302
+    with app.extensions["sbd"]["sessions"]() as session:
+        assert session.get(User, user.id).email is None  # type: ignore[union-attr]
+
+
 def test_smtp_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SBD_SMTP_HOST", "SBD_SMTP_PORT", "SBD_SMTP_FROM", "SBD_SMTP_USER", "SBD_SMTP_PASSWORD",
                  "SBD_SMTP_STARTTLS", "SBD_BASE_URL"):  # fmt: skip

@@ -128,6 +128,10 @@ class DocumentOptions:
     title: str = ""
     date: dt.date | None = None
     compliance_appendix: bool = False  # 別紙4: the compliance matrix (対応表) for bidders
+    # The chapter number of 「情報セキュリティに関する事項」 in the section to paste, so that it
+    # continues the office's own specification (its chapters 1 … start_chapter - 1).
+    start_chapter: int = 1
+    training_appendix: bool = False  # the explanation of every level of every requirement (for training)
 
 
 @dataclass(frozen=True)
@@ -523,12 +527,24 @@ def _responsibilities(p: _Parser, value: Any) -> dict[str, Assignment]:
     return out
 
 
+MAX_START_CHAPTER = 99
+
+
 def _document(p: _Parser, value: Any) -> DocumentOptions:
-    raw = p.mapping(value, "document", ("title", "date", "compliance_appendix"))
-    appendix = raw.get("compliance_appendix", False)
-    if not isinstance(appendix, bool):
-        p.fail("document.compliance_appendix", "true 又は false を指定してください")
-        appendix = False
+    raw = p.mapping(value, "document", ("title", "date", "compliance_appendix", "start_chapter", "training_appendix"))
+    flags = {}
+    for key in ("compliance_appendix", "training_appendix"):
+        flags[key] = raw.get(key, False)
+        if not isinstance(flags[key], bool):
+            p.fail(f"document.{key}", "true 又は false を指定してください")
+            flags[key] = False
+    start = raw.get("start_chapter", 1)
+    if isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= MAX_START_CHAPTER:
+        p.fail(
+            "document.start_chapter",
+            f"章番号は1から{MAX_START_CHAPTER}までの整数で指定してください（指定値: {str(start)[:20]}）",
+        )
+        start = 1
     title = p.text(raw.get("title"), "document.title")
     date = raw.get("date")
     if isinstance(date, str):
@@ -540,7 +556,9 @@ def _document(p: _Parser, value: Any) -> DocumentOptions:
     elif date is not None and not isinstance(date, dt.date):
         p.fail("document.date", "日付は YYYY-MM-DD の形で指定してください")
         date = None
-    return DocumentOptions(title, date, appendix)
+    return DocumentOptions(
+        title, date, flags["compliance_appendix"], start, training_appendix=flags["training_appendix"]
+    )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -184,6 +184,20 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                     "title": {"type": "string", "title": "表題"},
                     "date": {"type": "string", "format": "date", "title": "作成日"},
                     "compliance_appendix": {"type": "boolean", "title": "別紙4として対応表を付ける"},
+                    "start_chapter": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 99,
+                        "default": 1,
+                        "title": "貼り付ける節の章番号",
+                        "description": (
+                            "仕様書に貼り付ける節「情報セキュリティに関する事項」の章番号（調達仕様書の章番号に続ける）。"
+                        ),
+                    },
+                    "training_appendix": {
+                        "type": "boolean",
+                        "title": "研修用の別紙（全レベルの考え方）を付ける",
+                    },
                 },
             },
         },

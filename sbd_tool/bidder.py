@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sbd_tool.content import Catalogue
+from sbd_tool.document.compliance import compliance_rows
 from sbd_tool.document.model import DocumentModel
 from sbd_tool.explain import decision_note, requirement_reasons
 from sbd_tool.rules import Evaluation
@@ -27,10 +28,42 @@ class BidderRequirement:
     name_en: str = ""
     category_en: str = ""
     level_label_en: str = ""
+    numbers: tuple[str, ...] = ()  # each clause's number, as the spec and the matrix give it (AT-1-ア)
+
+
+@dataclass(frozen=True)
+class BidderTopic:
+    """A topic of the cloud chapter: its number (CL-1), title and numbered clauses."""
+
+    number: str
+    title: str
+    clauses: tuple[tuple[str, str], ...]  # (CL-1-ア, text as printed)
+
+
+@dataclass(frozen=True)
+class BidderCloud:
+    intro: str
+    topics: tuple[BidderTopic, ...]
+
+
+def bidder_cloud(model: DocumentModel) -> BidderCloud | None:
+    """The spec's cloud chapter, numbered as the spec and the matrix number it."""
+    if model.cloud is None:
+        return None
+    numbers = iter(r.number for r in compliance_rows(model) if r.level == "")  # the cloud rows, in order
+    topics = []
+    for number, (title, clauses) in zip(
+        model.cloud_numbers or ("",) * len(model.cloud.topics), model.cloud.topics, strict=True
+    ):
+        topics.append(BidderTopic(number, title, tuple((next(numbers), c) for c in clauses)))
+    return BidderCloud(model.cloud.intro, tuple(topics))
 
 
 def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: DocumentModel) -> list[BidderRequirement]:
     sections = {r.id: r for c in model.security for p in c.policies for r in p.requirements}
+    numbers: dict[str, list[str]] = {}
+    for row in compliance_rows(model):
+        numbers.setdefault(row.requirement.split(" ", 1)[0], []).append(row.number)
     rationale = {e.heading.split(" ", 1)[0]: e.items for e in model.rationale}
     skip = {"本調達でのレベル"}  # said by level_label and why
     found = []
@@ -54,6 +87,7 @@ def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: Doc
                         name_en=req.name_en,
                         category_en=category.name_en,
                         level_label_en=next(lv.label_en for lv in catalogue.meta.levels if lv.id == outcome.decided),
+                        numbers=tuple(numbers.get(req.id, ())) if section else (),
                     )
                 )
     return found

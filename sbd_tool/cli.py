@@ -23,7 +23,8 @@ from sbd_tool.assessment import Assessment, assess, specification
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
 from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, import_bundle, install_bundle
 from sbd_tool.diagram import diagram_problems
-from sbd_tool.document import TemplateError, render_docx
+from sbd_tool.document import OUTPUT_KINDS, TemplateError, render_docx_with_notes
+from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
 from sbd_tool.document.text_render import render_html, render_markdown
@@ -185,26 +186,37 @@ def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None
     "--template",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="スタイルを定義した Word テンプレート（既定: docx_templates/sbd-spec.docx）",
+    help="Word テンプレート（既定: docx_templates/sbd-spec.docx）。足りないスタイルは追加して注記する",
+)
+@click.option(
+    "--output-kind",
+    type=click.Choice(OUTPUT_KINDS),
+    default="full",
+    show_default=True,
+    help="paste: 調達仕様書に貼り付ける「情報セキュリティに関する事項」のみ／approval: 閲覧資料（決定根拠）／"
+    "full: 一式（別紙を含む）",
 )
 @content_option
-def generate(file: Path, output: Path, template: Path | None, content_dir: Path | None) -> None:
+def generate(file: Path, output: Path, template: Path | None, output_kind: str, content_dir: Path | None) -> None:
     """回答ファイルから調達仕様書（セキュリティ要件）を出力する（.docx、.md 又は .html。拡張子で選ぶ）。"""
     catalogue = _catalogue(content_dir)
     assessment = _assessed(catalogue, file)
     model = specification(assessment, dt.date.today())
+    kind = output_kind if output_kind in ("paste", "approval") else "full"
     suffix = output.suffix.lower()
     if suffix in (".md", ".markdown"):
-        data = render_markdown(model).encode("utf-8")
+        data = render_markdown(model, kind).encode("utf-8")
     elif suffix in (".html", ".htm"):
-        data = render_html(model).encode("utf-8")
+        data = render_html(model, kind).encode("utf-8")
     else:
         try:
-            data = render_docx(model, template)
+            data, notes = render_docx_with_notes(model, template, kind)
         except TemplateError as exc:
             _fail([Problem("--template", str(exc))], 2)
+        for note in notes:  # what had to be added to an office's template
+            click.echo(f"注意: --template: {note}", err=True)
     _write_atomically(output, data)
-    click.echo(f"{output} を出力しました（対策要件集の版: {catalogue.content_version}）")
+    click.echo(f"{output} を出力しました（{OUTPUT_NAMES[kind]}、対策要件集の版: {catalogue.content_version}）")
 
 
 def _write_atomically(output: Path, data: bytes) -> None:

@@ -25,47 +25,79 @@ def model(catalogue: Catalogue, name: str, **document: object):  # type: ignore[
     return build_document(catalogue, answers, evaluate(catalogue, answers), dt.date(2026, 11, 24))
 
 
-def test_one_row_per_clause_of_the_spec(catalogue: Catalogue) -> None:
+def test_one_row_per_binding_clause_of_the_spec(catalogue: Catalogue) -> None:
     m = model(catalogue, "citizen-portal")
     rows = compliance_rows(m)
     clauses = [c for cat in m.security for p in cat.policies for r in p.requirements for c in r.clauses]
     assert [r.clause for r in rows] == clauses
     assert rows[0].number == "AT-1-ア" and rows[1].number == "AT-1-イ"
-    assert all(r.level in ("低位", "中位", "高位") for r in rows)
+    assert all(r.level in ("低位", "中位", "高位") and r.kind == "必須" for r in rows)
     decided = {r.requirement.split()[0] for r in rows}
     applicable = {rid for rid, o in evaluate(catalogue, parse_answers(example_data("citizen-portal"), catalogue))
                   .requirements.items() if o.decided != "not_applicable"}  # fmt: skip
     assert decided == applicable
+    # The evidence of the decided level, once per requirement.
+    assert rows[0].evidence.startswith(catalogue.requirements["AT-1"].requirement.levels["low"].verification)
+    assert rows[1].evidence == "AT-1-アに同じ"
+
+
+def test_the_cloud_chapter_is_in_the_matrix_with_who_implements_it(catalogue: Catalogue) -> None:
+    m = model(catalogue, "cloud-interagency")
+    rows = compliance_rows(m)
+    paste = docx.Document(io.BytesIO(render_docx(m, kind="paste")))
+    printed = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "SBD Clause"]
+    assert len(rows) == len(printed)  # every binding clause of the Word file, the cloud chapter included
+    assert [f"〔{r.party}〕{r.clause}" if r.party else r.clause for r in rows] == printed
+    cloud = [r for r in rows if r.number.startswith("CL-")]
+    assert cloud and cloud[0].number == "CL-1-ア" and cloud[0].requirement == "CL-1 クラウドサービスの選定"
+    headings = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "Heading 2"]
+    assert "クラウドサービスの選定（CL-1）" in headings
+    assert all(r.party for r in rows), "on a cloud service the spec names who implements every clause"
+    assert {r.party for r in rows} >= {"受注者", "クラウドサービス事業者"}
 
 
 def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     m = model(catalogue, "cloud-interagency")
     book = openpyxl.load_workbook(io.BytesIO(compliance_xlsx(m)))
+    assert book.sheetnames == ["対応表", "記入要領"] and book.active.title == "対応表"
     sheet = book["対応表"]
     header = [c.value for c in sheet[4]]
     assert header == [
         "番号",
         "対策要件",
-        "実装レベル",
+        "区分",
         "要件（仕様書の記載）",
+        "提出を求める証跡",
         "対応可否",
         "提案内容",
+        "提案書記載箇所",
         "実施者",
         "備考",
     ]
     rows = compliance_rows(m)
     assert sheet.max_row == 4 + len(rows)
     assert sheet["A5"].value == rows[0].number and sheet["D5"].value == rows[0].clause
-    assert sheet["E5"].value is None  # left for the bidder
+    assert sheet["C5"].value == "必須" and sheet["E5"].value == rows[0].evidence
+    assert sheet["F5"].value is None and sheet["I5"].value == "受注者"  # left for the bidder / pre-filled
+    last = sheet.cell(row=sheet.max_row, column=1).value
+    assert last.startswith("CL-")  # the cloud chapter's clauses close the table
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and validation.formula1 == '"' + ",".join(ANSWERS) + '"'
-    assert str(validation.sqref) == f"E5:E{4 + len(rows)}"
+    assert str(validation.sqref) == f"F5:F{4 + len(rows)}"
     assert sheet.freeze_panes == "C5"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.print_title_rows == "$4:$4"
-    # On a cloud service, each clause names who is bound by it here too.
-    ph1 = next(r for r in rows if r.number == "PH-1-ア")
-    assert ph1.clause.startswith("〔クラウドサービス事業者〕")
+    assert sheet.oddHeader.left.text == "行政機関間情報連携基盤" and sheet.oddFooter.center.text == "&P / &N"
+    # Locked structure, open answer cells; every cell styled by a shared named style.
+    assert sheet.protection.sheet and book.security.lockStructure
+    assert {"sbd_header", "sbd_text", "sbd_answer", "sbd_title"} <= set(book.named_styles)
+    for row in sheet.iter_rows(min_row=5):
+        assert [c.style for c in row] == ["sbd_text"] * 5 + ["sbd_answer"] * 5
+        assert [c.protection.locked for c in row] == [True] * 5 + [False] * 5
+    assert sheet.row_dimensions[5].height > 15  # rows sized for their wrapped text
+    notes = book["記入要領"]
+    text = "".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert "「必須」" in text and "提案書記載箇所" in text and "クラウドサービス利用時の要件" in text
 
 
 def test_the_word_spec_can_carry_it_as_appendix_4(catalogue: Catalogue) -> None:

@@ -162,7 +162,10 @@ def test_the_spec_shows_the_diagram_and_its_flows(catalogue: Catalogue) -> None:
     assert [r.cells[0].text for r in flows.rows[1:]] == ["F1", "F2", "F3", "F4", "F5"]
     without = document(catalogue, dataclasses.replace(answers, diagram=None))
     assert len(without.inline_shapes) == 0
-    assert "別途示すシステム概要図による" in "".join(p.text for p in without.paragraphs)
+    # No chapter, and no sentence pointing to a diagram that is not there.
+    assert "システム概要図" not in [p.text for p in without.paragraphs if p.style.name == "Heading 1"]
+    text = "".join(p.text for p in without.paragraphs)
+    assert "別途示すシステム概要図" not in text and "次の図" not in text
 
 
 def test_the_answer_table_says_when_an_answer_came_from_the_diagram(catalogue: Catalogue) -> None:

@@ -17,7 +17,7 @@ from sbd_tool.answers import load_answers, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.rules import evaluate
-from tests.conftest import EXAMPLES, MINIMAL, ROOT
+from tests.conftest import EXAMPLES, MINIMAL, ROOT, example_data
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -58,7 +58,7 @@ def test_structure_and_levels(catalogue: Catalogue, example: Path) -> None:
             assert not any(f"（{rid}・" in h for h in headings)
         else:
             assert f"{name}（{rid}・{label}）" in headings
-    decision_table = document.tables[-1]
+    decision_table = next(t for t in document.tables if t.rows[0].cells[2].text == "提案")
     assert [c.text for c in decision_table.rows[0].cells][:4] == ["ID", "対策要件", "提案", "決定"]
     rows = {r.cells[0].text: r for r in decision_table.rows[1:]}
     assert len(rows) == len(catalogue.requirements)
@@ -66,6 +66,7 @@ def test_structure_and_levels(catalogue: Catalogue, example: Path) -> None:
         flag = "（引下げ）" if outcome.lowered else ""
         assert rows[rid].cells[3].text == catalogue.level_label(outcome.decided) + flag
     assert document.paragraphs[0].style.name == "Title"
+    assert "\n" in document.paragraphs[0].text  # the name, then the kind of document: each on a line
     assert "令和8年11月24日" in [p.text for p in document.paragraphs[:4]]
 
 
@@ -113,9 +114,10 @@ def test_numbering_and_fonts_are_styles(catalogue: Catalogue) -> None:
     assert formats[3:5] == ["decimal", "aiueoFullWidth"]
     fonts = styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "ＭＳ 明朝"
-    # No paragraph carries typed numbering or direct run formatting.
+    # No paragraph carries typed numbering or direct run formatting (the table of contents
+    # writes out the numbers, as Word does, in a field that Word rebuilds).
     for p in document.paragraphs:
-        assert not p.text.startswith(("(1)", "ア　", "1."))
+        assert p.style.name.startswith("toc") or not p.text.startswith(("(1)", "ア　", "1."))
         for run in p.runs:
             assert run.element.rPr is None or run.element.rPr.rFonts is None
 
@@ -138,13 +140,9 @@ def test_hostile_text_does_not_break_the_document(catalogue: Catalogue) -> None:
     assert "\x00" not in document.paragraphs[0].text and "\u202e" not in document.paragraphs[0].text
 
 
-@pytest.mark.libreoffice
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_libreoffice_converts_it(catalogue: Catalogue, example: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is installed by scripts/setup.sh"
-    _, data, _ = generate(catalogue, example)
-    source = tmp_path / f"{example.stem}.docx"
+def _pdf_text(soffice: str, data: bytes, tmp_path: Path, stem: str) -> tuple[str, str, int]:
+    """The PDF LibreOffice makes of ``data``: its text, its image list and its page count."""
+    source = tmp_path / f"{stem}.docx"
     source.write_bytes(data)
     result = subprocess.run(
         [
@@ -162,14 +160,40 @@ def test_libreoffice_converts_it(catalogue: Catalogue, example: Path, tmp_path: 
         timeout=180,
         check=False,
     )
-    pdf = tmp_path / f"{example.stem}.pdf"
+    pdf = tmp_path / f"{stem}.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stderr
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    # The numbering definitions render as numbers: chapters, requirements (1), clauses ア.
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+    return text, images, pages
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_libreoffice_converts_all_three_outputs(catalogue: Catalogue, example: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/setup.sh"
+    data = example_data(example.stem)
+    data["document"] = {**data.get("document", {}), "start_chapter": 7}
+    answers = parse_answers(data, catalogue)
+    model = build_document(catalogue, answers, evaluate(catalogue, answers), TODAY)
+    # The full package: numbering definitions render as numbers (chapters, requirements (1),
+    # clauses ア), with the appendices, the diagram as a picture and its flow table.
+    text, images, _ = _pdf_text(soffice, render_docx(model, kind="full"), tmp_path, "full")
     assert "5. セキュリティ要件" in text
     assert "(1) " in text and "ア " in text
     assert re.search(r"別紙\s*1", text) and re.search(r"別紙\s*3", text)
-    # The system overview diagram survives the conversion as a picture, with its flow table.
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) >= 3, images  # two header lines, then one line per image
-    assert "通過する境界" in text
+    assert "通過する境界" in text and re.search(r"図\s*1\s+システム概要図", text) and "目次" in text
+    # The section to paste: chapter 7 (the office's next), the clauses, nothing else.
+    text, images, pages = _pdf_text(soffice, render_docx(model, kind="paste"), tmp_path, "paste")
+    assert "7. 情報セキュリティに関する事項" in text and "7.1 " in text and "ア " in text
+    assert len(images.strip().splitlines()) == 2, images  # no picture
+    assert not re.search(r"別紙\s*1|対策要件集の版|前提条件|目次", text)
+    if example.stem == "citizen-portal":
+        assert pages <= 13, "the section to paste is a few pages of the office's spec (docs/outputs.md)"
+    # The approval file: the diagram, the level table.
+    text, images, _ = _pdf_text(soffice, render_docx(model, kind="approval"), tmp_path, "approval")
+    assert "実装レベルの決定" in text and "前提条件" in text and "閲覧資料" in text
+    assert len(images.strip().splitlines()) >= 3, images

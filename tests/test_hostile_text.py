@@ -137,8 +137,9 @@ def test_word_document(hostile: tuple[Answers, DocumentModel]) -> None:
             assert not CONTROLS.search("".join(root.itertext())), name
     document = docx.Document(io.BytesIO(blob))
     text = all_text(document)
-    title = f"案件{SHOWN} 調達仕様書（情報セキュリティ要件）"
-    assert document.core_properties.title == title and document.paragraphs[0].text == title
+    title = f"案件{SHOWN}　調達仕様書（情報セキュリティ要件）"
+    assert document.core_properties.title == title
+    assert document.paragraphs[0].text == f"案件{SHOWN}\n調達仕様書（情報セキュリティ要件）"  # a line each
     assert document.paragraphs[1].text == FORMULA + SHOWN  # the organisation
     assert not CONTROLS.search(text)
     for line in SHOWN_LINES:  # each line of a multi-line text is a paragraph of its own
@@ -150,7 +151,7 @@ def test_word_document(hostile: tuple[Answers, DocumentModel]) -> None:
 def test_compliance_workbook(hostile: tuple[Answers, DocumentModel]) -> None:
     blob = compliance_xlsx(hostile[1])
     sheet = openpyxl.load_workbook(io.BytesIO(blob))["対応表"]
-    assert sheet["A1"].value == f"案件{SHOWN} 調達仕様書（情報セキュリティ要件）　対応表"
+    assert sheet["A1"].value == f"案件{SHOWN}　調達仕様書（情報セキュリティ要件）　対応表"
     assert sheet["A2"].value.startswith(FORMULA + SHOWN) and sheet["A2"].data_type == "s"
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # no formula anywhere
@@ -198,6 +199,7 @@ def test_html_page(hostile: tuple[Answers, DocumentModel]) -> None:
     parser.feed(page)
     allowed = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "h4", "h5", "p", "br"}
     allowed |= {"ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "figure", "img", "strong"}
+    allowed |= {"caption", "figcaption"}
     assert {tag for tag, _ in parser.tags} <= allowed
     assert not [name for _, attrs in parser.tags for name, _ in attrs if name.startswith("on")]
     shown = "".join(parser.text)

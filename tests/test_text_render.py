@@ -24,7 +24,7 @@ def model(catalogue: Catalogue, name: str):  # type: ignore[no-untyped-def]
 def test_markdown_numbers_chapters_requirements_and_clauses(catalogue: Catalogue) -> None:
     m = model(catalogue, "cloud-interagency")
     text = render_markdown(m)
-    assert text.startswith("# 行政機関間情報連携基盤 調達仕様書（情報セキュリティ要件）\n")
+    assert text.startswith("# 行政機関間情報連携基盤　調達仕様書（情報セキュリティ要件）\n")
     chapters = re.findall(r"^## (\d+)\. (.+)$", text, re.M)
     expected = ["調達案件の概要", "業務の特徴", "システム概要図", "前提条件", "セキュリティ要件"]
     assert [c[1] for c in chapters] == [*expected, "クラウドサービス利用時の要件"]

@@ -1,15 +1,47 @@
-"""The specification as a flat sequence of blocks: the one place that decides the document's
-order and wording around the model. The Word, Markdown and HTML renderers only draw blocks."""
+"""The specification as a flat sequence of blocks: the one place that decides each output's
+order and wording around the model. The Word, Markdown and HTML renderers only draw blocks.
+
+Three outputs come from one model (``blocks(model, kind)``):
+
+- ``paste``: only 「情報セキュリティに関する事項」 (and, on a cloud service, the cloud chapter
+  after it): the binding clauses, numbered from ``model.start_chapter`` so that they continue
+  the office's own 調達仕様書. No title, no tool metadata, nothing that belongs in 閲覧資料.
+- ``approval``: the 閲覧資料 / approval file: the facts, the system overview diagram, the
+  前提条件, the level table with its reasons, the responsibility table and the approval line.
+- ``full``: everything, with the appendices (for training and filing).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
-from sbd_tool.document.compliance import FILL_IN, compliance_rows
+from sbd_tool.diagram import layout
+from sbd_tool.diagram_draw import to_svg
+from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
 from sbd_tool.document.model import DocumentModel, Table
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
+OutputKind = Literal["paste", "approval", "full"]
+OUTPUT_KINDS: tuple[OutputKind, ...] = ("paste", "approval", "full")
+# What each output is called: in file names, on buttons and in the CLI's report.
+OUTPUT_NAMES: dict[str, str] = {"paste": "情報セキュリティ要件", "approval": "閲覧資料", "full": "仕様書一式"}
+SECURITY_CHAPTER = "情報セキュリティに関する事項"
+CLOUD_CHAPTER = "クラウドサービス利用時の要件"
+APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"
+
+
+class Title(NamedTuple):
+    """The document's title, in lines that each break between words (a name, then the kind)."""
+
+    lines: tuple[str, ...]
+
+
+class Contents(NamedTuple):
+    """A table of contents of the headings down to ``depth`` (and the appendix headings)."""
+
+    depth: int = 2
 
 
 class Heading(NamedTuple):
@@ -35,29 +67,86 @@ class Labelled(NamedTuple):
 
 class TableBlock(NamedTuple):
     table: Table
+    caption: str = ""  # numbered by the renderer: 「表1　caption」
 
 
 class Figure(NamedTuple):
     png: bytes
     alt: str
+    caption: str = ""  # numbered by the renderer: 「図1　caption」
+    svg: str = ""  # the same picture as a vector drawing (Word shows it; the PNG is the fallback)
 
 
-Block = Heading | Para | Label | Labelled | TableBlock | Figure
+Block = Title | Contents | Heading | Para | Label | Labelled | TableBlock | Figure
 
 
-def blocks(model: DocumentModel) -> Iterator[Block]:
-    yield Para(model.title, "title")
+class Numbers:
+    """Chapter numbers (1., 1.1, 1.1.1), requirement numbers ((1), (2)), clause letters (ア, イ)
+    and the numbers of table and figure captions (表1, 図1)."""
+
+    def __init__(self, first_chapter: int = 1) -> None:
+        self.levels = [first_chapter - 1, 0, 0, 0]
+        self.clause = 0
+        self.tables = self.figures = 0
+
+    def table(self, caption: str) -> str:
+        self.tables += 1
+        return f"表{self.tables}　{caption}"
+
+    def figure(self, caption: str) -> str:
+        self.figures += 1
+        return f"図{self.figures}　{caption}"
+
+    def heading(self, level: int) -> str:
+        self.levels[level - 1] += 1
+        for i in range(level, 4):
+            self.levels[i] = 0
+        self.clause = 0
+        if level == 4:
+            return f"({self.levels[3]})"
+        return ".".join(str(n) for n in self.levels[:level]) + ("." if level == 1 else "")
+
+    def next_clause(self) -> str:
+        self.clause += 1
+        return IROHA[self.clause - 1] if self.clause <= len(IROHA) else str(self.clause)
+
+
+def first_chapter(model: DocumentModel, kind: OutputKind) -> int:
+    """The number of an output's first chapter: the office's next chapter for the section to paste."""
+    return model.start_chapter if kind == "paste" else 1
+
+
+def document_title(model: DocumentModel, kind: OutputKind) -> str:
+    """An output's title as one line (a page's title, the file's properties)."""
+    name = model.name or model.title
+    if kind == "paste":
+        return f"{name}　{SECURITY_CHAPTER}"
+    return f"{name}　{APPROVAL_TITLE}" if kind == "approval" else model.title
+
+
+def blocks(model: DocumentModel, kind: OutputKind = "full") -> Iterator[Block]:
+    if kind == "paste":
+        yield from _security(model, full=False)
+        yield from _cloud(model, full=False)
+    elif kind == "approval":
+        yield from _approval(model)
+    else:
+        yield from _full(model)
+
+
+def _front(model: DocumentModel, title: tuple[str, ...]) -> Iterator[Block]:
+    yield Title(title)
     if model.organisation:
         yield Para(model.organisation, "meta")
     yield Para(model.date_text, "meta")
     yield Para(f"対策要件集の版：{model.content_version}", "meta")
+
+
+def _full(model: DocumentModel) -> Iterator[Block]:
+    yield from _front(model, model.title_lines or (model.title,))
     if model.approval:
         yield Para(model.approval, "meta")
-    yield from _sections(model)
-    yield from _appendices(model)
-
-
-def _sections(model: DocumentModel) -> Iterator[Block]:
+    yield Contents()
     yield Heading(1, "調達案件の概要")
     yield Heading(2, "目的")
     yield Para(model.purpose)
@@ -65,65 +154,155 @@ def _sections(model: DocumentModel) -> Iterator[Block]:
         yield Heading(2, "期待する効果")
         yield Para(model.effects)
     yield Heading(2, "対象業務")
-    yield TableBlock(model.tasks)
+    yield TableBlock(model.tasks, "対象業務")
+    yield from _features(model)
+    yield from _diagram(model)
+    yield from _assumptions(model, "別紙1の判断の根拠")
+    yield from _security(model, full=True)
+    yield from _cloud(model, full=True)
+    yield from _appendices(model)
+
+
+def _approval(model: DocumentModel) -> Iterator[Block]:
+    yield from _front(model, (model.name or model.title, APPROVAL_TITLE))
+    yield Para(model.approval or "承認：未承認（本書の版は、まだ承認されていない。）", "meta")
+    yield Para(
+        "本書は、調達仕様書の「情報セキュリティに関する事項」に定めた対策要件について、その実装レベルを"
+        "決定した根拠を示す閲覧資料である。入札参加希望者には、守秘義務に関する誓約を得た上で閲覧に供する。"
+    )
+    yield Contents()
+    yield Heading(1, "対象業務")
+    yield TableBlock(model.tasks, "対象業務")
+    yield from _features(model)
+    yield from _diagram(model)
+    yield from _assumptions(model, "「実装レベルの決定」の判断の根拠")
+    yield Heading(1, "実装レベルの決定")
+    yield Para(
+        "各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す"
+        "（対象外とした対策要件を含む）。"
+    )
+    yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _warnings(model)
+    if model.cloud is not None:
+        yield Heading(1, "クラウドサービスの責任分担")
+        yield Para(
+            "本システムはクラウドサービス上に構築するため、対策要件ごとの実施主体を次のとおりとした（●が実施主体）。"
+        )
+        yield TableBlock(_applicable(model, model.cloud.responsibility), "責任分担表")
+
+
+def _applicable(model: DocumentModel, table: Table) -> Table:
+    """A table by requirement without the requirements this procurement leaves out (対象外)."""
+    left_out = {name.split(" ", 1)[0] for name in model.not_applicable}
+    return dataclasses.replace(table, rows=tuple(r for r in table.rows if r[0] not in left_out))
+
+
+def _features(model: DocumentModel) -> Iterator[Block]:
     yield Heading(1, "業務の特徴")
     yield Para("対象業務ごとの主体、取り扱う情報及び利用環境・手段は、次のとおりである。")
-    yield TableBlock(model.matrix)
-    yield Heading(1, "システム概要図")
+    yield TableBlock(model.matrix, "業務の特徴")
+
+
+def _diagram(model: DocumentModel) -> Iterator[Block]:
+    """The system overview diagram with its flow table; no chapter (and no sentence pointing to a
+    diagram) when the answers have none."""
     if model.diagram is None:
-        yield Para("情報システムの構成及び情報の流れは、別途示すシステム概要図による。")
-    else:
-        yield Para("情報システムの構成及び情報の流れは、次の図及び表のとおりである（図中の番号は表の番号に対応する）。")
-        yield Figure(model.diagram.png, model.diagram.alt)  # drawn here, by the outputs that show it
-        if model.flows is not None:
-            yield TableBlock(model.flows)
+        return
+    yield Heading(1, "システム概要図")
+    yield Para("情報システムの構成及び情報の流れは、次の図及び表のとおりである（図中の番号は表の番号に対応する）。")
+    picture = model.diagram  # drawn here, by the outputs that show it
+    svg = to_svg(layout(picture.catalogue, picture.diagram), title=picture.alt)
+    yield Figure(picture.png, picture.alt, "システム概要図", svg)
+    if model.flows is not None:
+        yield TableBlock(model.flows, "情報の流れ")
+
+
+def _assumptions(model: DocumentModel, cited_in: str) -> Iterator[Block]:
     yield Heading(1, "前提条件")
     yield Para(
         "セキュリティ要件の決定に当たり前提とした条件は、次のとおりである"
-        "（番号は定型設問の番号であり、別紙1で引用する）。"
+        f"（番号は定型設問の番号であり、{cited_in}で引用する）。"
     )
-    yield TableBlock(model.answers)
-    yield Heading(1, "セキュリティ要件")
-    yield Para(model.security_intro)
+    yield TableBlock(model.answers, "前提条件（定型設問への回答）")
+
+
+def _security(model: DocumentModel, *, full: bool) -> Iterator[Block]:
+    """The binding clauses. In the full package with each requirement's level and the list of
+    requirements left out; in the section to paste only what binds the contractor."""
+    if full:
+        yield Heading(1, "セキュリティ要件")
+        yield Para(model.security_intro)
+    else:
+        yield Heading(1, SECURITY_CHAPTER)
+        yield Para(
+            "本システムの設計・構築に当たっては、以下の情報セキュリティ対策を実施すること。"
+            "各対策要件の名称に付した記号（AT-1等）と各条項の記号（ア、イ等）は、対応表の番号（AT-1-ア等）に対応する。"
+        )
     for category in model.security:
         yield Heading(2, category.name)
         for policy in category.policies:
             yield Heading(3, policy.name)
             for req in policy.requirements:
-                yield Heading(4, f"{req.name}（{req.id}・{req.level_label}）")
+                yield Heading(4, f"{req.name}（{req.id}・{req.level_label}）" if full else f"{req.name}（{req.id}）")
                 yield from (Para(clause, "clause") for clause in req.clauses)
-    if model.not_applicable:
+    if full and model.not_applicable:
         yield Para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
         yield Para("、".join(model.not_applicable), "note")
-    if model.cloud is not None:
-        yield Heading(1, "クラウドサービス利用時の要件")
-        yield Para(model.cloud.intro)
-        yield Heading(2, "責任分担")
-        yield Para("対策要件ごとの実施主体は、次のとおりとする（●が実施主体）。")
-        yield TableBlock(model.cloud.responsibility)
-        for title, clauses in model.cloud.topics:
-            yield Heading(2, title)
-            yield from (Para(clause, "clause") for clause in clauses)
+
+
+def _cloud(model: DocumentModel, *, full: bool) -> Iterator[Block]:
+    if model.cloud is None:
+        return
+    yield Heading(1, CLOUD_CHAPTER)
+    yield Para(model.cloud.intro)
+    yield Heading(2, "責任分担")
+    yield Para("対策要件ごとの実施主体は、次の責任分担表のとおりとする（●が実施主体）。")
+    yield TableBlock(_applicable(model, model.cloud.responsibility), "責任分担表")
+    numbers = model.cloud_numbers or tuple("" for _ in model.cloud.topics)
+    for number, (title, clauses) in zip(numbers, model.cloud.topics, strict=True):
+        yield Heading(2, f"{title}（{number}）" if number else title)
+        yield from (Para(clause, "clause") for clause in clauses)
+
+
+def _warnings(model: DocumentModel) -> Iterator[Block]:
+    if model.warnings:
+        yield Label("確認事項（回答と業務の特徴の不一致）")
+        yield from (Para("・" + warning, "note") for warning in model.warnings)
 
 
 def _appendices(model: DocumentModel) -> Iterator[Block]:
     yield Para("別紙1　対策要件の実装レベル決定表", "appendix")
     yield Para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
-    yield TableBlock(model.decisions)
-    if model.warnings:
-        yield Label("確認事項（回答と業務の特徴の不一致）")
-        yield from (Para("・" + warning, "note") for warning in model.warnings)
+    yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _warnings(model)
     yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
-    yield Para("入札者が要件の趣旨を理解し、同じ前提で提案できるよう、各対策要件の根拠と確認方法を示す。")
+    yield Para(
+        "入札者が要件の趣旨を理解し、同じ前提で提案できるよう、本調達で求める各対策要件について、"
+        "その根拠、提出を求める証跡（決定した実装レベルで確認する事項）及び対策の提案例を示す。"
+    )
     for entry in model.rationale:
         yield Label(entry.heading)
         yield from (Labelled(label, text) for label, text in entry.items)
     yield Para("別紙3　対策要件集の版及び出典", "appendix")
     yield from (Para(line) for line in model.provenance)
+    if model.sources is not None:
+        yield TableBlock(model.sources, "対策要件ごとの出典")
+    number = 4
     if model.compliance_appendix:
-        yield Para("別紙4　対応表", "appendix")
+        yield Para(f"別紙{number}　対応表", "appendix")
+        number += 1
         yield Para(
             "入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。"
         )
-        rows = tuple((r.number, r.clause, "", "", "", "") for r in compliance_rows(model))
-        yield TableBlock(Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5)))
+        rows = tuple((r.number, r.clause, "", "", r.party, "") for r in compliance_rows(model))
+        table = Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5))
+        yield TableBlock(table, "対応表")
+    if model.training:
+        yield Para(f"別紙{number}　実装レベルの考え方（研修用）", "appendix")
+        yield Para(
+            "研修及び参考のため、各対策要件について全ての実装レベルの考え方と確認の方法を示す。"
+            "本調達で求める実装レベルは別紙1のとおりであり、本別紙は入札者に対する要件ではない。"
+        )
+        for entry in model.training:
+            yield Label(entry.heading)
+            yield from (Labelled(label, text) for label, text in entry.items)

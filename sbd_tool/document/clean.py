@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock
+from sbd_tool.document.blocks import Block, Contents, Figure, Heading, Label, Labelled, Para, TableBlock, Title
 from sbd_tool.text import clean_input, one_line
 
 # Paragraph styles that are a single line whatever the text (a title cannot span lines).
@@ -21,6 +21,10 @@ ONE_LINE_STYLES = frozenset({"title", "appendix"})
 def clean_block(block: Block) -> Block:
     """``block`` with each of its texts normalised: names, headings and labels as one line,
     paragraphs and table cells with their lines (as ``\\n``)."""
+    if isinstance(block, Title):
+        return Title(tuple(line for line in map(one_line, block.lines) if line))
+    if isinstance(block, Contents):
+        return block
     if isinstance(block, Heading | Label):
         return block._replace(text=one_line(block.text))
     if isinstance(block, Para):
@@ -30,7 +34,8 @@ def clean_block(block: Block) -> Block:
     if isinstance(block, TableBlock):
         t = block.table
         rows = tuple(tuple(clean_input(cell) for cell in row) for row in t.rows)
-        return TableBlock(dataclasses.replace(t, headers=tuple(map(clean_input, t.headers)), rows=rows))
+        table = dataclasses.replace(t, headers=tuple(map(clean_input, t.headers)), rows=rows)
+        return TableBlock(table, one_line(block.caption))
     if isinstance(block, Figure):
-        return block._replace(alt=one_line(block.alt))
+        return block._replace(alt=one_line(block.alt), caption=one_line(block.caption))
     raise TypeError(block)

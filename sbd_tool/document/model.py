@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sbd_tool.answers import Answers
 from sbd_tool.cloud import CloudOutcome, Responsibility, clause_party
-from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import Clause
 from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows
@@ -103,6 +103,12 @@ class DocumentModel:
     flows: Table | None = None
     compliance_appendix: bool = False
     approval: str = ""  # who approved which revision when, for an approved revision's document
+    name: str = ""  # the procurement's name: page header, file names
+    title_lines: tuple[str, ...] = ()  # the title as printed, in lines that break between words
+    start_chapter: int = 1  # the chapter number of the section to paste (document.start_chapter)
+    cloud_numbers: tuple[str, ...] = ()  # CL-1 …: each cloud topic's number, as ``cloud.topics``
+    training: tuple[RationaleEntry, ...] = ()  # every level explained (document.training_appendix)
+    sources: Table | None = None  # each requirement's provenance, for 別紙3
 
     @property
     def diagram_png(self) -> bytes | None:
@@ -224,29 +230,30 @@ def build_document(
     for rid, p in catalogue.requirements.items():
         o = evaluation.requirements[rid]
         req = p.requirement
+        if o.decided not in req.levels:  # 対象外: nothing to explain, nothing to submit
+            continue
+        # What the decided level asks is its own clauses and those of the levels below it, so the
+        # evidence is what those levels are checked by: nothing of a level that was not chosen.
+        chosen = [lv for lv in LEVELS[1 : LEVELS.index(o.decided) + 1] if lv in req.levels]
         items = [
             ("目的", req.purpose),
             ("想定する脅威", req.rationale.threat),
-            ("レベルの考え方", req.rationale.level_basis),
             ("本調達でのレベル", f"{catalogue.level_label(o.decided)}（{decision_note(catalogue, o)}）"),
+            ("提出を求める証跡", "".join(req.levels[lv].verification for lv in chosen)),
+            ("対策の提案例", "／".join(req.levels[o.decided].proposals)),
         ]
-        if o.decided in req.levels:
-            level_text = req.levels[o.decided]
-            items += [("確認の方法", level_text.verification), ("対策の提案例", "／".join(level_text.proposals))]
         if cloud is not None:
             items.append(("実施主体", _party_note(catalogue, cloud.responsibilities[rid])))
-        items.append(("提出を求める証跡", req.rationale.evidence))
         items.append(("参考", "／".join(r.text for r in req.references)))
-        if req.provenance is not None:
-            items.append(("出典", req.provenance.note))
         rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
     tasks, matrix, answer_table = _tables(catalogue, answers, evaluation)
     diagram = _diagram(catalogue, answers)
-    title = answers.document.title or f"{answers.project.name} 調達仕様書（情報セキュリティ要件）"
+    title_lines = (answers.document.title,) if answers.document.title else (answers.project.name, DEFAULT_TITLE)
+    title = "　".join(title_lines)
     provenance = (
         f"対策要件集：{catalogue.meta.title}",
         f"版：{catalogue.content_version}",
-        catalogue.meta.provenance,
+        _printed_note(catalogue.meta.provenance),
     )
     return DocumentModel(
         title=title,
@@ -275,7 +282,55 @@ def build_document(
         flows=diagram[1] if diagram else None,
         compliance_appendix=answers.document.compliance_appendix,
         approval=approval_text(approval) if approval else "",
+        name=answers.project.name,
+        title_lines=title_lines,
+        start_chapter=answers.document.start_chapter,
+        cloud_numbers=_cloud_numbers(catalogue, cloud),
+        training=_training(catalogue) if answers.document.training_appendix else (),
+        sources=_sources(catalogue),
     )
+
+
+DEFAULT_TITLE = "調達仕様書（情報セキュリティ要件）"
+
+
+def _cloud_numbers(catalogue: Catalogue, cloud: CloudOutcome | None) -> tuple[str, ...]:
+    """CL-1, CL-2, …: a cloud topic's place in the catalogue, so a number stays the same whichever
+    topics a procurement prints (as requirement ids do)."""
+    if cloud is None or catalogue.cloud is None:
+        return ()
+    order = [t.id for t in catalogue.cloud.topics]
+    return tuple(f"CL-{order.index(t.id) + 1}" for t in cloud.topics)
+
+
+def _training(catalogue: Catalogue) -> tuple[RationaleEntry, ...]:
+    """Every requirement's levels explained: why each level, what each is checked by, all evidence."""
+    entries = []
+    for rid, p in catalogue.requirements.items():
+        req = p.requirement
+        items = [("レベルの考え方", req.rationale.level_basis)]
+        items += [
+            (f"{catalogue.level_label(lv)}の確認の方法", req.levels[lv].verification)
+            for lv in LEVELS[1:]
+            if lv in req.levels
+        ]
+        items.append(("証跡の例（全レベル）", req.rationale.evidence))
+        entries.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
+    return tuple(entries)
+
+
+def _printed_note(text: str) -> str:
+    """A provenance note as a reader of the document says it: 仕様書記載例 is the catalogue's
+    own word for the text that the document prints as clauses."""
+    return text.replace("仕様書記載例", "仕様書の条項")
+
+
+def _sources(catalogue: Catalogue) -> Table:
+    rows = tuple(
+        (rid, p.requirement.name, _printed_note(p.requirement.provenance.note) if p.requirement.provenance else "")
+        for rid, p in catalogue.requirements.items()
+    )
+    return Table(("ID", "対策要件", "出典"), rows, (1, 2.5, 6.5))
 
 
 def _cloud_clauses(

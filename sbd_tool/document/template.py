@@ -1,7 +1,8 @@
 """Build ``docx_templates/sbd-spec.docx``: the styles and numbering the spec is drawn with.
 
-Run ``sbd-tool build-template`` after changing this file. An office can instead
-supply its own .docx carrying the style names in ``REQUIRED_STYLES`` (``--template``).
+Run ``sbd-tool build-template`` after changing this file. An office can instead supply its
+own .docx (``--template``): a style in ``REQUIRED_STYLES`` that it lacks is added from this
+template (``sbd_tool.document.office``), with a note, so any .docx works.
 Numbering is a Word multilevel list linked to the heading styles, so 1. / 1.1 / (1) / ア
 are real numbering definitions that restyle and renumber with the document.
 """
@@ -23,7 +24,10 @@ from docx.styles.style import BaseStyle
 NUM_ID = 90
 MINCHO, GOTHIC, LATIN = "ＭＳ 明朝", "ＭＳ ゴシック", "Century"
 CLAUSE, TABLE_TEXT, TABLE_HEADER = "SBD Clause", "SBD Table Text", "SBD Table Header"
-FIGURE = "SBD Figure"  # optional in an office's template: Normal is used when it is missing
+FIGURE = "SBD Figure"
+CAPTION = "Caption"  # 「表1　…」「図1　…」 (Word's built-in caption style)
+TOC_STYLES = ("toc 1", "toc 2")  # Word's built-in names for the table of contents entries
+HEADER = "Header"
 APPENDIX, NOTE, META, ITEM, LABEL = (
     "SBD Appendix Heading",
     "SBD Note",
@@ -47,7 +51,12 @@ REQUIRED_STYLES = (
     META,
     ITEM,
     LABEL,
+    FIGURE,
+    CAPTION,
+    *TOC_STYLES,
+    HEADER,
 )
+TEXT_WIDTH_TWIPS = 9070  # 160 mm: A4 less two 25 mm margins
 
 # ilvl → (style id linked to the level, number format, level text, suffix, left indent, hanging)
 # in twips. Clauses use a tab so wrapped lines align with the text, not the number.
@@ -108,6 +117,53 @@ def _paragraph_style(document: docx.document.Document, name: str, base: str) -> 
     return style
 
 
+def _toc_style(document: docx.document.Document, level: int) -> None:
+    """Word's built-in 「目次 1」「目次 2」 (name ``toc N``, id ``TOCN``), which Word also uses when it
+    updates the table of contents: the page number right-aligned after a dotted leader."""
+    indent = (level - 1) * 210
+    style = parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="TOC{level}"><w:name w:val="toc {level}"/>'
+        '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+        f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH_TWIPS}"/></w:tabs>'
+        f'<w:spacing w:after="0"/><w:ind w:left="{indent}"/></w:pPr></w:style>'
+    )
+    document.styles.element.append(style)
+
+
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Company>{company}</Company><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def extended_properties(document: docx.document.Document, company: str) -> None:
+    """docProps/app.xml as this document's own: the organisation as company, nothing left over
+    from the file python-docx started from (an application name, a page count of 1). A package
+    thumbnail, which would show that other file's first page, is dropped."""
+    from xml.sax.saxutils import escape
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    blob = APP_XML.format(company=escape(company)).encode("utf-8")
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+    existing = next((p for p in package.iter_parts() if p.partname == "/docProps/app.xml"), None)
+    if existing is not None:
+        existing._blob = blob
+        return
+    part = Part(PackURI("/docProps/app.xml"), APP_CONTENT_TYPE, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+
+
+APP_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+
+
 def build_template(path: Path) -> None:
     """Write the template .docx to ``path``."""
     document = docx.Document()
@@ -131,7 +187,7 @@ def build_template(path: Path) -> None:
     _fonts(normal, MINCHO)
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(2)
-    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.line_spacing = 1.0  # single, as Japanese specifications are set
 
     for level, size in enumerate((14, 12, 11, 10.5), start=1):
         heading = styles[f"Heading {level}"]
@@ -139,8 +195,8 @@ def build_template(path: Path) -> None:
         _fonts(heading, GOTHIC)
         heading.font.size = Pt(size)
         heading.font.bold = True
-        heading.paragraph_format.space_before = Pt(12 if level == 1 else 8)
-        heading.paragraph_format.space_after = Pt(4)
+        heading.paragraph_format.space_before = Pt(12 if level == 1 else 6)
+        heading.paragraph_format.space_after = Pt(3)
         _number(heading, level - 1)
 
     title = styles["Title"]
@@ -155,7 +211,7 @@ def build_template(path: Path) -> None:
     clause = _paragraph_style(document, CLAUSE, "Normal")
     clause.paragraph_format.left_indent = Pt(31.5)
     clause.paragraph_format.first_line_indent = Pt(-15.75)
-    clause.paragraph_format.space_after = Pt(3)
+    clause.paragraph_format.space_after = Pt(1)
     _number(clause, 4)
 
     table_text = _paragraph_style(document, TABLE_TEXT, "Normal")
@@ -174,6 +230,19 @@ def build_template(path: Path) -> None:
     appendix.paragraph_format.keep_with_next = True
     appendix.paragraph_format.space_after = Pt(8)
     appendix.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
+
+    caption = styles[CAPTION]
+    _plain(caption)
+    _fonts(caption, GOTHIC)
+    caption.font.size = Pt(9.5)
+    caption.font.bold = True
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(2)
+    for level in (1, 2):
+        _toc_style(document, level)
+    header_style = styles[HEADER]
+    header_style.font.size = Pt(9)
+    header_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     note = _paragraph_style(document, NOTE, "Normal")
     note.font.size = Pt(9)
@@ -211,9 +280,11 @@ def build_template(path: Path) -> None:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     props = document.core_properties
-    props.author = props.last_modified_by = "sbd-tool"
+    props.author = props.last_modified_by = ""
     props.title = "調達仕様書（情報セキュリティ要件）"
     props.comments = props.keywords = props.subject = ""
+    props.revision = 1
+    extended_properties(document, "")
     document.save(str(path))
 
 

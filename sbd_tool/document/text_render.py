@@ -12,32 +12,25 @@ import html
 import re
 from collections.abc import Iterable
 
-from sbd_tool.document.blocks import Block, Figure, Heading, Label, Labelled, Para, TableBlock, blocks
+from sbd_tool.document.blocks import (
+    Block,
+    Contents,
+    Figure,
+    Heading,
+    Label,
+    Labelled,
+    Numbers,
+    OutputKind,
+    Para,
+    TableBlock,
+    Title,
+    blocks,
+    document_title,
+    first_chapter,
+)
 from sbd_tool.document.clean import clean_block
-from sbd_tool.document.compliance import IROHA
 from sbd_tool.document.model import DocumentModel
 from sbd_tool.text import clean_input, one_line
-
-
-class _Numbers:
-    """Chapter numbers (1., 1.1, 1.1.1), requirement numbers ((1), (2)) and clause letters (ア, イ)."""
-
-    def __init__(self) -> None:
-        self.levels = [0, 0, 0, 0]
-        self.clause = 0
-
-    def heading(self, level: int) -> str:
-        self.levels[level - 1] += 1
-        for i in range(level, 4):
-            self.levels[i] = 0
-        self.clause = 0
-        if level == 4:
-            return f"({self.levels[3]})"
-        return ".".join(str(n) for n in self.levels[:level]) + ("." if level == 1 else "")
-
-    def next_clause(self) -> str:
-        self.clause += 1
-        return IROHA[self.clause - 1] if self.clause <= len(IROHA) else str(self.clause)
 
 
 def _png_uri(png: bytes) -> str:
@@ -81,6 +74,10 @@ def _md_text(text: str, *, one_line: bool = False) -> str:
 
 def _md_escaped(block: Block) -> Block:
     """The one place text enters the Markdown: every text of a block, escaped."""
+    if isinstance(block, Title):
+        return Title(tuple(_md_text(line, one_line=True) for line in block.lines))
+    if isinstance(block, Contents):
+        return block
     if isinstance(block, Heading | Label):
         return block._replace(text=_md_text(block.text, one_line=True))
     if isinstance(block, Para):
@@ -90,23 +87,28 @@ def _md_escaped(block: Block) -> Block:
     if isinstance(block, TableBlock):
         t = block.table
         headers = tuple(_md_text(h) for h in t.headers)
-        return TableBlock(dataclasses.replace(t, headers=headers, rows=tuple(tuple(map(_md_text, r)) for r in t.rows)))
-    return block._replace(alt=_md_text(block.alt, one_line=True))
+        table = dataclasses.replace(t, headers=headers, rows=tuple(tuple(map(_md_text, r)) for r in t.rows))
+        return TableBlock(table, _md_text(block.caption, one_line=True))
+    return block._replace(alt=_md_text(block.alt, one_line=True), caption=_md_text(block.caption, one_line=True))
 
 
 def _md_cell(text: str) -> str:
     return text.replace("\n", "<br>")  # already escaped: this <br> is the only HTML in a cell
 
 
-def render_markdown(model: DocumentModel) -> str:
+def render_markdown(model: DocumentModel, kind: OutputKind = "full") -> str:
     lines: list[str] = []
-    numbers = _Numbers()
-    for block in blocks(model):
+    numbers = Numbers(first_chapter(model, kind))
+    for block in blocks(model, kind):
         lines += _markdown(_md_escaped(clean_block(block)), numbers)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _markdown(block: Block, numbers: _Numbers) -> Iterable[str]:
+def _markdown(block: Block, numbers: Numbers) -> Iterable[str]:
+    if isinstance(block, Title):
+        return [f"# {'　'.join(block.lines)}", ""]
+    if isinstance(block, Contents):
+        return []  # a Markdown reader lists the headings itself
     if isinstance(block, Heading):
         return [f"{'#' * (block.level + 1)} {numbers.heading(block.level)} {block.text}", ""]
     if isinstance(block, Para):
@@ -128,9 +130,11 @@ def _markdown(block: Block, numbers: _Numbers) -> Iterable[str]:
             "|" + "---|" * len(t.headers),
             *("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows),
         ]
-        return ["", *rows, ""]
+        caption = [f"**{numbers.table(block.caption)}**", ""] if block.caption else []
+        return ["", *caption, *rows, ""]
     if isinstance(block, Figure):
-        return [f"![{block.alt}]({_png_uri(block.png)})", ""]
+        caption = [numbers.figure(block.caption), ""] if block.caption else []
+        return [f"![{block.alt}]({_png_uri(block.png)})", "", *caption]
     raise TypeError(block)
 
 
@@ -144,6 +148,7 @@ ol.clauses { list-style: none; padding-left: 1.5rem; } ol.clauses li { text-inde
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid #8c959f; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 th { background: #e9edf2; } figure { margin: 1rem 0; text-align: center; } figure img { max-width: 100%; }
+caption, figcaption { font-weight: bold; text-align: left; margin: .25rem 0; } figcaption { text-align: center; }
 dl.items dt { font-weight: bold; } dl.items dd { margin: 0 0 .4rem 1.5rem; }
 """
 
@@ -154,33 +159,37 @@ def _escape(text: str) -> str:
     return html.escape(clean_input(text), quote=True)
 
 
-def render_html(model: DocumentModel) -> str:
+def render_html(model: DocumentModel, kind: OutputKind = "full") -> str:
     body: list[str] = []
-    numbers = _Numbers()
+    numbers = Numbers(first_chapter(model, kind))
     open_list: str | None = None
-    for block in map(clean_block, blocks(model)):
-        kind = (
+    for block in map(clean_block, blocks(model, kind)):
+        list_kind = (
             "clauses"
             if isinstance(block, Para) and block.style == "clause"
             else ("items" if isinstance(block, Labelled) else None)
         )
-        if open_list and kind != open_list:
+        if open_list and list_kind != open_list:
             body.append("</ol>" if open_list == "clauses" else "</dl>")
             open_list = None
-        if kind and not open_list:
-            body.append('<ol class="clauses">' if kind == "clauses" else '<dl class="items">')
-            open_list = kind
+        if list_kind and not open_list:
+            body.append('<ol class="clauses">' if list_kind == "clauses" else '<dl class="items">')
+            open_list = list_kind
         body.append(_html(block, numbers))
     if open_list:
         body.append("</ol>" if open_list == "clauses" else "</dl>")
-    title = _escape(one_line(model.title))
+    title = _escape(one_line(document_title(model, kind)))
     return (
         f'<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
         f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
 
-def _html(block: Block, numbers: _Numbers) -> str:
+def _html(block: Block, numbers: Numbers) -> str:
+    if isinstance(block, Title):
+        return "<h1>" + "<br>".join(_escape(line) for line in block.lines) + "</h1>"
+    if isinstance(block, Contents):
+        return ""
     if isinstance(block, Heading):
         level = min(block.level + 1, 6)
         return f"<h{level}>{_escape(numbers.heading(block.level))} {_escape(block.text)}</h{level}>"
@@ -204,7 +213,9 @@ def _html(block: Block, numbers: _Numbers) -> str:
         rows = "".join(
             "<tr>" + "".join(f"<td>{_escape(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>" for row in t.rows
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        caption = f"<caption>{_escape(numbers.table(block.caption))}</caption>" if block.caption else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if isinstance(block, Figure):
-        return f'<figure><img src="{_png_uri(block.png)}" alt="{_escape(block.alt)}"></figure>'
+        caption = f"<figcaption>{_escape(numbers.figure(block.caption))}</figcaption>" if block.caption else ""
+        return f'<figure><img src="{_png_uri(block.png)}" alt="{_escape(block.alt)}">{caption}</figure>'
     raise TypeError(block)

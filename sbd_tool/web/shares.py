@@ -33,12 +33,12 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from sbd_tool.assessment import assess, specification
-from sbd_tool.bidder import bidder_requirements
+from sbd_tool.bidder import bidder_cloud, bidder_requirements
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
-from sbd_tool.web.downloads import attachment
+from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.review import _local_date, approved_review
 from sbd_tool.web.store import catalogue_of, db, get_project, get_revision
@@ -251,6 +251,7 @@ def bidder_page(token: str) -> Any:
         "shares/bidder.html",
         model=model,
         requirements=bidder_requirements(catalogue_of(revision), evaluation, model),
+        cloud=bidder_cloud(model),
         revision=revision,
         approved=approved_review(project, revision.number),
         token=token,
@@ -264,7 +265,8 @@ def bidder_matrix(token: str) -> Any:
     if len(shared) == 2:
         return shared
     project, revision, _evaluation, model = shared
-    return attachment(compliance_xlsx(model), f"sbd-compliance-{project.id}-r{revision.number}.xlsx")
+    name = document_filename(project.name, "対応表", revision.number, "xlsx")
+    return attachment(compliance_xlsx(model), name, ascii_filename("matrix", project.id, revision.number, "xlsx"))
 
 
 def bidder_headers(response: Response) -> Response:

@@ -141,7 +141,7 @@ def test_english_review_and_bidder_pages(
     assert ">Requirements at a glance</h2>" in page and ">Why this level</h3>" in page
     req = CATALOGUE.requirements["AT-1"].requirement
     assert re.search(rf'<h2 id="req-AT-1-h">AT-1 {re.escape(req.name_en)}: (Low|Middle|High|Not applicable)</h2>', page)
-    assert '<ol class="clauses" lang="ja">' in page, "the spec's clauses stay Japanese, and say so"
+    assert '<ol class="clauses numbered" lang="ja">' in page, "the spec's clauses stay Japanese, and say so"
     assert "<dt>Threats considered</dt>" in page
 
 

@@ -44,7 +44,7 @@ def test_bidder_view_shows_the_rationale_and_nothing_internal(
     assert response.status_code == 200
     assert response.headers["Referrer-Policy"] == "no-referrer" and "noindex" in response.headers["X-Robots-Tag"]
     assert "第1版（承認済み）" in page
-    for expected in ("AT-1", "仕様書の記載", "このレベルとした理由", "確認の方法", "対策の提案例", "提出を求める証跡"):
+    for expected in ("AT-1", "仕様書の記載", "このレベルとした理由", "対策の提案例", "提出を求める証跡", "AT-1-ア"):
         assert expected in page
     assert "判断条件" in page, "why, with the conditions in sentences"
     for internal in (adviser_comment, "監査ログ", "コメント", "サインアウト", "/projects/", "相談 花子"):

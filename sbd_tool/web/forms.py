@@ -330,6 +330,15 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
             "別紙4として対応表（入札者が要件ごとに対応可否を記入する表）を付ける",
             description="対応表は、下のボタンから Excel 形式でも出力できます。",
         ),
+        "start_chapter": StringField(
+            "貼り付ける節の章番号（空欄なら1）",
+            [Optional(), Length(max=2, message="章番号は1から99までの数字で入力してください。")],
+            description="調達仕様書の第6章までがある場合は「7」とすると「7. 情報セキュリティに関する事項」となります。",
+        ),
+        "training_appendix": BooleanField(
+            "研修用の別紙（各対策要件の全ての実装レベルの考え方）を一式に付ける",
+            description="入札者向けの文書には付けません。研修や参考のための別紙です。",
+        ),
     }
     for p in catalogue.parameters.values():
         attrs[f"param_{p.id}"] = StringField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -196,6 +197,9 @@ def load_output(cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -
     params = answers.get("parameters") or {}
     data = {"title": document.get("title", ""), "date": str(document.get("date") or "")}
     data["compliance_appendix"] = bool(document.get("compliance_appendix"))
+    data["training_appendix"] = bool(document.get("training_appendix"))
+    start = document.get("start_chapter")
+    data["start_chapter"] = str(start) if isinstance(start, int) and start != 1 else ""
     data.update({f"param_{pid}": params.get(pid, "") for pid in cat.parameters})
     return data
 
@@ -362,13 +366,24 @@ def store_decisions(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[
 
 
 def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
+    errors: Errors = []
     value = (form.date.data or "").strip()
     if value:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            return [(form.date, "作成日は 2026-11-24 のように年-月-日で入力してください。")]
-    return []
+            errors.append((form.date, "作成日は 2026-11-24 のように年-月-日で入力してください。"))
+    if _start_chapter(form) is None:
+        errors.append((form.start_chapter, "章番号は1から99までの数字で入力してください。"))
+    return errors
+
+
+def _start_chapter(form: Any) -> int | None:
+    """The chapter number typed in step 7 (full-width digits too); 1 when blank, None when invalid."""
+    text = unicodedata.normalize("NFKC", form.start_chapter.data or "").strip()
+    if not text:
+        return 1
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= 99 else None
 
 
 def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str, Any]:
@@ -377,6 +392,11 @@ def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str
     }
     if form.compliance_appendix.data:
         document["compliance_appendix"] = True
+    if form.training_appendix.data:
+        document["training_appendix"] = True
+    start = _start_chapter(form)
+    if start is not None and start != 1:
+        document["start_chapter"] = start
     params = {
         pid: form[f"param_{pid}"].data.strip() for pid in cat.parameters if (form[f"param_{pid}"].data or "").strip()
     }

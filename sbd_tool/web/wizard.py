@@ -16,14 +16,15 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
 from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
 from sbd_tool.diagram_draw import to_svg
-from sbd_tool.document import render_docx
+from sbd_tool.document import OUTPUT_KINDS, OutputKind, render_docx
+from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.exercise import compare
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
-from sbd_tool.web.downloads import attachment
+from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.formpairs import entry_anchor, form_pairs
 from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
@@ -285,9 +286,28 @@ def _ready_model(project_id: int) -> Any:
     return specification(assessment, dt.date.today()), None
 
 
-def _exported(project_id: int, kind: str) -> None:
-    audit.record(db(), "export", project_id=project_id, format=kind, revision=get_project(project_id).version)
+def _exported(project_id: int, kind: str, output: str | None = None) -> None:
+    extra = {"output": output} if output else {}
+    audit.record(db(), "export", project_id=project_id, format=kind, revision=get_project(project_id).version, **extra)
     db().commit()
+
+
+def _output() -> OutputKind:
+    """The output asked for (``?output=paste|approval|full``): the section to paste into the
+    office's 調達仕様書, the 閲覧資料 / approval file, or the full package (the default)."""
+    wanted = request.args.get("output", "full")
+    if wanted not in OUTPUT_KINDS:
+        abort(404)
+    return wanted  # type: ignore[return-value]
+
+
+def _named(data: bytes | str, project_id: int, kind: str, extension: str) -> Response:
+    """The download named after the procurement, what it is and the revision:
+    「補助金電子申請システム_情報セキュリティ要件_第12版.docx」."""
+    project = get_project(project_id)
+    what = "対応表" if kind == "matrix" else OUTPUT_NAMES[kind]
+    name = document_filename(project.name, what, project.version, extension)
+    return attachment(data, name, ascii_filename(kind, project_id, project.version, extension))
 
 
 @bp.get("/compliance.xlsx")
@@ -298,25 +318,26 @@ def download_matrix(project_id: int) -> Any:
     if redirect_to is not None:
         return redirect_to
     _exported(project_id, "xlsx")
-    return attachment(compliance_xlsx(model), f"sbd-compliance-{project_id}.xlsx")
+    return _named(compliance_xlsx(model), project_id, "matrix", "xlsx")
 
 
 @bp.get("/spec.<kind>")
 @rule("project:read")
 def download_text(project_id: int, kind: str) -> Any:
-    """The specification as Markdown or as an HTML page, for readers without Word."""
+    """One of the three outputs as Markdown or as an HTML page, for readers without Word."""
     if kind not in ("md", "html"):
         abort(404)
+    output = _output()
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to
-    _exported(project_id, kind)
+    _exported(project_id, kind, output)
     if kind == "md":
-        return attachment(render_markdown(model), f"sbd-spec-{project_id}.md")
+        return _named(render_markdown(model, output), project_id, output, "md")
     # A standalone page: its own inline styles and embedded diagram, no scripts at all.
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
     return Response(
-        render_html(model), mimetype="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
+        render_html(model, output), mimetype="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
     )
 
 
@@ -376,10 +397,10 @@ def what_if_page(project_id: int) -> Any:
 @bp.get("/spec.docx")
 @rule("project:read")
 def download(project_id: int) -> Response:
-    """The Word specification, built by the same core as ``sbd-tool generate``."""
+    """One of the three Word outputs (``?output=``), built by the same core as ``sbd-tool generate``."""
+    output = _output()
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to  # type: ignore[no-any-return]
-    _exported(project_id, "docx")
-    data = render_docx(model)
-    return attachment(data, f"sbd-spec-{project_id}.docx")
+    _exported(project_id, "docx", output)
+    return _named(render_docx(model, kind=output), project_id, output, "docx")

@@ -295,6 +295,9 @@ class Course(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # A trainee's copy starts blank from this step on (its answers, decisions and output settings
+    # left out); None: the copy keeps the sample's answers and only the model's decisions are left out.
+    blank_from: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class CourseSample(Base):

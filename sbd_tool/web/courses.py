@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.exercise import compare
@@ -36,6 +36,37 @@ class CourseForm(CleanForm):
     description = TextAreaField(
         "説明（受講者に表示）", validators=[Optional(), Length(max=2000, message="2000文字以内にしてください。")]
     )
+    blank = BooleanField(
+        "手順4以降は白紙から始める",
+        description="受講者のコピーには、手順1〜3（業務と図）だけを写し、定型設問の回答から先は受講者が自分で入力します。"
+        "どちらの場合も、模範解答の決定（手順6）は写しません。",
+    )
+
+
+BLANK_FROM = "questions"  # 「手順4以降は白紙から始める」: the step a blank copy starts from
+# What each step stores in the answers document (steps 1-3 are the sample's facts, kept always).
+STEP_KEYS = {
+    "questions": ("answers",),
+    "decisions": ("decisions", "responsibilities"),
+    "output": ("document", "parameters"),
+}
+
+
+def practice_copy(
+    answers: dict[str, Any], visited: dict[str, Any], step_ids: list[str], blank_from: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A trainee's starting point from a sample: never the model's decisions (step 6: levels and
+    implementing parties), so the exercise check scores the trainee's own work; and, when the
+    course says so, nothing from ``blank_from`` on (the fixed answers, decisions, output settings).
+    Returns the answers and the visited steps of the copy."""
+    answers = copy.deepcopy(answers)
+    cleared = ["decisions"]
+    if blank_from in step_ids:
+        cleared = step_ids[step_ids.index(blank_from) :]
+    for step in cleared:
+        for key in STEP_KEYS.get(step, ()):
+            answers.pop(key, None)
+    return answers, {k: v for k, v in visited.items() if k not in cleared}
 
 
 def _course() -> Course:
@@ -71,7 +102,8 @@ def index() -> BaseResponse | tuple[str, int] | str:
             abort(403)
         if form.validate():
             course = Course(organisation_id=who.organisation_id, name=form.name.data,
-                            description=form.description.data or "", created_by=who.id)  # fmt: skip
+                            description=form.description.data or "", created_by=who.id,
+                            blank_from=BLANK_FROM if form.blank.data else None)  # fmt: skip
             db().add(course)
             db().flush()
             audit.record(db(), "course_create", course=course.id, name=course.name)
@@ -195,6 +227,23 @@ def close(course_id: int) -> BaseResponse:
     return redirect(url_for(".course", course_id=course.id))
 
 
+@bp.post("/<int:course_id>/settings")
+@rule("course:manage")
+def settings(course_id: int) -> BaseResponse:
+    """Whether trainees' copies start blank from step 4 (copies made before keep what they have)."""
+    course = _course()
+    course.blank_from = BLANK_FROM if request.form.get("blank") else None
+    audit.record(db(), "course_update", course=course.id, blank_from=course.blank_from)
+    db().commit()
+    flash(
+        "これからの練習は手順4以降を白紙から始めます。"
+        if course.blank_from
+        else "これからの練習はサンプルの回答を写して始めます（模範解答の決定は写しません）。",
+        "success",
+    )
+    return redirect(url_for(".course", course_id=course.id))
+
+
 @bp.post("/<int:course_id>/samples/<int:project_id>/copy")
 @rule("course:view")
 def copy_sample(course_id: int, project_id: int) -> BaseResponse:
@@ -207,9 +256,10 @@ def copy_sample(course_id: int, project_id: int) -> BaseResponse:
     if sample is None:
         abort(404)
     who = user()
-    answers = copy.deepcopy(sample.answers)
+    step_ids = [s.id for s in catalogue_for(sample).steps.steps]
+    answers, visited = practice_copy(sample.answers, sample.visited, step_ids, course.blank_from)
     answers.setdefault("project", {})["name"] = f"{sample.name}（{who.display_name}の練習）"[:200]
-    project = create_project(answers, who, dict(sample.visited), kind="training")
+    project = create_project(answers, who, visited, kind="training")
     project.course_id, project.copied_from = course.id, sample.id
     project.content_version = sample.content_version or project.content_version
     audit.record(db(), "project_create", project_id=project.id, course=course.id, copied_from=sample.id)

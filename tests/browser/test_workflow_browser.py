@@ -141,6 +141,42 @@ def test_review_page_decision_last_and_no_request_when_approved(
     shoot(page, "2-review-approved")
 
 
+def test_practice_starts_without_the_model_answer(live_server: str, page: Page, browser: Any, shoot: Shoot) -> None:
+    """Defect 5: 「練習を始める」 copied the model's decisions, so the check scored full marks at once;
+    a course may also start trainees from step 4 with a blank page."""
+    trainer = other_user(browser, live_server, "trainer")
+    trainer.get_by_role("link", name="研修", exact=True).click()
+    trainer.get_by_label("研修の名称").fill("SBD演習")
+    trainer.get_by_role("button", name="作成する").click()
+    trainer.get_by_label("追加するサンプル").select_option(
+        label="国民向け電子申請ポータル（要配慮個人情報・インターネット）"
+    )
+    trainer.get_by_role("button", name="サンプルに追加する").click()
+    course_url = trainer.url
+
+    page.goto(course_url)
+    page.get_by_role("button", name=re.compile("練習を始める")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("手順4")
+    page.goto(course_url)
+    mine = page.get_by_role("region", name="自分の練習")
+    expect(mine).to_contain_text("模範解答と一致：")
+    score = re.search(r"模範解答と一致：(\d+) / (\d+) 要件", mine.inner_text())
+    assert score and score.group(1) != score.group(2), "the copy is not the model answer"
+    shoot(page, "1-course-score")
+
+    trainer.reload()
+    trainer.get_by_label("手順4以降は白紙から始める").check()
+    trainer.get_by_role("button", name="練習の始め方を変更する").click()
+    expect(trainer.get_by_role("status").filter(has_text="手順4以降を白紙から始めます")).to_be_visible()
+    shoot(trainer, "2-trainer-blank-option")
+    trainer.context.close()
+    page.reload()
+    page.get_by_role("button", name=re.compile("練習を始める")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("手順4")
+    expect(page.locator(".steps li.current")).to_contain_text("未着手")
+    shoot(page, "3-blank-step4")
+
+
 def test_restore_an_earlier_revision(live_server: str, page: Page, shoot: Shoot) -> None:
     """Versions: an earlier revision restored as a new one, after a page that says what changes."""
     pid = import_example(page)

@@ -212,6 +212,11 @@ def get_revision(project: Project, number: int) -> Revision:
     return found
 
 
+def get_revision_or_none(project: Project, number: int) -> Revision | None:
+    """One revision of the project, or None (for pages that do without it)."""
+    return db().scalar(select(Revision).where(Revision.project_id == project.id, Revision.number == number))
+
+
 def get_draft(project: Project, step: str, who: User) -> StepDraft | None:
     """This user's unsaved input on a step, if it was typed on the project's current version."""
     draft = db().get(StepDraft, (project.id, who.id, step))

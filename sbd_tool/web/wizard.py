@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -21,6 +23,7 @@ from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
 from sbd_tool.exercise import compare
+from sbd_tool.revision_diff import diff_revisions, merge_documents
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
@@ -37,6 +40,7 @@ from sbd_tool.web.store import (
     delete_draft,
     get_draft,
     get_project,
+    get_revision_or_none,
     put_draft,
     save_answers,
     trainer_ids,
@@ -105,17 +109,36 @@ def step(project_id: int, step: str) -> Any:
             form = form_class(formdata=MultiDict(draft.data["pairs"]))
             form.version.data = str(project.version)
             note = DRAFT_NOTES.get(str(draft.data.get("origin", "")))
-            return _render(project, step, form, state, restored=True, **({"generated": note} if note else {}))
+            extra: dict[str, Any] = {"generated": note} if note else {}
+            undo = draft.data.get("undo")
+            if step == "purpose" and isinstance(undo, dict) and isinstance(undo.get("row"), dict):
+                extra["undo_task"] = {"name": undo["row"].get("name") or "", "number": int(undo.get("index") or 0) + 1}
+            return _render(project, step, form, state, restored=True, **extra)
         form = form_class(formdata=None, data=LOADERS[step](cat, project.answers, state))
         form.version.data = str(project.version)
         return _render(project, step, form, state)
 
     form = form_class()
     action = request.form.get("action", "save")
+    removal = re.fullmatch(r"row:remove:tasks:(\d+)", action) if step == "purpose" else None
+    if removal is not None and request.form.get("version", "") == str(project.version):
+        # Deleting a task asks first (without JavaScript: on a page of its own; sbd-undo.js asks in place).
+        _keep_draft(project, step, form, "rows")
+        return redirect(url_for(".remove_task", project_id=project.id, index=int(removal.group(1))))
     if action in ("diagram:generate", "diagram:clear") or action.startswith("row:"):
         return _edit_as_draft(project, step, form_class, form, state, action)
+    if action.startswith("conflict:"):
+        return _resolve_conflict(project, step, form_class, form, state, action)
     if form.version.data != str(project.version):
-        return _render(project, step, form, state, status=409, conflict=True)
+        return _conflict(project, step, form)
+    return _save(project, step, form, state, action)
+
+
+def _save(
+    project: Project, step: str, form: Any, state: ProjectState, action: str, note: str = "保存しました。"
+) -> Any:
+    """Validate and save a step's form as a new revision (the form names the version it read)."""
+    cat = catalogue()
     valid = form.validate()
     extra_errors = STORERS[step].check(cat, form, state)  # all problems at once, not in rounds
     if not valid or extra_errors:
@@ -124,10 +147,92 @@ def step(project_id: int, step: str) -> Any:
         return _render(project, step, form, state, status=400)
     answers = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
     if not _commit_revision(project, answers, step):
-        state = project_state(cat, project.answers, project.visited)
-        return _render(project, step, form, state, status=409, conflict=True)
-    flash("保存しました。", "success")
+        return _conflict(project, step, form)
+    flash(note, "success")
     return _after_save(project, step, action)
+
+
+# ---------------------------------------------------------------- two tabs: what differs, and the choice
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    """One field of the step whose saved value differs from what the user typed."""
+
+    where: str  # revision_diff's key: project.name, tasks.T2.name, answers.network, …
+    label: str
+    theirs: str  # the saved value, readable
+    mine: str  # the user's input, readable
+    changed_by: str  # "mine", "theirs" or "both": who changed it since the version the user started from
+    pick: str  # the preselected choice: "mine" where the user changed it, else "theirs"
+
+
+def _conflict(project: Project, step: str, form: Any) -> Any:
+    """The conflict page (409): the user's input stays in the form; above it, field by field, what
+    differs from the version saved meanwhile, with the choice to keep theirs, take the other or merge."""
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    view = _conflict_view(cat, project, step, form, state)
+    return _render(project, step, form, state, status=409, conflict=True, conflict_view=view)
+
+
+def _conflict_view(cat: Any, project: Project, step: str, form: Any, state: ProjectState) -> dict[str, Any]:
+    saved = get_revision_or_none(project, project.version)
+    view: dict[str, Any] = {
+        "version": project.version,
+        "author": saved.author.display_name if saved is not None and saved.author else "",
+        "fields": [],
+        "invalid": False,
+    }
+    valid = form.validate()
+    if not valid or STORERS[step].check(cat, form, state):
+        view["invalid"] = True  # what cannot be stored cannot be compared; the errors show on the fields
+        return view
+    mine = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
+    changes = diff_revisions(cat, project.answers, mine).fields
+    started = str(form.version.data or "")
+    base = get_revision_or_none(project, int(started)) if started.isdigit() else None
+    mine_changed: set[str] = set()
+    theirs_changed: set[str] = set()
+    if base is not None:
+        mine_on_base = STORERS[step].store(cat, copy.deepcopy(base.answers), form)
+        mine_changed = {c.where for c in diff_revisions(cat, base.answers, mine_on_base).fields}
+        theirs_changed = {c.where for c in diff_revisions(cat, base.answers, project.answers).fields}
+    for c in changes:
+        by = "both" if {c.where} <= mine_changed & theirs_changed else "mine" if c.where in mine_changed else "theirs"
+        if base is None:
+            by = ""
+        pick = "theirs" if by == "theirs" else "mine"
+        view["fields"].append(ConflictField(c.where, c.label, c.before, c.after, by, pick))
+    return view
+
+
+def _resolve_conflict(project: Project, step: str, form_class: Any, form: Any, state: ProjectState, action: str) -> Any:
+    """The choice made on the conflict page, about the version it showed (``conflict_base``):
+    keep the user's input (saved over the current version as a new revision), take the saved
+    version (the input is dropped), or merge field by field (per changed field, mine or theirs)."""
+    if request.form.get("conflict_base", "") != str(project.version):
+        return _conflict(project, step, form)  # saved again meanwhile: show the new differences
+    choice = action.removeprefix("conflict:")
+    if choice == "theirs":
+        delete_draft(project, step, user())
+        flash("保存済みの内容を表示しています（この画面の入力は破棄しました）。", "success")
+        return redirect(url_for(".step", project_id=project.id, step=step))
+    form.version.data = str(project.version)
+    if choice != "merge":
+        return _save(project, step, form, state, "save", "あなたの入力で上書きして保存しました（新しい版）。")
+    cat = catalogue()
+    if not form.validate() or STORERS[step].check(cat, form, state):
+        return _conflict(project, step, form)
+    mine = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
+    changes = diff_revisions(cat, project.answers, mine).fields
+    take = [c.where for c in changes if request.form.get(f"pick:{c.where}", "mine") != "theirs"]
+    merged = merge_documents(project.answers, mine, take)
+    built = form_class(formdata=None, data=LOADERS[step](cat, merged, project_state(cat, merged, project.visited)))
+    pairs = [*form_pairs(built), ["csrf_token", request.form.get("csrf_token", "")]]
+    merged_form = form_class(formdata=MultiDict([(k, v) for k, v in pairs if k != "version"]))
+    merged_form.version.data = str(project.version)
+    return _save(project, step, merged_form, state, "save", "選んだとおりに統合して保存しました（新しい版）。")
 
 
 # Shown above the diagram after a redirect from these actions (the result is the user's draft).
@@ -146,7 +251,7 @@ def _edit_as_draft(project: Project, step: str, form_class: Any, form: Any, stat
     Back and reload never ask to send the form again). A page older than the saved version gets
     the conflict page instead: its draft would otherwise pass for the newer version."""
     if request.form.get("version", "") != str(project.version):
-        return _render(project, step, form, state, status=409, conflict=True)
+        return _conflict(project, step, form)
     anchor = ""
     if action.startswith("row:"):
         form = form_class(formdata=None, data=apply_row_action(form.data, action))
@@ -155,10 +260,66 @@ def _edit_as_draft(project: Project, step: str, form_class: Any, form: Any, stat
         fresh = None if action == "diagram:clear" else _generated(catalogue(), project, state)
         form = form_class(formdata=None, data=diagram_form_data(fresh))
         action = action if fresh else "diagram:clear"
-    origin = action if action in DRAFT_NOTES else "rows"
-    now = dt.datetime.now(dt.UTC).isoformat()
-    put_draft(project, step, user(), {"pairs": form_pairs(form), "saved_at": now, "origin": origin})
+    _keep_draft(project, step, form, action if action in DRAFT_NOTES else "rows")
     return redirect(url_for(".step", project_id=project.id, step=step, _anchor=anchor or None))
+
+
+def _keep_draft(project: Project, step: str, form: Any, origin: str, **extra: Any) -> None:
+    """The form as this user's draft of the step (shown by the step page until saved or discarded)."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    put_draft(project, step, user(), {"pairs": form_pairs(form), "saved_at": now, "origin": origin, **extra})
+
+
+def _purpose_form(project: Project) -> tuple[Any, dict[str, Any]]:
+    """Step 1's form as the user last left it (their draft, else what is saved), and the draft's data."""
+    cat = catalogue()
+    form_class = FORMS["purpose"](cat)
+    draft = get_draft(project, "purpose", user())
+    if draft is not None:
+        return form_class(formdata=MultiDict(draft.data["pairs"])), dict(draft.data)
+    state = project_state(cat, project.answers, project.visited)
+    return form_class(formdata=None, data=LOADERS["purpose"](cat, project.answers, state)), {}
+
+
+@bp.route("/steps/purpose/tasks/<int:index>/remove", methods=["GET", "POST"])
+@rule("project:edit")
+def remove_task(project_id: int, index: int) -> Any:
+    """Deleting a task without JavaScript: this page asks first; deleting keeps the rest of what was
+    typed (the user's draft) and offers to undo it until the step is saved."""
+    project = get_project(project_id)
+    form, _ = _purpose_form(project)
+    back = url_for(".step", project_id=project.id, step="purpose")
+    if not 0 <= index < len(form.tasks.entries):
+        return redirect(back)
+    task = form.tasks.entries[index].form
+    if request.method == "GET":
+        return render_template(
+            "wizard/remove_task.html", project=project, number=index + 1, name=task["name"].data or "",
+            description=task["description"].data if "description" in task else "", back=back,
+        )  # fmt: skip
+    data = form.data
+    removed = data["tasks"][index]
+    form = FORMS["purpose"](catalogue())(formdata=None, data=apply_row_action(data, f"row:remove:tasks:{index}"))
+    _keep_draft(project, "purpose", form, "rows", undo={"index": index, "row": removed})
+    return redirect(url_for(".step", project_id=project.id, step="purpose", _anchor="undo-task"))
+
+
+@bp.post("/steps/purpose/tasks/undo")
+@rule("project:edit")
+def undo_task_removal(project_id: int) -> BaseResponse:
+    """Put the task deleted last back where it was (in the draft; nothing is saved)."""
+    project = get_project(project_id)
+    form, draft = _purpose_form(project)
+    undo = draft.get("undo")
+    if isinstance(undo, dict) and isinstance(undo.get("row"), dict):
+        data = form.data
+        index = min(int(undo.get("index") or 0), len(data["tasks"]))
+        data["tasks"].insert(index, undo["row"])
+        form = FORMS["purpose"](catalogue())(formdata=None, data=data)
+        _keep_draft(project, "purpose", form, "rows")
+        anchor = entry_anchor(form, ["tasks", index])
+        return redirect(url_for(".step", project_id=project.id, step="purpose", _anchor=anchor or None))
+    return redirect(url_for(".step", project_id=project.id, step="purpose"))
 
 
 def _row_target(action: str) -> list[int | str]:

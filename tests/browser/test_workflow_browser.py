@@ -194,3 +194,93 @@ def test_restore_an_earlier_revision(live_server: str, page: Page, shoot: Shoot)
     shoot(page, "2-history")
     page.goto(f"{live_server}/projects/{pid}/steps/purpose")
     expect(page.get_by_label("情報システムの名称")).to_have_value(PORTAL)
+
+
+def test_two_tabs_merge_field_by_field(live_server: str, page: Page, shoot: Shoot) -> None:
+    """Versions: when two tabs collide, the losing save shows what differs and lets the user keep
+    theirs, take the other or merge field by field."""
+    pid = import_example(page)
+    url = f"{live_server}/projects/{pid}/steps/purpose"
+    other = page.context.new_page()
+    other.goto(url)
+    page.goto(url)
+    other.get_by_label("調達の目的").fill("別のタブで書いた目的。")
+    other.get_by_role("button", name="保存", exact=True).click()
+    expect(other.get_by_role("status").filter(has_text="保存しました。")).to_be_visible()
+    page.get_by_label("情報システムの名称").fill("このタブで変えた名称")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="別の画面（タブ）で先に保存されています")).to_be_visible()
+    differences = page.get_by_role("table", name=re.compile("違いのある項目"))
+    expect(differences).to_contain_text("別のタブで書いた目的。")
+    name_row = differences.get_by_role("row", name=re.compile("情報システムの名称"))
+    purpose_row = differences.get_by_role("row", name=re.compile("調達の目的"))
+    expect(name_row.get_by_role("radio", name="あなたの入力")).to_be_checked()
+    expect(purpose_row.get_by_role("radio", name="保存済み")).to_be_checked()
+    shoot(page, "1-conflict")
+    page.get_by_role("button", name="選んだとおりに統合して保存").click()
+    expect(page.get_by_role("status").filter(has_text="選んだとおりに統合して保存しました")).to_be_visible()
+    expect(page.get_by_label("情報システムの名称")).to_have_value("このタブで変えた名称")
+    expect(page.get_by_label("調達の目的")).to_have_value("別のタブで書いた目的。")
+    shoot(page, "2-merged")
+
+
+def test_deleting_a_task_asks_and_can_be_undone(live_server: str, page: Page, shoot: Shoot) -> None:
+    """Versions: deleting a task in step 1 asks first and can be undone, in place (JavaScript)."""
+    pid = import_example(page)
+    page.goto(f"{live_server}/projects/{pid}/steps/purpose")
+    first = page.get_by_label(re.compile(r"業務の名称\s*（業務1）"))
+    name = first.input_value()
+    questions: list[str] = []
+
+    def answer(accept: bool) -> None:
+        def handle(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", handle)
+
+    answer(False)
+    page.get_by_role("button", name=re.compile(r"削除\s*（業務1）")).click()
+    assert questions == [f"業務「{name}」を削除しますか。保存するまでは確定しません。"]
+    expect(first).to_have_value(name)  # declined: nothing happened
+    answer(True)
+    page.get_by_role("button", name=re.compile(r"削除\s*（業務1）")).click()
+    expect(page.get_by_label(re.compile(r"業務の名称\s*（業務1）"))).not_to_have_value(name)
+    undo = page.get_by_role("status").filter(has_text=f"業務「{name}」を削除しました")
+    expect(undo).to_be_visible()
+    expect(undo.get_by_role("button", name="元に戻す")).to_be_focused()
+    shoot(page, "1-deleted-with-undo")
+    undo.get_by_role("button", name="元に戻す").click()
+    restored = page.get_by_label(re.compile(r"業務の名称\s*（業務1）"))
+    expect(restored).to_have_value(name)
+    expect(restored).to_have_attribute("name", "tasks-0-name")
+    expect(restored).to_be_focused()
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="保存しました。")).to_be_visible()
+    expect(page.get_by_label(re.compile(r"業務の名称\s*（業務1）"))).to_have_value(name)
+    expect(page.get_by_label(re.compile(r"業務の名称\s*（業務3）"))).to_be_visible()
+    shoot(page, "2-undone-and-saved")
+
+
+def test_deleting_a_task_without_javascript(live_server: str, browser: Any, shoot: Shoot) -> None:
+    """Without JavaScript the delete button asks on a page of its own, and the deletion can be undone."""
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, "officer")
+    pid = import_example(page)
+    page.goto(f"{live_server}/projects/{pid}/steps/purpose")
+    name = page.get_by_label(re.compile(r"業務の名称\s*（業務2）")).input_value()
+    page.get_by_label("調達の目的").fill("まだ保存していない目的。")
+    page.get_by_role("button", name=re.compile(r"削除\s*（業務2）")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"業務2「{name}」を削除しますか")
+    shoot(page, "1-confirm")
+    page.get_by_role("button", name="削除する").click()
+    notice = page.get_by_role("status").filter(has_text=f"業務2「{name}」を削除しました")
+    expect(notice).to_be_visible()
+    expect(page.get_by_label("調達の目的")).to_have_value("まだ保存していない目的。")
+    expect(page.get_by_label(re.compile(r"業務の名称\s*（業務2）"))).not_to_have_value(name)
+    shoot(page, "2-deleted")
+    notice.get_by_role("button", name=re.compile("元に戻す")).click()
+    expect(page.get_by_label(re.compile(r"業務の名称\s*（業務2）"))).to_have_value(name)
+    expect(page.get_by_label("調達の目的")).to_have_value("まだ保存していない目的。")
+    context.close()

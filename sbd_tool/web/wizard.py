@@ -45,7 +45,7 @@ from sbd_tool.web.store import (
     save_answers,
     trainer_ids,
 )
-from sbd_tool.whatif import change_sentence, what_if
+from sbd_tool.whatif import Change, change_sentence, what_if, what_if_by_question
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
 FORMS = {
@@ -78,6 +78,8 @@ def _render(project: Project, step: str, form: Any, state: ProjectState, status:
         extra["diagram_problems"] = _diagram_problems(project, data)
     if step == "decisions":
         extra["comments"] = open_comments(project)
+    if step == "questions":
+        extra["whatif_answers"] = _whatif_by_answer(catalogue(), state)
     page = render_template(
         f"wizard/{step}.html",
         project=project,
@@ -335,6 +337,25 @@ def _row_target(action: str) -> list[int | str]:
             index += 1
         path[-1] = index
     return path
+
+
+def _whatif_by_answer(cat: Any, state: ProjectState) -> dict[str, list[tuple[Any, list[Change]]]] | None:
+    """For step 4, per question: each alternative answer that moves some proposed level, with the
+    levels it moves, for every question asked (from the saved answers; None while some question
+    is unanswered)."""
+    if state.answers is None or state.evaluation is None or state.evaluation.missing:
+        return None
+    moving = what_if_by_question(cat, state.answers, state.evaluation)
+    out: dict[str, list[tuple[Any, list[Change]]]] = {}
+    for qid, resolved in state.evaluation.answers.items():
+        if resolved.source == "not_applicable":
+            continue  # not asked: nothing to change
+        changes = moving.get(qid, [])
+        by_alternative: dict[Any, list[Change]] = {}
+        for change in changes:
+            by_alternative.setdefault(change.alternative, []).append(change)
+        out[qid] = list(by_alternative.items())
+    return out
 
 
 def _commit_revision(project: Project, answers: dict[str, Any], step: str) -> bool:

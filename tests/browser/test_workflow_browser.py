@@ -284,3 +284,18 @@ def test_deleting_a_task_without_javascript(live_server: str, browser: Any, shoo
     expect(page.get_by_label(re.compile(r"業務の名称\s*（業務2）"))).to_have_value(name)
     expect(page.get_by_label("調達の目的")).to_have_value("まだ保存していない目的。")
     context.close()
+
+
+def test_step4_says_what_each_answer_moves(live_server: str, page: Page, shoot: Shoot) -> None:
+    """What-if by answer: next to each question of step 4, the levels that move if it changes."""
+    pid = import_example(page)
+    page.goto(f"{live_server}/projects/{pid}/steps/questions")
+    details = page.locator("details.whatif-answer")
+    assert details.count() > 5
+    block = page.locator("#whatif-network")
+    expect(block.locator("ul")).not_to_be_visible()  # collapsed until asked for
+    block.locator("summary").click()
+    expect(block.get_by_role("listitem").first).to_contain_text("にすると：")
+    expect(block.get_by_role("listitem").first).to_have_text(re.compile(r"[A-Z]{2}-\d+ (低位|中位|高位|対象外)→"))
+    block.scroll_into_view_if_needed()
+    page.screenshot(path=str(shoot(page, "1-step4-whatif").with_name("1-step4-whatif-viewport.png")))

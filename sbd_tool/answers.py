@@ -15,6 +15,7 @@ from typing import Any
 
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
+from sbd_tool.dates import parse_date
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what the step-3 page states
 from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
@@ -549,9 +550,9 @@ def _document(p: _Parser, value: Any) -> DocumentOptions:
     date = raw.get("date")
     if isinstance(date, str):
         try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            p.fail("document.date", f"日付は YYYY-MM-DD の形で指定してください（指定値: {date}）")
+            date = parse_date(date)  # 2026-12-01, 2026/12/1, 令和8年12月1日, R8.12.1 …
+        except ValueError as exc:
+            p.fail("document.date", str(exc))
             date = None
     elif date is not None and not isinstance(date, dt.date):
         p.fail("document.date", "日付は YYYY-MM-DD の形で指定してください")

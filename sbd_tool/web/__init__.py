@@ -148,7 +148,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "sessions": sessionmaker(engine, expire_on_commit=False),
     }
     csrf.init_app(app)
-    from sbd_tool.web import access, admin, auth, courses, projects, releases, render, review, sessions, shares, wizard
+    from sbd_tool.web import (
+        access,
+        admin,
+        audit_log,
+        auth,
+        courses,
+        inbox,
+        projects,
+        releases,
+        render,
+        review,
+        sessions,
+        shares,
+        wizard,
+    )
     from sbd_tool.web import catalogue as catalogue_pages
 
     releases.register_builtin(app, catalogue)
@@ -208,8 +222,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(wizard.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(__import__("sbd_tool.web.audit_log", fromlist=["bp"]).bp)  # the audit log (issue 16)
-    app.register_blueprint(__import__("sbd_tool.web.inbox", fromlist=["bp"]).bp)  # notifications inbox (issue 17)
+    app.register_blueprint(audit_log.bp)
+    app.register_blueprint(inbox.bp)
     app.register_blueprint(shares.bp)
     app.register_blueprint(catalogue_pages.bp)
     app.register_blueprint(courses.bp)

@@ -55,7 +55,7 @@ def test_english_ui_from_sample_to_what_if(live_server: str, page: Page, catalog
     chosen = level.evaluate("select => select.options[select.selectedIndex].text")
     assert chosen in ("Not applicable", "Low", "Middle", "High")
     party = page.get_by_role(
-        "combobox", name=re.compile(r"Implemented by\s*\(" + re.escape(english_name(catalogue, "PH-1")))
+        "combobox", name=re.compile(r"Implemented by\s*\(" + re.escape(english_name(catalogue, "PH-2")))
     )
     expect(party).to_have_value("provider")
     expect(party.locator("option:checked")).to_have_text("Cloud service provider")

@@ -347,7 +347,7 @@ def test_cloud_sample_shows_the_responsibility_split(live_server: str, page: Pag
     page.get_by_role("link", name="6 対策要件の決定").click()
     heading(page, 6)
     expect(page.get_by_role("heading", name="クラウドサービスの責任分担")).to_be_visible()
-    party = page.get_by_role("combobox", name=named("実施主体", "（PH-1 情報の物理的保護）"))
+    party = page.get_by_role("combobox", name=named("実施主体", "（PH-2 侵入の物理的対策）"))
     expect(party).to_have_value("provider")
     audit(page)
     shoot(page, "6-decisions-cloud")

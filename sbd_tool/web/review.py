@@ -298,6 +298,14 @@ def _ready(project: Project) -> bool:
     )
 
 
+class AlreadyApproved(Exception):
+    """The revision being submitted was approved meanwhile (checked under the project's lock)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 def _submit(project: Project, adviser_id: int, message: str) -> int | None:
     """Supersede whatever is pending and submit the current revision, atomically: the project is
     locked first, so of two submits at once the second sees the first's review and supersedes it
@@ -306,6 +314,9 @@ def _submit(project: Project, adviser_id: int, message: str) -> int | None:
     None (nothing changed) when a save that landed meanwhile left the project not ready."""
     shown = project.version
     project = lock_project(project)
+    if approved_review(project, project.version) is not None:  # an approval landed first: nothing to review
+        db().rollback()
+        raise AlreadyApproved(project.version)
     if project.version != shown and not _ready(project):
         db().rollback()
         return None
@@ -336,6 +347,11 @@ def _submit(project: Project, adviser_id: int, message: str) -> int | None:
     return project.version
 
 
+def _already_approved(project_id: int, number: int) -> BaseResponse:
+    flash(f"第{number}版は既に承認されています。変更を保存すると新しい版になり、改めて依頼できます。", "error")
+    return redirect(url_for(".review", project_id=project_id))
+
+
 @bp.route("/submit", methods=["GET", "POST"])
 @rule("project:submit")
 def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
@@ -347,13 +363,12 @@ def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
     approved = approved_review(project, project.version) is not None
     status = 200
     if request.method == "POST" and approved:  # nothing to review: the current revision is approved
-        flash(
-            f"第{project.version}版は既に承認されています。変更を保存すると新しい版になり、改めて依頼できます。",
-            "error",
-        )
-        return redirect(url_for(".review", project_id=project.id))
+        return _already_approved(project.id, project.version)
     if request.method == "POST":
-        number = _submit(project, form.adviser.data, form.message.data or "") if ready and form.validate() else None
+        try:
+            number = _submit(project, form.adviser.data, form.message.data or "") if ready and form.validate() else None
+        except AlreadyApproved as done:  # approved while this request waited for the lock
+            return _already_approved(project_id, done.number)
         if number is not None:
             flash(f"第{number}版のレビューを依頼しました。", "success")
             return redirect(url_for(".review", project_id=project.id))

@@ -105,30 +105,38 @@ class Interleave:
 
 
 def test_an_approval_racing_a_resubmission_reports_what_happened(app: Flask) -> None:
-    tabs, [adviser], pid = _setup(app)
-    [adviser_id] = _adviser_ids(tabs[0], pid)
-    assert tabs[0].post(f"/projects/{pid}/submit", data={"adviser": adviser_id}).status_code == 302
-    with Interleave(app) as interleave:
-        for _ in range(2):
+    """Whichever lands first wins, and each side is told and audited what really happened: an
+    approval that wins leaves the revision approved and the resubmission refused (nothing left to
+    review); a resubmission that wins supersedes the review and the approval is refused."""
+    tabs, [adviser], _ = _setup(app)
+    for _ in range(2):
+        pid = import_example(tabs[0])
+        [adviser_id] = _adviser_ids(tabs[0], pid)
+        assert tabs[0].post(f"/projects/{pid}/submit", data={"adviser": adviser_id}).status_code == 302
+        with Interleave(app) as interleave:
             reviews, _, before = _rows(app, pid)
             review = next(r for r in reviews if r.status == "pending")
             approve = partial(adviser.post, f"/projects/{pid}/reviews/{review.id}/decide",
                               data={"action": "approve", "revision": str(review.revision_number)},
                               follow_redirects=True)  # fmt: skip
-            resubmit = partial(tabs[0].post, f"/projects/{pid}/submit", data={"adviser": adviser_id})
+            resubmit = partial(tabs[0].post, f"/projects/{pid}/submit", data={"adviser": adviser_id},
+                               follow_redirects=True)  # fmt: skip
             decided, submitted = together([partial(interleave.decide, approve), partial(interleave.submit, resubmit)])
-            assert submitted.status_code == 302
-            told = decided.data.decode()
-            reviews, _, after = _rows(app, pid)
-            final = next(r for r in reviews if r.id == review.id).status
-            audited = after[len(before) :]
-            if APPROVED in told:
-                assert final == "approved", "reported as approved, so it is approved"
-                assert audited.count("review_approve") == 1
-            else:
-                assert TOO_LATE in told
-                assert final == "superseded" and "review_approve" not in audited, "refused, so not audited"
-            assert [r.status for r in reviews].count("pending") == 1, "the resubmission is the one pending"
+        assert submitted.status_code == 200
+        told, answered = decided.data.decode(), submitted.data.decode()
+        reviews, _, after = _rows(app, pid)
+        final = next(r for r in reviews if r.id == review.id).status
+        audited = after[len(before) :]
+        statuses = [r.status for r in reviews]
+        if APPROVED in told:
+            assert final == "approved" and audited.count("review_approve") == 1, "reported approved, so approved"
+            assert "既に承認されています" in answered and "review_submit" not in audited
+            assert statuses.count("pending") == 0, "nothing left to review"
+        else:
+            assert TOO_LATE in told
+            assert final == "superseded" and "review_approve" not in audited, "refused, so not audited"
+            assert "レビューを依頼しました" in answered and audited.count("review_submit") == 1
+            assert statuses.count("pending") == 1, "the resubmission is the one pending"
 
 
 def test_a_share_ends_some_days_after_its_review_is_decided(app: Flask) -> None:

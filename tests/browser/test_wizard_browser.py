@@ -170,9 +170,10 @@ def fill_step7(page: Page, cat: Catalogue, example: dict[str, Any]) -> None:
 
 
 def docx_levels(data: bytes) -> dict[str, str]:
-    """別紙1 (the decision table, the document's last table): requirement id -> decided level label."""
-    table = docx.Document(io.BytesIO(data)).tables[-1]
-    assert [c.text for c in table.rows[0].cells][:4] == ["ID", "対策要件", "提案", "決定"]
+    """別紙1 (the decision table, found by its header row): requirement id -> decided level label."""
+    header = ["ID", "対策要件", "提案", "決定"]
+    tables = docx.Document(io.BytesIO(data)).tables
+    table = next(t for t in tables if [c.text for c in t.rows[0].cells][:4] == header)
     return {r.cells[0].text: r.cells[3].text for r in table.rows[1:]}
 
 
@@ -243,7 +244,7 @@ def test_officer_walks_all_steps_and_gets_the_cli_spec(
     shoot(page, "7-output")
     expect(page.get_by_text("7 / 7 手順完了")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="調達仕様書（Word）をダウンロード").click()
+        page.get_by_role("link", name="一式（Word）").click()
     spec = Path(download.value.path()).read_bytes()
 
     page.get_by_role("link", name="案件一覧").first.click()

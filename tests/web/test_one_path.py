@@ -108,5 +108,5 @@ def test_a_brand_new_project_downloads_nothing(client: FlaskClient) -> None:
         response = client.get(f"/projects/{pid}/{path}")
         assert response.status_code == 302 and response.headers["Location"].endswith("/steps/output"), path
     page = client.get(f"/projects/{pid}/steps/output").data.decode()
-    assert "調達仕様書（Word）をダウンロード" not in page
+    assert "一式（Word）" not in page and "仕様書に貼り付ける節（Word）" not in page
     assert "「調達の目的」を入力してください" in page, "step 7 lists what is missing"

@@ -309,6 +309,7 @@ class CourseSample(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+
 NOTIFICATION_KINDS = ("review_requested", "review_approved", "review_returned", "comment", "reply")
 
 

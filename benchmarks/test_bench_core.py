@@ -30,7 +30,7 @@ def prepared() -> tuple[Any, Any]:
 
 
 def test_evaluate(benchmark: Any, prepared: tuple[Any, Any]) -> None:
-    """Full evaluations (derivation, 20 conditions, 26 requirements' rules, decisions),
+    """Full evaluations (derivation, every condition, every requirement's rules, decisions),
     rotating through the three examples so no single answer set is measured warm."""
     catalogue, _ = prepared
     examples = [load_answers(p, catalogue) for p in sorted((ROOT / "examples").glob("*.yaml"))]
@@ -38,7 +38,7 @@ def test_evaluate(benchmark: Any, prepared: tuple[Any, Any]) -> None:
     def run() -> int:
         return sum(len(evaluate(catalogue, a).requirements) for a in examples)
 
-    assert benchmark(run) == 26 * len(examples)
+    assert benchmark(run) == len(catalogue.requirements) * len(examples)
 
 
 def test_full_document(benchmark: Any, prepared: tuple[Any, Any]) -> None:
@@ -55,4 +55,5 @@ def test_full_document(benchmark: Any, prepared: tuple[Any, Any]) -> None:
 
 def test_load_catalogue(benchmark: Any) -> None:
     """Loading and validating all content (once per process in the CLI and the web app)."""
-    assert len(benchmark(load_catalogue, ROOT).requirements) == 26
+    expected = len(load_catalogue(ROOT).requirements)  # the count the content declares, not a constant
+    assert expected >= 26 and len(benchmark(load_catalogue, ROOT).requirements) == expected

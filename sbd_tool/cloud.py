@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sbd_tool.answers import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, CloudFile
+from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, CloudFile, cloud_clause_key
 
 
 class Responsibility(NamedTuple):
@@ -27,6 +27,7 @@ class CloudTopicText(NamedTuple):
     title: str
     clauses: tuple[str, ...]
     parties: tuple[str, ...] = ()  # who is bound by each clause, in the same order
+    keys: tuple[str, ...] = ()  # each clause's key (``cloud.<topic>.<n>``), in the same order
 
 
 class CloudOutcome(NamedTuple):
@@ -70,9 +71,11 @@ def cloud_outcome(
     bound = cloud.shared_default or ""  # "" when the catalogue names no default party
     topics = []
     for t in cloud.topics:
-        picked = [c for c in t.clauses if c.when is None or holds(c.when, answered)]
-        texts, parties = tuple(c.text for c in picked), tuple(c.party or bound for c in picked)
-        topics.append(CloudTopicText(t.id, t.title, texts, parties))
+        picked = [(i, c) for i, c in enumerate(t.clauses) if c.when is None or holds(c.when, answered)]
+        texts = tuple(c.text for _, c in picked)
+        parties = tuple(c.party or bound for _, c in picked)
+        keys = tuple(cloud_clause_key(t.id, i) for i, _ in picked)
+        topics.append(CloudTopicText(t.id, t.title, texts, parties, keys))
     return CloudOutcome(model, split, tuple(t for t in topics if t.clauses))
 
 

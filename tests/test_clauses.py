@@ -280,3 +280,32 @@ def test_my_number_is_derived_from_the_matrix(catalogue: Catalogue) -> None:
     assert evaluation.answers["pii"].value == "sensitive"
     assert (evaluation.answers["mynumber"].value, evaluation.answers["mynumber"].source) == ("handled", "derived")
     assert evaluation.conditions["C-mynumber"].met and not evaluation.conditions["C-sensitive-only"].met
+
+
+@pytest.mark.parametrize("name", ["citizen-portal", "cloud-interagency", "internal-small"])
+def test_every_printed_clause_is_named_by_a_unique_key_of_its_catalogue_place(name: str) -> None:
+    """A clause's key (``AU-1.middle.2``, ``cloud.exit.1``, ``AU-1.confirm``) is what tailoring, the
+    matrix and drift hold on to: unique in a document, and pointing back at the clause it prints."""
+    from tests.conftest import example_data
+
+    answers = parse_answers(example_data(name), CATALOGUE)
+    model = build_document(CATALOGUE, answers, evaluate(CATALOGUE, answers), dt.date(2026, 11, 24))
+    clauses = [c for cat in model.security for p in cat.policies for r in p.requirements for c in r.clauses]
+    if model.cloud is not None:
+        clauses += [c for _, topic in model.cloud.topics for c in topic]
+    keys = [c.key for c in clauses]
+    assert len(keys) == len(set(keys)) and all(keys)
+    for clause in clauses:
+        head, _, tail = clause.key.partition(".")
+        if head == "cloud":
+            topic, n = tail.split(".")
+            assert CATALOGUE.cloud is not None
+            source = next(t for t in CATALOGUE.cloud.topics if t.id == topic).clauses[int(n) - 1].text
+        elif tail == "confirm":
+            continue
+        else:
+            level, n = tail.split(".")
+            source = CATALOGUE.requirements[head].requirement.levels[level].clauses[int(n) - 1]
+        # The printed text is the catalogue's, with its party mark in front and parameters filled.
+        fixed = source.split("{")[0]
+        assert fixed.strip() and fixed.strip() in clause

@@ -18,6 +18,7 @@ from sbd_tool.content.schema import (
     RequirementRules,
     RulesFile,
     StepsFile,
+    clause_key,
 )
 
 LEVEL_ORDER: dict[str, int] = {"not_applicable": 0, "low": 1, "middle": 2, "high": 3}
@@ -67,6 +68,10 @@ class Catalogue:
     ) -> Catalogue:
         """Index the validated files (called by the loader once cross-references hold)."""
         placed = {r.id: Placed(r, c, p) for c in categories for p in c.policies for r in p.requirements}
+        for rid, where in placed.items():
+            for level, text in where.requirement.levels.items():
+                for i, clause in enumerate(text.clauses):
+                    clause.key = clause_key(rid, level, i)
         return cls(
             meta=meta,
             categories=categories,

@@ -99,21 +99,31 @@ class Clause(str):
     text keeps working; ``when`` (judgment conditions combined with all/any, as in the rules)
     says when the clause applies: a clause whose condition is false is left out of the document.
 
-    In YAML a clause is either a plain string or ``{text: …, when: …}``."""
+    In YAML a clause is either a plain string or ``{text: …, when: …}``.
+
+    ``key`` names the clause across procurements and catalogue versions of the same wording
+    place: ``<requirement>.<level>.<n>``, n counting from 1 in that level's list (set when the
+    catalogue is indexed; see ``clause_key``)."""
 
     when: str | RuleGroup | None
     party: str | dict[str, str] | None
+    key: str
 
     def __new__(
-        cls, text: str, when: str | RuleGroup | None = None, party: str | dict[str, str] | None = None
+        cls,
+        text: str,
+        when: str | RuleGroup | None = None,
+        party: str | dict[str, str] | None = None,
+        key: str = "",
     ) -> Clause:
         obj = super().__new__(cls, text)
         obj.when = when
         obj.party = party
+        obj.key = key
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Clause, (str(self), self.when, self.party))
+        return (Clause, (str(self), self.when, self.party, self.key))
 
     def party_for(self, model: str) -> str | None:
         """The party this clause names for a cloud service model, if any."""
@@ -135,6 +145,16 @@ class Clause(str):
         return core_schema.no_info_before_validator_function(
             as_mapping, core_schema.no_info_after_validator_function(from_spec, inner)
         )
+
+
+def clause_key(requirement_id: str, level: str, index: int) -> str:
+    """The key of a requirement's clause: ``AU-1.middle.2`` for the second clause of its 中位."""
+    return f"{requirement_id}.{level}.{index + 1}"
+
+
+def cloud_clause_key(topic_id: str, index: int) -> str:
+    """The key of a clause of the cloud chapter: ``cloud.keys.1``."""
+    return f"cloud.{topic_id}.{index + 1}"
 
 
 class LevelText(Strict):

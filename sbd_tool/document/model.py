@@ -31,13 +31,49 @@ class Table:
     widths: tuple[float, ...]  # relative column widths
 
 
+class SpecClause(str):
+    """One printed clause. It is a ``str`` (the text as printed, party mark and parameter values
+    included), so a renderer that only prints text keeps working; beside the text it carries:
+
+    - ``key``: which catalogue clause it is (``AU-1.middle.2``, ``cloud.keys.1``, or
+      ``AU-1.confirm`` for the clause that confirms a cloud provider's share), the same in
+      every output, in the compliance matrix and on the bidder page;
+    - ``obligation``: ``required`` (必須) or ``proposal`` (提案);
+    - ``catalogue_text``: the catalogue's wording when the officer tailored the clause for this
+      procurement (``None`` when the clause is printed as the catalogue has it);
+    - ``reason``: why it was tailored (or why its obligation was changed)."""
+
+    key: str
+    obligation: str
+    catalogue_text: str | None
+    reason: str
+
+    def __new__(
+        cls,
+        text: str,
+        key: str,
+        obligation: str = "required",
+        catalogue_text: str | None = None,
+        reason: str = "",
+    ) -> SpecClause:
+        obj = super().__new__(cls, text)
+        obj.key = key
+        obj.obligation = obligation
+        obj.catalogue_text = catalogue_text
+        obj.reason = reason
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (SpecClause, (str(self), self.key, self.obligation, self.catalogue_text, self.reason))
+
+
 @dataclass(frozen=True)
 class RequirementSection:
     id: str
     name: str
     level: str
     level_label: str
-    clauses: tuple[str, ...]
+    clauses: tuple[SpecClause, ...]
 
 
 @dataclass(frozen=True)
@@ -65,7 +101,7 @@ class CloudSection:
 
     intro: str
     responsibility: Table
-    topics: tuple[tuple[str, tuple[str, ...]], ...]  # (title, clauses)
+    topics: tuple[tuple[str, tuple[SpecClause, ...]], ...]  # (title, clauses)
 
 
 @dataclass(frozen=True)
@@ -197,7 +233,10 @@ def build_document(
                 if cloud is not None and catalogue.cloud is not None:
                     clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
                 else:
-                    clauses = tuple(fill_parameters(clause, catalogue, answers, answered) for clause in printed)
+                    clauses = tuple(
+                        SpecClause(fill_parameters(clause, catalogue, answers, answered), clause.key)
+                        for clause in printed
+                    )
                 sections.append(
                     RequirementSection(
                         req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
@@ -341,7 +380,7 @@ def _cloud_clauses(
     printed: tuple[Clause, ...],
     answers: Answers,
     answered: Mapping[str, object],
-) -> tuple[str, ...]:
+) -> tuple[SpecClause, ...]:
     """On a cloud service every clause names who is bound by it (〔受注者〕…); the provider's
     clauses are followed by one clause saying how exactly those are confirmed, and by whom."""
     assert catalogue.cloud is not None
@@ -349,10 +388,13 @@ def _cloud_clauses(
     out, confirmed = [], False
     for clause in printed:
         party = clause_party(catalogue.cloud, cloud, rid, clause)
-        out.append(_bound(catalogue, party) + fill_parameters(clause, catalogue, answers, answered))
+        text = _bound(catalogue, party) + fill_parameters(clause, catalogue, answers, answered)
+        out.append(SpecClause(text, clause.key))
         confirmed = confirmed or party == provider
     if confirmed:
-        out.append(catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"))
+        out.append(
+            SpecClause(catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"), f"{rid}.confirm")
+        )
     return tuple(out)
 
 
@@ -398,7 +440,13 @@ def _cloud_section(catalogue: Catalogue, cloud: CloudOutcome) -> CloudSection:
     table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
     intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
     topics = tuple(
-        (t.title, tuple(_bound(catalogue, p) + text for p, text in zip(t.parties, t.clauses, strict=True)))
+        (
+            t.title,
+            tuple(
+                SpecClause(_bound(catalogue, p) + text, key)
+                for p, text, key in zip(t.parties, t.clauses, t.keys, strict=True)
+            ),
+        )
         for t in cloud.topics
     )
     return CloudSection(intro, table, topics)

@@ -21,7 +21,8 @@ from sbd_tool.answers import Answers, AnswersError, read_answers_data
 from sbd_tool.answers_schema import answers_schema
 from sbd_tool.assessment import Assessment, assess, specification
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
-from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, import_bundle, install_bundle
+from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, install_bundle
+from sbd_tool.content.loader import read_content_files
 from sbd_tool.diagram import diagram_problems
 from sbd_tool.document import OUTPUT_KINDS, TemplateError, render_docx_with_notes
 from sbd_tool.document.blocks import OUTPUT_NAMES
@@ -252,7 +253,7 @@ def check_content(directory: Path | None) -> None:
     """questionnaires/ と requirement_sets/ の内容を検証する。"""
     root = directory or default_content_root()
     catalogue = _catalogue(root)
-    checked, problems = run_rule_tests(catalogue, root)
+    checked, problems = run_rule_tests(catalogue, read_content_files(root))
     if problems:
         _fail(problems, 1)
     click.echo(
@@ -276,7 +277,7 @@ def content_export(output: Path, content_dir: Path | None) -> None:
     """対策要件集を zip ファイルに書き出す（check-content の検証に通る内容だけ）。"""
     root = content_dir or default_content_root()
     catalogue = _catalogue(root)
-    _, problems = run_rule_tests(catalogue, root)
+    _, problems = run_rule_tests(catalogue, read_content_files(root))
     if problems:
         _fail(problems, 1)
     try:
@@ -289,34 +290,70 @@ def content_export(output: Path, content_dir: Path | None) -> None:
 
 @content_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--activate", is_flag=True, help="取り込んだ版を有効にする（新しい案件がこの版で始まる）")
+@click.option("--note", default="", help="版の説明（管理画面の一覧に表示）")
 @click.option(
     "--into",
     "into",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="取り込み先のフォルダ（その中の questionnaires/ と requirement_sets/ を置き換える）",
+    default=None,
+    help="データベースではなくフォルダに展開する（その中の questionnaires/ と requirement_sets/ を置き換える。"
+    "内容を編集する場合に使う）",
 )
-def content_import(file: Path, into: Path) -> None:
-    """zip ファイルの対策要件集を検証し、問題がなければ取り込む（問題があれば何も変更しない）。"""
+def content_import(file: Path, activate: bool, note: str, into: Path | None) -> None:
+    """zip ファイルの対策要件集を検証し、問題がなければ版としてデータベースに取り込む（問題があれば何も変更しない）。
+
+    管理画面の「対策要件集」からの取り込みと同じ処理で、同じ版の一覧に加わる。"""
+    from sbd_tool.releases import check_bundle
+
     try:
         with file.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)  # import_bundle refuses anything longer
+            data = fh.read(MAX_BYTES + 1)  # check_bundle refuses anything longer
     except OSError as exc:
         _fail([Problem(str(file), f"ファイルを読めません（{exc.strerror}）")], 2)
     try:
-        bundle = import_bundle(data)
+        checked = check_bundle(data)
     except BundleError as exc:
         _fail(exc.problems, 1)
-    try:
-        install_bundle(bundle.files, into)
-    except OSError as exc:
-        _fail([Problem(str(into), f"書き込めませんでした（{exc.strerror or exc}）。内容は変更していません")], 1)
-    catalogue = bundle.catalogue
-    click.echo(
-        f"{into} に取り込みました: 設問 {len(catalogue.questions)}、判断条件 {len(catalogue.conditions)}、"
-        f"対策要件 {len(catalogue.requirements)}（版 {bundle.content_version}）"
-        + (f"、規則の確認例 {bundle.rule_tests_checked} 件はすべて期待どおり" if bundle.rule_tests_checked else "")
+    catalogue = checked.catalogue
+    summary = (
+        f"設問 {len(catalogue.questions)}、判断条件 {len(catalogue.conditions)}、"
+        f"対策要件 {len(catalogue.requirements)}（版 {checked.content_version}）"
+        + (f"、規則の確認例 {checked.rule_tests_checked} 件はすべて期待どおり" if checked.rule_tests_checked else "")
     )
+    if into is not None:
+        try:
+            install_bundle(checked.files, into)
+        except OSError as exc:
+            _fail([Problem(str(into), f"書き込めませんでした（{exc.strerror or exc}）。内容は変更していません")], 1)
+        click.echo(f"{into} に展開しました: {summary}")
+        return
+    outcome: list[str] = []
+    _database_or_fail(lambda engine: outcome.append(_store_release(engine, checked, note=note, activate=activate)))
+    click.echo(f"{outcome[0]}: {summary}")
+
+
+def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> str:
+    from sqlalchemy.orm import Session
+
+    from sbd_tool import releases
+    from sbd_tool.storage.db import pending_migrations
+
+    if pending_migrations(engine):
+        _fail(
+            [
+                Problem(
+                    "", "データベースのスキーマが古いため取り込めません。先に `sbd-tool db upgrade` を実行してください"
+                )
+            ],
+            2,
+        )
+    with Session(engine) as session, session.begin():
+        release, created = releases.save(session, checked, source="import", note=note)
+        if activate:
+            releases.activate(session, release)
+    said = "取り込みました" if created else "この版は既に取り込まれています"
+    return said + ("（有効にしました）" if activate else "（有効にするには管理画面又は --activate）")
 
 
 @content_group.command("drift")
@@ -385,8 +422,31 @@ def db_upgrade() -> None:
     """スキーマを作成又は最新の形式に更新する。"""
     from sbd_tool.storage.db import upgrade
 
-    url = _database_or_fail(upgrade)
+    notes: list[str] = []
+
+    def upgrade_and_record(engine: Any) -> None:
+        upgrade(engine)
+        notes.append(_record_builtin(engine))
+
+    url = _database_or_fail(upgrade_and_record)
     click.echo(f"データベースを最新の形式にしました: {url.split('@')[-1]}")
+    click.echo(notes[0])
+
+
+def _record_builtin(engine: Any) -> str:
+    """Record the shipped content (``SBD_CONTENT_DIR`` or the bundled folders) as a release."""
+    from sqlalchemy.orm import Session
+
+    from sbd_tool import releases
+
+    try:
+        checked = releases.check_folder(default_content_root())
+    except BundleError as exc:
+        _fail(exc.problems, 1)
+    with Session(engine) as session, session.begin():
+        release, activated = releases.register_builtin(session, checked)
+        version = release.content_version
+    return f"同梱の対策要件集（版 {version}）を登録しました" + ("。新しい案件はこの版で始まります" if activated else "")
 
 
 def _database_or_fail(work: Any) -> str:

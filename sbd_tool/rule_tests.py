@@ -6,6 +6,7 @@ broke, located in ``questionnaires/rule_tests.yaml`` like every other content pr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,14 @@ class RuleTestsFile(Strict):
     cases: list[RuleTestCase] = Field(min_length=1)
 
 
-def run_rule_tests(catalogue: Catalogue, root: Path) -> tuple[int, list[Problem]]:
-    """(number of expectations checked, problems). No file means no tests."""
-    path = root / RULE_TESTS
-    if not path.is_file():
+def run_rule_tests(catalogue: Catalogue, files: Mapping[str, bytes]) -> tuple[int, list[Problem]]:
+    """(number of expectations checked, problems) for the content ``files`` (by name, as
+    ``read_content_files`` gives them). No rule-test file means no tests."""
+    raw = files.get(RULE_TESTS)
+    if raw is None:
         return 0, []
     try:
-        file = YamlFile(path, RULE_TESTS)
+        file = YamlFile(Path(RULE_TESTS), RULE_TESTS, raw.decode("utf-8", errors="replace"))
     except yaml.YAMLError as exc:
         return 0, [yaml_error_problem(RULE_TESTS, exc)]
     try:

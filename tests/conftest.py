@@ -6,6 +6,7 @@ Set ``SBD_TEST_DATABASE_URL`` to use an existing PostgreSQL server instead of st
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -14,7 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy.orm import Session
 
+from sbd_tool import releases
 from sbd_tool.answers import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.storage.db import make_engine, upgrade
@@ -102,5 +105,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with engine.begin() as connection:  # PostgreSQL is shared by the session's tests: start empty
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+    with Session(engine) as session, session.begin():  # as `sbd-tool db upgrade` does
+        releases.register_builtin(session, shipped_release())
     engine.dispose()
     return url
+
+
+@functools.cache
+def shipped_release() -> releases.CheckedRelease:
+    """The shipped content, checked once per test run."""
+    return releases.check_folder(CONTENT)

@@ -18,12 +18,11 @@ from sbd_tool.content.bundle import (
     BundleError,
     _expand,
     bundle_files,
-    check_files,
     export_bundle,
-    import_bundle,
     install_bundle,
     read_bundle,
 )
+from sbd_tool.releases import check_bundle, check_files
 from tests.conftest import CONTENT
 
 
@@ -58,7 +57,7 @@ def edited(relative: str, old: str, new: str) -> dict[str, bytes]:
 
 def refused(data: bytes, **limits: int) -> list[str]:
     with pytest.raises(BundleError) as info:
-        import_bundle(data, **limits)
+        check_bundle(data, **limits)
     return [str(p) for p in info.value.problems]
 
 
@@ -98,7 +97,7 @@ def test_export_of_a_folder_without_content(tmp_path: Path) -> None:
 
 
 def test_round_trip_keeps_the_content_version(catalogue: Catalogue) -> None:
-    bundle = import_bundle(export_bundle(CONTENT))
+    bundle = check_bundle(export_bundle(CONTENT))
     assert bundle.content_version == catalogue.content_version
     assert bundle.files == shipped()
     assert bundle.rule_tests_checked == 3 * len(catalogue.requirements)
@@ -196,7 +195,7 @@ def test_every_bad_entry_is_reported_at_once() -> None:
 
 
 def test_folder_entries_are_allowed_but_no_others() -> None:
-    assert import_bundle(make_zip([("questionnaires/", b""), ("requirement_sets/", b""), *VALID.items()]))
+    assert check_bundle(make_zip([("questionnaires/", b""), ("requirement_sets/", b""), *VALID.items()]))
     found = refused(make_zip([("docx_templates/", b""), *VALID.items()]))
     assert found == ["zip に questionnaires/ 又は requirement_sets/ 以外のフォルダ 'docx_templates/' が含まれています"]
 
@@ -301,7 +300,7 @@ def test_install_replaces_the_content_and_keeps_the_rest(content_copy: Path, cat
     (content_copy / "questionnaires" / "README.md").write_text("メモ", encoding="utf-8")  # not content: kept
     (content_copy / "docx_templates").mkdir()
     (content_copy / "docx_templates" / "x.docx").write_bytes(b"PK")
-    bundle = import_bundle(export_bundle(CONTENT))
+    bundle = check_bundle(export_bundle(CONTENT))
     install_bundle(bundle.files, content_copy)
     assert load_catalogue(content_copy).content_version == catalogue.content_version
     assert bundle_files(content_copy) == bundle.files

@@ -6,13 +6,20 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from sbd_tool import releases
 from sbd_tool.cli import main
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.bundle import bundle_files, export_bundle
 from sbd_tool.drift import drift, drift_summary
+from sbd_tool.storage.db import make_engine
+from sbd_tool.storage.models import CatalogueRelease
+from sbd_tool.web import create_app
 from tests.conftest import CONTENT, ROOT
 
 CITIZEN = ROOT / "examples" / "citizen-portal.yaml"
@@ -68,7 +75,7 @@ def test_import_installs_a_valid_bundle(tmp_path: Path, catalogue: Catalogue) ->
         len(catalogue.requirements),
     )
     counts = f"設問 {questions}、判断条件 {conditions}、対策要件 {requirements}"
-    assert stdout.startswith(f"{target} に取り込みました: {counts}（版 {catalogue.content_version}）")
+    assert stdout.startswith(f"{target} に展開しました: {counts}（版 {catalogue.content_version}）")
     assert stdout.rstrip().endswith(f"規則の確認例 {3 * len(catalogue.requirements)} 件はすべて期待どおり")
     assert load_catalogue(target).content_version == catalogue.content_version
     code, stdout, _ = run("check-content", str(target))
@@ -152,3 +159,62 @@ def test_drift_with_a_bad_answers_file(tmp_path: Path, content_copy: Path) -> No
     assert code == 2 and "回答ファイルの先頭はキーと値の組（マッピング）にしてください" in err
     code, _, err = run("content", "drift", str(tmp_path / "missing.yaml"), "--new", str(content_copy))
     assert code == 2 and "ファイルを読めません" in err
+
+
+def test_db_upgrade_records_the_shipped_content_and_the_app_start_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """The shipped catalogue becomes a release when migrations are run on purpose, not when a
+    worker starts (issue 13: no start-up work writes to the database)."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SBD_CONTENT_DIR", str(CONTENT))
+    code, stdout, err = run("db", "upgrade")
+    assert code == 0, err
+    assert f"同梱の対策要件集（版 {catalogue.content_version}）を登録しました" in stdout
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert releases.active_version(session) == catalogue.content_version
+        counted = session.scalar(select(func.count()).select_from(CatalogueRelease))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "t", "CONTENT_DIR": CONTENT})
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CatalogueRelease)) == counted
+    app.extensions["sbd"]["engine"].dispose()
+    engine.dispose()
+
+
+def test_cli_and_web_share_one_release_store(
+    tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sbd-tool content import --activate` stores and activates a release exactly as the admin page
+    does: the web's catalogue for new projects is the one the CLI imported."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SBD_CONTENT_DIR", str(CONTENT))
+    assert run("db", "upgrade")[0] == 0
+    edit(content_copy, "requirement_sets/catalogue.yaml", 'version: "', 'version: "9.')
+    bundle = tmp_path / "office.zip"
+    bundle.write_bytes(export_bundle(content_copy))
+    imported = load_catalogue(content_copy).content_version
+    code, stdout, err = run("content", "import", str(bundle), "--note", "省の版")
+    assert code == 0, err
+    assert stdout.startswith("取り込みました（有効にするには管理画面又は --activate）")
+    code, stdout, err = run("content", "import", str(bundle), "--activate")
+    assert code == 0, err
+    assert stdout.startswith("この版は既に取り込まれています（有効にしました）")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "t", "CONTENT_DIR": CONTENT})
+    with app.app_context():
+        from sbd_tool.web import releases as web_releases
+        from sbd_tool.web.store import db
+
+        assert web_releases.active(db()).content_version == imported
+        assert web_releases.active_release(db()).note == "省の版"
+    app.extensions["sbd"]["engine"].dispose()
+
+
+def test_import_into_an_unmigrated_database_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    bundle = tmp_path / "content.zip"
+    bundle.write_bytes(export_bundle(CONTENT))
+    code, _, err = run("content", "import", str(bundle))
+    assert code == 2 and "sbd-tool db upgrade" in err

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sbd_tool.content import Catalogue, ContentError, load_catalogue
+from sbd_tool.content.loader import read_content_files
 from sbd_tool.rule_tests import run_rule_tests
 
 DOMAIN_IDS = [
@@ -276,12 +277,12 @@ def test_content_version_follows_the_files(content_copy: Path, catalogue: Catalo
 
 
 def test_rule_tests_in_the_content_catch_a_changed_rule(content_copy: Path, catalogue: Catalogue) -> None:
-    checked, found = run_rule_tests(load_catalogue(content_copy), content_copy)
+    checked, found = run_rule_tests(load_catalogue(content_copy), read_content_files(content_copy))
     assert checked == 3 * len(catalogue.requirements) and found == []
     # An office narrows AT-1's rule to public services by mistake: the expectations say where and why.
     old, new = "when: {any: [C-internet, C-extlink]}", "when: {any: [C-public]}"
     break_file(content_copy, "questionnaires/rules.yaml", old, new)
-    checked, found = run_rule_tests(load_catalogue(content_copy), content_copy)
+    checked, found = run_rule_tests(load_catalogue(content_copy), read_content_files(content_copy))
     messages = [str(p) for p in found]
     assert any(
         re.match(

@@ -9,9 +9,9 @@ kind, the declared and the actually expanded sizes are checked before anything i
 every file is composed under the limits of the answers import (``safe_yaml.check_untrusted``:
 no anchors or aliases, no tags, nesting depth, size, and the number of values of the whole
 bundle), so the loader never walks an alias graph or an enormous document; only then are the
-files validated exactly as ``sbd-tool check-content`` does (``load_catalogue`` and the rule
-tests), so the problems name the same file, line and entry. Installing swaps whole folders
-by renames, so a failed install leaves the content as it was.
+files are validated by ``sbd_tool.releases`` exactly as ``sbd-tool check-content`` does, so the
+problems name the same file, line and entry. Installing into folders swaps whole folders by
+renames, so a failed install leaves the content as it was.
 """
 
 from __future__ import annotations
@@ -25,17 +25,14 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from sbd_tool import safe_yaml
-from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.content.loader import QUESTIONNAIRES, REQUIREMENT_SETS, ContentError, load_catalogue
+from sbd_tool.content.loader import QUESTIONNAIRES, REQUIREMENT_SETS, ContentError
 from sbd_tool.content.yamlfile import yaml_error_problem
 from sbd_tool.problems import Problem
-from sbd_tool.rule_tests import run_rule_tests
 from sbd_tool.safe_yaml import UnsafeYamlError
 
 FOLDERS = (QUESTIONNAIRES, REQUIREMENT_SETS)
@@ -54,19 +51,6 @@ _WHERE_FOLDERS = "questionnaires/ 又は requirement_sets/"
 
 class BundleError(ContentError):
     """The bundle cannot be used; ``problems`` says why (zip problems, then content problems)."""
-
-
-@dataclass(frozen=True)
-class ImportedBundle:
-    """A bundle that passed every check: its catalogue, its files, and how many rule tests held."""
-
-    catalogue: Catalogue
-    files: dict[str, bytes]  # "questionnaires/rules.yaml" → the file's bytes, sorted by name
-    rule_tests_checked: int
-
-    @property
-    def content_version(self) -> str:
-        return self.catalogue.content_version
 
 
 def _fail(message: str, where: str = "") -> BundleError:
@@ -142,14 +126,6 @@ def bundle_files(content_dir: Path) -> dict[str, bytes]:
 def export_bundle(content_dir: Path) -> bytes:
     """A zip of the content under ``content_dir``; the same files always give the same bytes."""
     return zip_files(bundle_files(content_dir))
-
-
-def load_files(files: Mapping[str, bytes]) -> Catalogue:
-    """The catalogue of bundle files already validated once (no rule tests): a stored release."""
-    with tempfile.TemporaryDirectory(prefix="sbd-release-") as tmp:
-        root = Path(tmp)
-        _write_tree(root, files)
-        return load_catalogue(root)
 
 
 def zip_files(files: Mapping[str, bytes]) -> bytes:
@@ -292,29 +268,6 @@ def _located(name: str, exc: UnsafeYamlError) -> Problem:
     return Problem(f"{name}:{exc.line}" if exc.line else name, exc.reason)
 
 
-def check_files(files: Mapping[str, bytes]) -> ImportedBundle:
-    """Validate bundle files exactly as ``check-content`` validates a folder; raise ``BundleError``."""
-    problems = [Problem("", p) for name in files if (p := path_problem(name))]
-    if problems:
-        raise BundleError(problems)
-    with tempfile.TemporaryDirectory(prefix="sbd-bundle-") as tmp:
-        root = Path(tmp)
-        _write_tree(root, files)
-        try:
-            catalogue = load_catalogue(root)
-        except ContentError as exc:
-            raise BundleError(exc.problems) from None
-        checked, problems = run_rule_tests(catalogue, root)
-    if problems:
-        raise BundleError(problems)
-    return ImportedBundle(catalogue, dict(sorted(files.items())), checked)
-
-
-def import_bundle(data: bytes, *, max_bytes: int = MAX_BYTES, max_files: int = MAX_FILES) -> ImportedBundle:
-    """Read a zip safely and validate its content; raise ``BundleError`` with every problem."""
-    return check_files(read_bundle(data, max_bytes=max_bytes, max_files=max_files))
-
-
 # ---------------------------------------------------------------- install
 
 
@@ -349,7 +302,7 @@ def _sync_dir(path: Path) -> None:
 
 
 def install_bundle(files: Mapping[str, bytes], target_dir: Path) -> None:
-    """Replace the content under ``target_dir`` with ``files`` (validated by ``import_bundle``).
+    """Replace the content under ``target_dir`` with ``files`` (validated by ``releases.check_files``).
 
     The new folders are written completely beside the old ones, then each folder is swapped
     in by a rename; if anything fails, the renames already made are undone, so the content is

@@ -14,6 +14,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,22 +52,27 @@ def default_content_root() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2]
 
 
-def _read_content(root: Path) -> tuple[str, dict[str, bytes]]:
-    """Every content file's bytes by relative path, and the hash of them all (names and bytes)."""
-    digest = hashlib.sha256()
+def read_content_files(root: Path) -> dict[str, bytes]:
+    """Every content file's bytes under ``root``, by name (``questionnaires/rules.yaml``), sorted."""
     files: dict[str, bytes] = {}
     for folder in (QUESTIONNAIRES, REQUIREMENT_SETS):
         for path in sorted((root / folder).glob("*.yaml")):
-            data = path.read_bytes()
-            files[f"{folder}/{path.name}"] = data
-            digest.update(f"{folder}/{path.name}\0".encode())
-            digest.update(data)
-    return digest.hexdigest(), files
+            files[f"{folder}/{path.name}"] = path.read_bytes()
+    return files
+
+
+def _digest(files: Mapping[str, bytes]) -> str:
+    """The hash of every content file (names and bytes): the content version's suffix."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0".encode())
+        digest.update(files[name])
+    return digest.hexdigest()
 
 
 def content_version(root: Path, declared: str) -> str:
     """The declared version plus a hash of every content file, so outputs name exact content."""
-    return f"{declared}+{_read_content(root)[0][:12]}"
+    return f"{declared}+{_digest(read_content_files(root))[:12]}"
 
 
 CACHE_SIZE = 8  # validated catalogues kept per process (the shipped one, stored releases, …)
@@ -77,20 +83,21 @@ _cache_lock = threading.Lock()
 class _Reader:
     """Collects problems while reading files, so one run reports all of them."""
 
-    def __init__(self, root: Path, texts: dict[str, bytes] | None = None) -> None:
-        self.root = root
-        self.texts = texts or {}  # what _read_content already read, so no file is read twice
+    def __init__(self, texts: Mapping[str, bytes]) -> None:
+        self.texts = texts
         self.problems: list[Problem] = []
         self.files: dict[str, YamlFile] = {}
 
     def read(self, relative: str, model: type[M]) -> M | None:
-        path = self.root / relative
-        if relative not in self.texts and not path.is_file():
+        raw = self.texts.get(relative)
+        if raw is None:
             self.problems.append(Problem(relative, "ファイルがありません"))
             return None
         try:
-            raw = self.texts.get(relative)
-            file = YamlFile(path, relative, raw.decode("utf-8") if raw is not None else None)
+            file = YamlFile(Path(relative), relative, raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.problems.append(Problem(relative, "UTF-8 のテキストとして読めません"))
+            return None
         except yaml.YAMLError as exc:
             self.problems.append(yaml_error_problem(relative, exc))
             return None
@@ -108,17 +115,23 @@ class _Reader:
 
 
 def load_catalogue(root: Path | None = None) -> Catalogue:
-    """Load and validate all content under ``root``; raise ``ContentError`` on any problem.
+    """Load and validate all content under ``root``; raise ``ContentError`` on any problem."""
+    return load_files(read_content_files(root or default_content_root()))
+
+
+def load_files(files: Mapping[str, bytes]) -> Catalogue:
+    """Load and validate content given as file names (``questionnaires/rules.yaml``) and bytes,
+    as a folder or a stored release holds them; raise ``ContentError`` on any problem.
 
     The same bytes give the same (shared, read-only) catalogue object without parsing again."""
-    root = root or default_content_root()
-    digest, texts = _read_content(root)
+    texts = dict(files)
+    digest = _digest(texts)
     with _cache_lock:
         found = _cache.get(digest)
         if found is not None:
             _cache.move_to_end(digest)
             return found
-    catalogue = _load(root, digest, texts)
+    catalogue = _load(texts, digest)
     with _cache_lock:
         _cache[digest] = catalogue
         while len(_cache) > CACHE_SIZE:
@@ -126,8 +139,8 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     return catalogue
 
 
-def _load(root: Path, digest: str, texts: dict[str, bytes]) -> Catalogue:
-    reader = _Reader(root, texts)
+def _load(texts: Mapping[str, bytes], digest: str) -> Catalogue:
+    reader = _Reader(texts)
     steps = reader.read(f"{QUESTIONNAIRES}/steps.yaml", StepsFile)
     questions = reader.read(f"{QUESTIONNAIRES}/questions.yaml", QuestionsFile)
     conditions = reader.read(f"{QUESTIONNAIRES}/conditions.yaml", ConditionsFile)
@@ -136,20 +149,16 @@ def _load(root: Path, digest: str, texts: dict[str, bytes]) -> Catalogue:
     categories: list[CategoryFile] = []
     if meta is not None:
         listed = {f"{c}.yaml" for c in meta.categories} | {"catalogue.yaml", CLOUD_FILE}
-        for path in sorted((root / REQUIREMENT_SETS).glob("*.yaml")):
-            if path.name not in listed:
-                reader.problems.append(
-                    Problem(
-                        f"{REQUIREMENT_SETS}/{path.name}",
-                        "catalogue.yaml の categories に含まれていないファイルです",
-                    )
-                )
+        for name in sorted(texts):
+            folder, _, file_name = name.partition("/")
+            if folder == REQUIREMENT_SETS and file_name not in listed:
+                reader.problems.append(Problem(name, "catalogue.yaml の categories に含まれていないファイルです"))
         for cat_id in meta.categories:
             category = reader.read(f"{REQUIREMENT_SETS}/{cat_id}.yaml", CategoryFile)
             if category is not None:
                 categories.append(category)
     cloud = None
-    if (root / REQUIREMENT_SETS / CLOUD_FILE).is_file():  # optional: without it, no cloud section
+    if f"{REQUIREMENT_SETS}/{CLOUD_FILE}" in texts:  # optional: without it, no cloud section
         cloud = reader.read(f"{REQUIREMENT_SETS}/{CLOUD_FILE}", CloudFile)
     if reader.problems:
         raise ContentError(reader.problems)

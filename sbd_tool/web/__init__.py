@@ -165,7 +165,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from sbd_tool.web import catalogue as catalogue_pages
 
-    releases.register_builtin(app, catalogue)
+    releases.start(app, catalogue)
     from sbd_tool.web.store import db
 
     app.session_interface = auth.HttpsAwareSessions()

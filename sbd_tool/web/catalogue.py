@@ -4,17 +4,18 @@ release, and each project's preview of a newer release before its officer adopts
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from sbd_tool.content.bundle import BundleError, import_bundle, zip_files
+from sbd_tool import releases as store
+from sbd_tool.content.bundle import BundleError, zip_files
 from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
+from sbd_tool.releases import CheckedRelease, check_bundle
 from sbd_tool.storage.models import CatalogueRelease, Project
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
@@ -60,7 +61,7 @@ def index() -> BaseResponse | tuple[str, int] | str:
         if form.validate():
             data = form.file.data.read(MAX_ZIP + 1)
             try:
-                bundle = import_bundle(data)
+                bundle = check_bundle(data)
             except BundleError as exc:
                 problems = [str(p) for p in exc.problems]
             else:
@@ -83,21 +84,11 @@ def index() -> BaseResponse | tuple[str, int] | str:
     return page, status
 
 
-def _store(bundle: Any, note: str) -> BaseResponse:
-    existing = db().scalar(select(CatalogueRelease).where(CatalogueRelease.content_version == bundle.content_version))
-    if existing is not None:
-        flash(f"この内容（版 {bundle.content_version}）は既に取り込まれています。", "success")
-        return redirect(url_for(".release", release_id=existing.id))
-    release = CatalogueRelease(
-        content_version=bundle.content_version,
-        files={name: data.decode("utf-8") for name, data in bundle.files.items()},
-        source="import",
-        note=note,
-        imported_by=user().id,
-        active=False,
-    )
-    db().add(release)
-    db().flush()
+def _store(checked: CheckedRelease, note: str) -> BaseResponse:
+    release, created = store.save(db(), checked, source="import", note=note, user_id=user().id)
+    if not created:
+        flash(f"この内容（版 {checked.content_version}）は既に取り込まれています。", "success")
+        return redirect(url_for(".release", release_id=release.id))
     audit.record(db(), "catalogue_import", version=release.content_version)
     db().commit()
     flash(
@@ -146,8 +137,7 @@ def release(release_id: int) -> str:
 @rule("admin")
 def activate(release_id: int) -> BaseResponse:
     found = _release(release_id)
-    db().execute(update(CatalogueRelease).values(active=False))
-    found.active = True
+    store.activate(db(), found)
     audit.record(db(), "catalogue_activate", version=found.content_version)
     db().commit()
     releases.forget_active()
@@ -163,7 +153,7 @@ def activate(release_id: int) -> BaseResponse:
 @rule("admin")
 def export(release_id: int) -> Response:
     found = _release(release_id)
-    data = zip_files({name: str(text).encode("utf-8") for name, text in found.files.items()})
+    data = zip_files(store.stored_files(found))
     audit.record(db(), "catalogue_export", version=found.content_version)
     db().commit()
     safe = "".join(c if c.isalnum() or c in ".-+" else "_" for c in found.content_version)

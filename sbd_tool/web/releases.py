@@ -1,4 +1,4 @@
-"""Which catalogue (content version) each request uses.
+"""Which catalogue (content version) each request uses (the store itself: ``sbd_tool.releases``).
 
 Every content version a project may be evaluated with is a ``CatalogueRelease`` row, so any
 worker can load it; loaded catalogues are kept per process by version. A project is evaluated
@@ -10,46 +10,22 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sbd_tool import releases as store
 from sbd_tool.content import Catalogue, ContentError
-from sbd_tool.content.bundle import bundle_files, load_files
-from sbd_tool.content.loader import default_content_root
 from sbd_tool.storage.models import CatalogueRelease, Project
 
 _lock = threading.Lock()
 
 
-def register_builtin(app: Flask, catalogue: Catalogue) -> None:
-    """Record the shipped content as a release (once per version). It becomes active when nothing
-    is active yet, or when the active release is an older builtin one (a code update); an
-    office's own imported release stays active until an admin chooses otherwise."""
-    root = Path(app.config["CONTENT_DIR"] or default_content_root())
-    files = {name: data.decode("utf-8") for name, data in bundle_files(root).items()}
-    sessions = app.extensions["sbd"]["sessions"]
-    with sessions() as session:
-        query = select(CatalogueRelease).where(CatalogueRelease.content_version == catalogue.content_version)
-        found = session.scalar(query)
-        if found is None:
-            active = session.scalar(select(CatalogueRelease).where(CatalogueRelease.active.is_(True)))
-            take_over = active is None or active.source == "builtin"
-            if take_over:
-                session.execute(update(CatalogueRelease).values(active=False))
-            session.add(CatalogueRelease(content_version=catalogue.content_version, files=files, source="builtin",
-                                         note="sbd-tool に同梱の対策要件集", active=take_over))  # fmt: skip
-            try:
-                session.commit()
-            except IntegrityError:  # another worker registered it first
-                session.rollback()
-        elif session.scalar(select(CatalogueRelease).where(CatalogueRelease.active.is_(True))) is None:
-            found.active = True
-            session.commit()
+def start(app: Flask, catalogue: Catalogue) -> None:
+    """Keep the shipped catalogue loaded. Recording it as a release is ``sbd-tool db upgrade``'s work
+    (``sbd_tool.releases.register_builtin``): starting the app writes nothing. Until it is recorded,
+    it is what new projects start with when no release is active."""
     app.extensions["sbd"]["catalogues"] = {catalogue.content_version: catalogue}
 
 
@@ -65,11 +41,11 @@ def by_version(session: Session, version: str | None) -> Catalogue | None:
     cache = _cache()
     if version in cache:
         return cache[version]
-    release = session.scalar(select(CatalogueRelease).where(CatalogueRelease.content_version == version))
+    release = store.find(session, version)
     if release is None:
         return None
     try:
-        catalogue = load_files({name: str(text).encode("utf-8") for name, text in release.files.items()})
+        catalogue = store.load(release)
     except ContentError:
         current_app.logger.exception("stored catalogue release %s does not load", version)
         return None
@@ -92,8 +68,7 @@ def active_version(session: Session) -> str | None:
     cached = current_app.extensions["sbd"].get("active")
     now = time.monotonic()
     if cached is None or now - cached[0] > ACTIVE_TTL:
-        query = select(CatalogueRelease.content_version).where(CatalogueRelease.active.is_(True))
-        cached = (now, session.scalar(query))
+        cached = (now, store.active_version(session))
         current_app.extensions["sbd"]["active"] = cached
     version: str | None = cached[1]
     return version
@@ -101,7 +76,7 @@ def active_version(session: Session) -> str | None:
 
 def active_release(session: Session) -> CatalogueRelease | None:
     """The active release's row (for the admin pages)."""
-    return session.scalar(select(CatalogueRelease).where(CatalogueRelease.active.is_(True)))
+    return store.active_release(session)
 
 
 def active(session: Session) -> Catalogue:

@@ -19,7 +19,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from sbd_tool.content.bundle import BundleError, bundle_files, import_bundle
+from sbd_tool.content.bundle import BundleError, bundle_files
+from sbd_tool.releases import check_bundle
 from sbd_tool.storage.models import CatalogueRelease
 from tests.conftest import CONTENT
 from tests.test_cli_content import run
@@ -71,7 +72,7 @@ def test_the_core_refuses_quickly(payload: str) -> None:
     data = bundle_with(content)
     start = time.perf_counter()
     with pytest.raises(BundleError) as caught:
-        import_bundle(data)
+        check_bundle(data)
     assert time.perf_counter() - start < HANG_GUARD
     found = [str(p) for p in caught.value.problems]
     assert any(message in p for p in found), found
@@ -81,7 +82,7 @@ def test_each_is_the_only_problem_reported() -> None:
     """Refused before the loader runs: no validation noise after the real reason."""
     for content, message in PAYLOADS.values():
         with pytest.raises(BundleError) as caught:
-            import_bundle(bundle_with(content))
+            check_bundle(bundle_with(content))
         assert len(caught.value.problems) == 1 and message in str(caught.value.problems[0])
 
 

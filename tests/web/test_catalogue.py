@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from sbd_tool.content.bundle import import_bundle
+from sbd_tool.releases import check_bundle
 from sbd_tool.storage.models import AuditEvent, CatalogueRelease, Project, Revision
 from tests.accounts import add_user, login
 from tests.web.test_review import import_example
@@ -57,7 +57,7 @@ def test_admin_sees_exports_and_reimports_the_catalogue(app: Flask) -> None:
     assert exported.mimetype == "application/zip"
     with app.app_context():
         version = app.extensions["sbd"]["catalogue"].content_version
-    assert import_bundle(exported.data).content_version == version
+    assert check_bundle(exported.data).content_version == version
     again = admin.post("/admin/catalogue", data={"file": (io.BytesIO(exported.data), "c.zip")}, follow_redirects=True)
     assert "既に取り込まれています" in again.data.decode()
 

@@ -19,11 +19,12 @@ from sbd_tool.bidder import bidder_requirements
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document
 from sbd_tool.rules import evaluate
-from sbd_tool.web import ERRORS, audit, i18n
+from sbd_tool.web import audit, i18n
 from sbd_tool.web.admin import ROLE_LABELS, NewUserForm, OrganisationForm, UserForm
 from sbd_tool.web.auth import LoginForm, PasswordForm, password_problem
 from sbd_tool.web.catalogue import ImportForm as CatalogueImportForm
 from sbd_tool.web.courses import CourseForm
+from sbd_tool.web.errors import ERRORS
 from sbd_tool.web.projects import SAMPLES, ImportForm, NewProjectForm
 from sbd_tool.web.review import STATUS_LABELS, CommentForm, DecideForm, SubmitForm
 from sbd_tool.web.shares import ShareForm

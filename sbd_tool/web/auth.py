@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -208,3 +208,19 @@ def password() -> BaseResponse | tuple[str, int] | str:
             return redirect(url_for("projects.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
+
+
+def _authorise() -> BaseResponse | None:
+    """Before every view: who is signed in, a forced password change, then the view's access rule."""
+    if request.endpoint == "static":
+        return None
+    sessions.load_user(db())
+    who = g.user
+    if who is not None and who.must_change_password and request.endpoint not in ("auth.password", "auth.logout"):
+        return redirect(url_for("auth.password"))
+    return access.check_request(db())
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = HttpsAwareSessions()
+    app.before_request(_authorise)

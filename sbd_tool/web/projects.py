@@ -17,10 +17,11 @@ from sbd_tool.answers import AnswersError, import_answers
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS, MAX_DIAGRAM_FLOWS, MAX_DIAGRAM_ZONES
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
-from sbd_tool.web import ROOT, access, audit, listing
+from sbd_tool.web import access, audit, listing
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.paths import ROOT
 from sbd_tool.web.state import empty_answers
 from sbd_tool.web.store import (
     catalogue,

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -276,3 +277,7 @@ def bidder_headers(response: Response) -> Response:
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(bidder_headers)

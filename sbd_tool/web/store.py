@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -250,3 +250,14 @@ def delete_draft(project: Project, step: str, who: User) -> None:
         delete(StepDraft).where(StepDraft.project_id == project.id, StepDraft.user_id == who.id, StepDraft.step == step)
     )
     db().commit()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """The request's database session is closed when the request ends."""
+    app.teardown_appcontext(_close_session)

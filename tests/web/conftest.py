@@ -9,21 +9,25 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sbd_tool.content import load_catalogue
 from sbd_tool.web import create_app
 from tests.accounts import TEST_HASH_METHOD, add_user, login
 from tests.conftest import CONTENT
 
+SHIPPED = load_catalogue(CONTENT)
+
 
 def make_app(database_url: str, **config: Any) -> Flask:
-    return create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "CONTENT_DIR": CONTENT,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            **config,
-        }
-    )
+    """The app on ``database_url``, handed the shipped catalogue already loaded (unless a test
+    names its own content folder)."""
+    settings = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test",
+        "CONTENT_DIR": CONTENT,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        **config,
+    }
+    return create_app(settings, catalogue=SHIPPED if settings["CONTENT_DIR"] == CONTENT else None)
 
 
 @pytest.fixture

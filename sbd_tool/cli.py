@@ -24,7 +24,7 @@ from sbd_tool.content import Catalogue, ContentError, default_content_root, load
 from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, install_bundle
 from sbd_tool.content.loader import read_content_files
 from sbd_tool.diagram import diagram_problems
-from sbd_tool.document import OUTPUT_KINDS, TemplateError, render_docx_with_notes
+from sbd_tool.document import OUTPUT_KINDS, OutputKind, TemplateError, render_docx_with_notes
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.template import build_template
@@ -203,7 +203,7 @@ def generate(file: Path, output: Path, template: Path | None, output_kind: str, 
     catalogue = _catalogue(content_dir)
     assessment = _assessed(catalogue, file)
     model = specification(assessment, dt.date.today())
-    kind = output_kind if output_kind in ("paste", "approval") else "full"
+    kind: OutputKind = next((k for k in OUTPUT_KINDS if k == output_kind), "full")
     suffix = output.suffix.lower()
     if suffix in (".md", ".markdown"):
         data = render_markdown(model, kind).encode("utf-8")

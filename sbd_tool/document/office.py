@@ -19,7 +19,7 @@ from typing import Any
 import docx
 from docx.document import Document
 from docx.oxml.ns import qn
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from sbd_tool.document.template import CLAUSE, REQUIRED_STYLES
 

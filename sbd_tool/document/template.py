@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, ParagraphStyle
 
 NUM_ID = 90
 MINCHO, GOTHIC, LATIN = "ＭＳ 明朝", "ＭＳ ゴシック", "Century"
@@ -110,10 +110,16 @@ def _numbering_xml() -> tuple[object, object]:
     return abstract, num
 
 
-def _paragraph_style(document: docx.document.Document, name: str, base: str) -> BaseStyle:
-    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+def _paragraph_style(document: docx.document.Document, name: str, base: str) -> ParagraphStyle:
+    style = _as_paragraph(document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH))
     style.base_style = document.styles[base]
     style.quick_style = True
+    return style
+
+
+def _as_paragraph(style: BaseStyle) -> ParagraphStyle:
+    """A paragraph style looked up by name (python-docx types the lookup as any kind of style)."""
+    assert isinstance(style, ParagraphStyle), style.name
     return style
 
 
@@ -199,7 +205,7 @@ def build_template(path: Path) -> None:
         heading.paragraph_format.space_after = Pt(3)
         _number(heading, level - 1)
 
-    title = styles["Title"]
+    title = _as_paragraph(styles["Title"])
     _plain(title)
     _fonts(title, GOTHIC)
     title.font.size = Pt(18)
@@ -231,7 +237,7 @@ def build_template(path: Path) -> None:
     appendix.paragraph_format.space_after = Pt(8)
     appendix.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
 
-    caption = styles[CAPTION]
+    caption = _as_paragraph(styles[CAPTION])
     _plain(caption)
     _fonts(caption, GOTHIC)
     caption.font.size = Pt(9.5)
@@ -240,7 +246,7 @@ def build_template(path: Path) -> None:
     caption.paragraph_format.space_after = Pt(2)
     for level in (1, 2):
         _toc_style(document, level)
-    header_style = styles[HEADER]
+    header_style = _as_paragraph(styles[HEADER])
     header_style.font.size = Pt(9)
     header_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 

@@ -8,13 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import delete, func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from sbd_tool.storage.models import Organisation, ProjectShare, Review, User, utcnow
 from sbd_tool.web import audit, sessions, throttle
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
+from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.forms import CleanForm, options
 from sbd_tool.web.store import db
 
@@ -32,7 +32,7 @@ class OrganisationForm(CleanForm):
     )
 
     def validate_name(self, field: StringField) -> None:
-        if db().scalar(select(Organisation).where(Organisation.name == field.data.strip())):
+        if db().scalar(select(Organisation).where(Organisation.name == (field.data or "").strip())):
             raise ValidationError("同じ名前の組織が既にあります。")
 
 
@@ -78,7 +78,7 @@ class NewUserForm(UserForm):
     )
 
     def validate_username(self, field: StringField) -> None:
-        if db().scalar(select(User).where(func.lower(User.username) == field.data.lower())):
+        if db().scalar(select(User).where(func.lower(User.username) == (field.data or "").lower())):
             raise ValidationError("この利用者名は既に使われています。")
 
 
@@ -230,7 +230,7 @@ def _user_page(form: UserForm, target: User) -> str:
 def organisations() -> BaseResponse | tuple[str, int] | str:
     form = OrganisationForm()
     if form.validate_on_submit():
-        org = Organisation(name=form.name.data.strip())
+        org = Organisation(name=(form.name.data or "").strip())
         db().add(org)
         audit.record(db(), "admin_org_create", name=org.name)
         db().commit()

@@ -131,7 +131,8 @@ def audit_csv() -> Response:
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.username, AuditEvent.action, AuditEvent.project_id,
                AuditEvent.detail, AuditEvent.address)  # fmt: skip
     query = _filtered(select(*columns), filters).order_by(AuditEvent.id.desc())
-    audit.record(db(), "admin_audit_export", **({"filters": filters} if filters else {}))
+    detail: dict[str, Any] = {"filters": filters} if filters else {}
+    audit.record(db(), "admin_audit_export", **detail)
     db().commit()
     return Response(
         stream_with_context(csv_chunks(query)),

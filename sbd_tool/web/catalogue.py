@@ -48,7 +48,7 @@ def _release(release_id: int) -> CatalogueRelease:
 
 def _pinned_counts() -> dict[str | None, int]:
     query = select(Project.content_version, func.count()).where(Project.deleted_at.is_(None))
-    return dict(db().execute(query.group_by(Project.content_version)).all())  # type: ignore[arg-type]
+    return {version: int(count) for version, count in db().execute(query.group_by(Project.content_version))}
 
 
 @bp.route("/admin/catalogue", methods=["GET", "POST"])

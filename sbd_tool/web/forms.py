@@ -27,7 +27,6 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
@@ -35,6 +34,7 @@ from sbd_tool.content.schema import ProjectField, Question
 from sbd_tool.dates import normalise_date
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
 from sbd_tool.text import clean_input, has_line_break, one_line
+from sbd_tool.web.choices import SelectChoice
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -121,16 +121,22 @@ def row_limit(limit: Limit, rows: Rows, target: str) -> Callable[[Form, Field], 
     return check
 
 
+def _entries(field: Field) -> list[Any]:
+    """A FieldList's rows (the stubs type ``Rows`` callbacks' argument as a plain Field)."""
+    assert isinstance(field, FieldList)
+    return list(field.entries)
+
+
 def _rows(*names: str) -> Rows:
     """The rows of a list with any of ``names`` filled in (what a save keeps)."""
-    return lambda field: [e.form for e in field.entries if _filled(e.form, *names)]
+    return lambda field: [e.form for e in _entries(field) if _filled(e.form, *names)]
 
 
 def _matrix_rows(field: Field) -> list[Any]:
     """Step 2: the named subject and information rows of all tasks together."""
     return [
         row.form
-        for task in field.entries
+        for task in _entries(field)
         for kind in ("subjects", "information")
         for row in task.form[kind].entries
         if _filled(row.form, "name")
@@ -217,7 +223,7 @@ def features_form(catalogue: Catalogue) -> type[WizardForm]:
             "means": MultiCheckboxField("利用環境・手段", choices=options([(o.id, o.label) for o in m.means])),
         },
     )
-    tasks = FieldList(
+    tasks: FieldList[Any] = FieldList(
         FormField(task), validators=[row_limit(MATRIX_ROWS, _matrix_rows, "name")], description=MATRIX_ROWS.help
     )
     return type("FeaturesForm", (WizardForm,), {"tasks": tasks})

@@ -60,7 +60,8 @@ def page_url(param: str, number: int) -> str:
     args.pop(param, None)
     if number > 1:
         args[param] = str(number)
-    return url_for(str(request.endpoint), **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(str(request.endpoint), **values)
 
 
 def page_number(args: Mapping[str, Any], param: str) -> int:
@@ -68,7 +69,9 @@ def page_number(args: Mapping[str, Any], param: str) -> int:
     return max(1, min(int(text), 1_000_000)) if text.isdigit() else 1
 
 
-def _paged(session: Session, query: Select[Any], count: Select[Any], args: Mapping[str, Any], param: str) -> Page[Any]:
+def _paged(
+    session: Session, query: Select[*tuple[Any, ...]], count: Select[Any], args: Mapping[str, Any], param: str
+) -> Page[Any]:
     total = int(session.scalar(count) or 0)
     pages = max(1, math.ceil(total / PER_PAGE))
     number = min(page_number(args, param), pages)

@@ -91,8 +91,8 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     rows: list[tuple[Notification, User]] = []
     seen: set[tuple[int, int | None]] = set()
-    for uid, what, comment in planned:
-        key = (uid, comment.id if comment else None)
+    for uid, what, about in planned:
+        key = (uid, about.id if about else None)
         reader = session.get(User, uid)
         if key in seen or reader is None or not reader.active or (actor is not None and uid == actor.id):
             continue
@@ -103,8 +103,8 @@ def notify(
             user_id=uid,
             kind=what,
             project_id=project.id,
-            requirement=comment.requirement if comment else None,
-            comment_id=comment.id if comment else None,
+            requirement=about.requirement if about else None,
+            comment_id=about.id if about else None,
             actor_id=actor.id if actor is not None else None,
         )
         session.add(row)

@@ -79,7 +79,10 @@ def diagram_limits() -> dict[str, int]:
 
 def sample_answers(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # dates as ISO strings, as the wizard stores them
+    stored: dict[str, Any] = json.loads(
+        json.dumps(data, default=str)
+    )  # dates as ISO strings, as the wizard stores them
+    return stored
 
 
 def _index_page(form: NewProjectForm, status: int = 200) -> tuple[str, int]:

@@ -8,7 +8,7 @@ Validation stays with WTForms; only the drawing is here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -72,11 +72,11 @@ def render_field(field: Field, option_labels: Mapping[str, str] | None = None, *
         pairs = {"id": field.id, "name": field.name, "type": "checkbox", "value": "y", "checked": bool(field.data)}
         return Markup(f"<input {_attrs({**pairs, **extra})}>")
     if isinstance(field, HiddenField):
-        pairs = {"id": field.id, "name": field.name, "type": "hidden", "value": field._value()}
+        pairs = {"id": field.id, "name": field.name, "type": "hidden", "value": shown_value(field)}
         return Markup(f"<input {_attrs(pairs)}>")
     if isinstance(field, TextAreaField):
         pairs = _base(field, _TEXT_FLAGS, {**_limit(field), **extra})
-        return Markup(f"<textarea {_attrs(pairs)}>\r\n{escape(field._value())}</textarea>")
+        return Markup(f"<textarea {_attrs(pairs)}>\r\n{escape(shown_value(field))}</textarea>")
     if isinstance(field, RadioField) or isinstance(field.widget, ListWidget):
         raise TypeError("lists of choices are drawn with choice_list()")
     if isinstance(field, SelectField | SelectMultipleField):
@@ -104,8 +104,15 @@ def render_field(field: Field, option_labels: Mapping[str, str] | None = None, *
             },
         )
         return Markup(f"<input {_attrs(pairs)}>")
-    pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": field._value(), **_limit(field), **extra})
+    pairs = _base(field, _TEXT_FLAGS, {"type": "text", "value": shown_value(field), **_limit(field), **extra})
     return Markup(f"<input {_attrs(pairs)}>")
+
+
+def shown_value(field: Field) -> str:
+    """The field's value as the page shows it: WTForms' ``Field._value``, which every text-like
+    field has but its type stubs do not declare."""
+    value: Callable[[], str] = field._value  # type: ignore[attr-defined]
+    return value()
 
 
 def _limit(field: Field) -> dict[str, Any]:
@@ -116,7 +123,8 @@ def _limit(field: Field) -> dict[str, Any]:
 
 def _choices(field: Field, option_labels: Mapping[str, str] | None = None) -> list[tuple[Any, str]]:
     # SelectChoice, as forms.options() makes them, or plain (value, label) pairs
-    pairs = [(c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in field.choices or ()]
+    choices: Iterable[Any] = getattr(field, "choices", None) or ()
+    pairs = [(c[0], c[1]) if isinstance(c, tuple) else (c.value, c.label) for c in choices]
     if option_labels:
         pairs = [(value, option_labels.get(str(value), label)) for value, label in pairs]
     return pairs

@@ -19,7 +19,6 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.answers import AnswersError, parse_answers
@@ -32,6 +31,7 @@ from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revi
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
+from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.notifications import notify
@@ -493,7 +493,8 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
     if action == "return" and not note:
         flash("差し戻す場合は、所見に直してほしい点を書いてください。", "error")
         return redirect(url_for(".review", project_id=project.id))
-    shown = int(form.revision.data) if (form.revision.data or "").isdigit() else -1
+    revision = form.revision.data or ""
+    shown = int(revision) if revision.isdigit() else -1
     status = "approved" if action == "approve" else "returned"
     project = lock_project(project)  # after a resubmission that holds the lock, the review is no longer pending
     now = utcnow()

@@ -244,7 +244,7 @@ def store_purpose(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[st
     existing = {t.get("id"): t for t in _tasks(answers)}
     # A new row never reuses the id of a kept or a just-removed task (it would inherit that task's matrix).
     used = {e.form["id"].data for e in form.tasks.entries if e.form["id"].data} | set(existing)
-    tasks = []
+    tasks: list[dict[str, Any]] = []
     for entry in form.tasks.entries:
         values = {f.id: (entry.form[f.id].data or "").strip() for f in cat.steps.task_fields}
         if not any(values.values()):

@@ -469,7 +469,7 @@ def _ready_model(project_id: int) -> Any:
 
 
 def _exported(project_id: int, kind: str, output: str | None = None) -> None:
-    extra = {"output": output} if output else {}
+    extra: dict[str, Any] = {"output": output} if output else {}
     audit.record(db(), "export", project_id=project_id, format=kind, revision=get_project(project_id).version, **extra)
     db().commit()
 
@@ -480,7 +480,7 @@ def _output() -> OutputKind:
     wanted = request.args.get("output", "full")
     if wanted not in OUTPUT_KINDS:
         abort(404)
-    return wanted  # type: ignore[return-value]
+    return next(kind for kind in OUTPUT_KINDS if kind == wanted)
 
 
 def _named(data: bytes | str, project_id: int, kind: str, extension: str) -> Response:

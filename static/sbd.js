@@ -276,7 +276,7 @@
       const list = document.getElementById(input.getAttribute("list"));
       if (!list) { return; }
       const select = document.createElement("select");
-      ["id", "name", "aria-label", "aria-describedby", "aria-invalid"].forEach(function (attr) {
+      ["id", "name", "aria-label", "aria-describedby", "aria-invalid", "lang"].forEach(function (attr) {
         if (input.hasAttribute(attr)) { select.setAttribute(attr, input.getAttribute(attr)); }
       });
       select.dataset.list = list.id;

@@ -26,4 +26,4 @@ def test_the_date_message_in_english(client: FlaskClient) -> None:
     pid = import_example(client, "internal-small")
     english(client)
     page = save(client, pid, "output", {"title": "", "date": "tomorrow", "start_chapter": "1"}).data.decode()
-    assert "Enter the date as 2026-12-01, 2026/12/1, 令和8年12月1日 or R8.12.1." in page
+    assert 'Enter the date as 2026-12-01, 2026/12/1, <span lang="ja">令和8年12月1日</span> or R8.12.1.' in page

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from sbd_tool.answers import Answers, Diagram, Element, Flow, Zone
 from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.diagram_route import Rect, Route, route, text_width
 
 # Where a person using a means sits, and which zone a means crosses to reach the system.
 _MEANS_ZONE = {
@@ -151,12 +152,17 @@ class Box(NamedTuple):
 
 
 class Arrow(NamedTuple):
+    """A flow (or the flows between one pair of elements) as a polyline from the source box's side
+    to the target box's side, and where its label goes (``tag``: the label itself, or the number
+    under which the legend lists it (``number`` > 0); None: in the legend only)."""
+
     id: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    source: str
+    target: str
+    points: tuple[tuple[float, float], ...]
     label: str
+    tag: Box | None
+    number: int = 0
 
 
 class Layout(NamedTuple):
@@ -165,16 +171,76 @@ class Layout(NamedTuple):
     zones: tuple[Box, ...]
     elements: tuple[Box, ...]
     arrows: tuple[Arrow, ...]
+    legend: tuple[Box, ...] = ()  # labels with no room in the picture, listed under it
 
 
 ZONE_W, ELEMENT_H, GAP, COLUMNS, PAD = 224.0, 48.0, 14.0, 3, 36.0
-COL_GAP = 56.0  # room between zones for an arrow and its label
+COL_GAP = 56.0  # room between zones for arrows and their labels
 WIDTH = COLUMNS * ZONE_W + (COLUMNS + 1) * COL_GAP
+LEGEND_LINE = 18.0
 
 
 def layout(catalogue: Catalogue, diagram: Diagram) -> Layout:
     """Zones in a grid of three columns (A4 width), elements stacked in their zone, flows as
-    straight arrows labelled with their id (the flow table gives the information)."""
+    arrows routed around the boxes (``diagram_route``) and labelled with their ids (the flow
+    table gives the information)."""
+    zone_boxes, element_boxes, height = _grid(diagram)
+    boxes = {b.id: b for b in element_boxes}
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for f in diagram.flows:  # one arrow per pair of elements, labelled with all its flows
+        if f.source in boxes and f.target in boxes and f.source != f.target:
+            pairs.setdefault((f.source, f.target), []).append(f.id)
+    routes = [Route(s, t, "・".join(ids)) for (s, t), ids in pairs.items()]
+    rects = {b.id: (b.x, b.y, b.x + b.w, b.y + b.h) for b in element_boxes}
+    obstacles = [*rects.values(), *(zone_title(z) for z in zone_boxes)]
+    arrows: list[Arrow] = []
+    legend: list[Box] = []
+    for ((source, target), ids), placed in zip(
+        pairs.items(), route(rects, obstacles, routes, WIDTH, height), strict=True
+    ):
+        label = "・".join(ids)
+        text = str(placed.number) if placed.number else label
+        tag = (
+            None
+            if placed.tag is None
+            else Box("-".join(ids), text, "number" if placed.number else "label", *_xywh(placed.tag))
+        )
+        arrows.append(Arrow("-".join(ids), source, target, placed.points, label, tag, placed.number))
+        if placed.number or tag is None:
+            where = f"{placed.number}：" if tag is not None else f"{boxes[source].label} → {boxes[target].label}："
+            for line in _wrap(where + label, WIDTH - 2 * COL_GAP - 8):
+                y = height + len(legend) * LEGEND_LINE
+                legend.append(
+                    Box(f"legend-{len(legend) + 1}", line, "legend", COL_GAP, y, text_width(line) + 8, LEGEND_LINE)
+                )
+    if legend:
+        height += len(legend) * LEGEND_LINE + GAP
+    return Layout(WIDTH, max(height, 2 * GAP), tuple(zone_boxes), tuple(element_boxes), tuple(arrows), tuple(legend))
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """A legend entry in lines that fit the picture's width (nothing is cut)."""
+    lines, current = [], ""
+    for ch in text:
+        if current and text_width(current + ch) > width:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current]
+
+
+def zone_title(z: Box) -> Rect:
+    """Where a zone's name is drawn (bold, at its top left), as far as the zone reaches."""
+    return (z.x + 8, z.y + 5, min(z.x + z.w, z.x + 12 + text_width(z.label, 14)), z.y + 26)
+
+
+def _xywh(r: Rect) -> tuple[float, float, float, float]:
+    return r[0], r[1], r[2] - r[0], r[3] - r[1]
+
+
+def _grid(diagram: Diagram) -> tuple[list[Box], list[Box], float]:
+    """Zones in rows of three, each zone's elements stacked in it; elements in no zone in a row
+    of their own below, so they are seen. Also the height of it all."""
     placed = {z.id: [e for e in diagram.elements if e.zone == z.id] for z in diagram.zones}
     loose = [e for e in diagram.elements if e.zone not in placed]
     zone_boxes, element_boxes = [], []
@@ -191,27 +257,14 @@ def layout(catalogue: Catalogue, diagram: Diagram) -> Layout:
                 element_boxes.append(Box(e.id, e.label, e.kind, x + GAP, ey, ZONE_W - 2 * GAP, ELEMENT_H))
         y += height + COL_GAP
     if rows:
-        y -= COL_GAP - GAP
-    for i, e in enumerate(loose):  # not in any zone: a row of their own, so they are seen
+        y -= COL_GAP - 2 * GAP  # room below the last row for arrows going round
+    for i, e in enumerate(loose):
         x = COL_GAP + (i % COLUMNS) * (ZONE_W + COL_GAP)
-        ey = y + (i // COLUMNS) * (ELEMENT_H + GAP)
+        ey = y + (i // COLUMNS) * (ELEMENT_H + 2 * GAP)
         element_boxes.append(Box(e.id, e.label, e.kind, x + GAP, ey, ZONE_W - 2 * GAP, ELEMENT_H))
     if loose:
-        y += ((len(loose) - 1) // COLUMNS + 1) * (ELEMENT_H + GAP) + GAP
-    boxes = {b.id: b for b in element_boxes}
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for f in diagram.flows:  # one arrow per pair of elements, labelled with all its flows
-        if f.source in boxes and f.target in boxes and f.source != f.target:
-            pairs.setdefault((f.source, f.target), []).append(f.id)
-    arrows = []
-    for (source, target), ids in pairs.items():
-        x1, y1, x2, y2 = _edge_points(boxes[source], boxes[target])
-        if (target, source) in pairs:  # flows both ways: two parallel arrows, side by side
-            length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
-            nx, ny = -(y2 - y1) / length * 9, (x2 - x1) / length * 9
-            x1, y1, x2, y2 = x1 + nx, y1 + ny, x2 + nx, y2 + ny
-        arrows.append(Arrow("-".join(ids), x1, y1, x2, y2, "・".join(ids)))
-    return Layout(WIDTH, max(y, 2 * GAP), tuple(zone_boxes), tuple(element_boxes), tuple(arrows))
+        y += ((len(loose) - 1) // COLUMNS + 1) * (ELEMENT_H + 2 * GAP)
+    return zone_boxes, element_boxes, y
 
 
 def _rows(diagram: Diagram) -> list[tuple[Zone, ...]]:
@@ -229,24 +282,6 @@ def _rows(diagram: Diagram) -> list[tuple[Zone, ...]]:
         zones.remove(hub)
         zones.insert(1, hub)
     return [tuple(zones[i : i + COLUMNS]) for i in range(0, len(zones), COLUMNS)]
-
-
-def _edge_points(a: Box, b: Box) -> tuple[float, float, float, float]:
-    """Where the straight line between two boxes' centres leaves each box."""
-    ax, ay, bx, by = a.x + a.w / 2, a.y + a.h / 2, b.x + b.w / 2, b.y + b.h / 2
-
-    def clip(cx: float, cy: float, box: Box, dx: float, dy: float) -> tuple[float, float]:
-        if dx == 0 and dy == 0:
-            return cx, cy
-        tx = (box.w / 2) / abs(dx) if dx else float("inf")
-        ty = (box.h / 2) / abs(dy) if dy else float("inf")
-        t = min(tx, ty)
-        return cx + dx * t, cy + dy * t
-
-    dx, dy = bx - ax, by - ay
-    x1, y1 = clip(ax, ay, a, dx, dy)
-    x2, y2 = clip(bx, by, b, -dx, -dy)
-    return x1, y1, x2, y2
 
 
 def diagram_data(diagram: Diagram) -> dict[str, list[dict[str, str]]]:

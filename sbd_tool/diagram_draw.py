@@ -115,15 +115,25 @@ def to_svg(layout: Layout, title: str = "システム概要図") -> str:
             f'stroke="{LINE}"/><text x="{e.x + 14:.1f}" y="{e.y + e.h / 2 + 4:.1f}" font-size="{SMALL}" '
             f'text-anchor="middle" fill="{LINE}">{_esc(mark)}</text><text fill="{TEXT}">{text}</text></g>'
         )
-    for a in layout.arrows:
-        mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
-        w = _width(one_line(a.label)) * SMALL + 8
+    for a in layout.arrows:  # all lines first, then all labels: no line is drawn over a label
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in a.points)
         parts.append(
-            f'<g class="flow"><line x1="{a.x1:.1f}" y1="{a.y1:.1f}" x2="{a.x2:.1f}" y2="{a.y2:.1f}" '
-            f'stroke="{LINE}" stroke-width="1.5" marker-end="url(#arrow)"/>'
-            f'<rect x="{mx - w / 2:.1f}" y="{my - 9:.1f}" width="{w:.1f}" height="18" rx="3" fill="#ffffff" '
-            f'stroke="{LINE}" stroke-width="0.5"/><text x="{mx:.1f}" y="{my + 4:.1f}" font-size="{SMALL}" '
-            f'text-anchor="middle" fill="{TEXT}">{_esc(a.label)}</text></g>'
+            f'<polyline class="flow" data-flow="{_esc(a.id)}" data-from="{_esc(a.source)}" data-to="{_esc(a.target)}" '
+            f'points="{points}" fill="none" stroke="{LINE}" '
+            f'stroke-width="1.5" marker-end="url(#arrow)"/>'
+        )
+    for tag in [a.tag for a in layout.arrows if a.tag is not None]:
+        round_ = tag.h / 2 if tag.kind == "number" else 3
+        parts.append(
+            f'<g class="flow-label" data-flow="{_esc(tag.id)}"><rect x="{tag.x:.1f}" y="{tag.y:.1f}" '
+            f'width="{tag.w:.1f}" height="{tag.h:.1f}" rx="{round_:.1f}" fill="#ffffff" stroke="{LINE}" '
+            f'stroke-width="0.5"/><text x="{tag.x + tag.w / 2:.1f}" y="{tag.y + tag.h / 2 + 4:.1f}" '
+            f'font-size="{SMALL}" text-anchor="middle" fill="{TEXT}">{_esc(tag.label)}</text></g>'
+        )
+    for line in layout.legend:
+        parts.append(
+            f'<text class="flow-legend" x="{line.x:.1f}" y="{line.y + line.h / 2 + 4:.1f}" font-size="{SMALL}" '
+            f'fill="{TEXT}">{_esc(line.label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -188,18 +198,20 @@ def to_png(layout: Layout, scale: float | None = None) -> bytes:
         for i, line in enumerate(lines):
             draw.text((s(e.x + 34), s(top + i * 16)), line, font=font, fill=TEXT, anchor="lm")
     for a in layout.arrows:
-        draw.line((s(a.x1), s(a.y1), s(a.x2), s(a.y2)), fill=LINE, width=s(1.5))
-        angle = math.atan2(a.y2 - a.y1, a.x2 - a.x1)
-        tip = (s(a.x2), s(a.y2))
-        left = (s(a.x2 - 9 * math.cos(angle - 0.4)), s(a.y2 - 9 * math.sin(angle - 0.4)))
-        right = (s(a.x2 - 9 * math.cos(angle + 0.4)), s(a.y2 - 9 * math.sin(angle + 0.4)))
+        draw.line([(s(x), s(y)) for x, y in a.points], fill=LINE, width=s(1.5), joint="curve")
+        (x1, y1), (x2, y2) = a.points[-2], a.points[-1]
+        angle = math.atan2(y2 - y1, x2 - x1)
+        tip = (s(x2), s(y2))
+        left = (s(x2 - 9 * math.cos(angle - 0.4)), s(y2 - 9 * math.sin(angle - 0.4)))
+        right = (s(x2 - 9 * math.cos(angle + 0.4)), s(y2 - 9 * math.sin(angle + 0.4)))
         draw.polygon([tip, left, right], fill=LINE)
-        mx, my = (a.x1 + a.x2) / 2, (a.y1 + a.y2) / 2
-        w = _width(one_line(a.label)) * SMALL + 8
-        draw.rounded_rectangle(
-            (s(mx - w / 2), s(my - 9), s(mx + w / 2), s(my + 9)), radius=s(3), fill="white", outline=LINE
-        )
-        draw.text((s(mx), s(my)), one_line(a.label), font=small, fill=TEXT, anchor="mm")
+    for tag in [a.tag for a in layout.arrows if a.tag is not None]:
+        round_ = tag.h / 2 if tag.kind == "number" else 3
+        box = (s(tag.x), s(tag.y), s(tag.x + tag.w), s(tag.y + tag.h))
+        draw.rounded_rectangle(box, radius=s(round_), fill="white", outline=LINE)
+        draw.text((s(tag.x + tag.w / 2), s(tag.y + tag.h / 2)), one_line(tag.label), font=small, fill=TEXT, anchor="mm")
+    for entry in layout.legend:
+        draw.text((s(entry.x), s(entry.y + entry.h / 2)), one_line(entry.label), font=small, fill=TEXT, anchor="lm")
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=6)
     return out.getvalue()

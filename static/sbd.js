@@ -117,9 +117,11 @@
     timers.set(form, setTimeout(function () { autosave(form); }, 800));
   }
   function autosave(form) {
+    if (form.dataset.autosaveStale) { return; }
     const status = form.querySelector(".autosave-status");
     fetch(form.dataset.autosave, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (r) {
+        if (r.status === 409) { stale(form, status); return; }
         if (!status) { return; }
         if (r.status === 401) {  // the session ended: say so before the officer presses 保存
           status.textContent = say(status, "signedout", "サインインの有効期限が切れたため、下書きを保存できません。" +
@@ -131,6 +133,18 @@
                                   : say(status, "failed", "下書きを自動保存できませんでした");
       })
       .catch(function () { if (status) { status.textContent = say(status, "offline", "下書きを自動保存できませんでした（通信エラー）"); } });
+  }
+  // A newer version was saved after this page was loaded (another tab): the draft is refused, so
+  // stop autosaving and offer the conflict page (what differs; keep mine, take theirs or merge).
+  // Nothing happens by itself: the page changes only when the button is pressed (WCAG 3.2.2).
+  function stale(form, status) {
+    form.dataset.autosaveStale = "1";
+    const alert = form.querySelector(".autosave-conflict");
+    const content = form.querySelector("[data-autosave-conflict]");
+    if (status) { status.textContent = ""; }
+    if (alert && content) {
+      Array.from(content.childNodes).forEach(function (node) { alert.appendChild(node); });
+    }
   }
   // The page's own wording (data-saved etc., in the page's language), else the Japanese default.
   function say(status, key, japanese) {
@@ -262,7 +276,7 @@
       const list = document.getElementById(input.getAttribute("list"));
       if (!list) { return; }
       const select = document.createElement("select");
-      ["id", "name", "aria-label", "aria-describedby", "aria-invalid"].forEach(function (attr) {
+      ["id", "name", "aria-label", "aria-describedby", "aria-invalid", "lang"].forEach(function (attr) {
         if (input.hasAttribute(attr)) { select.setAttribute(attr, input.getAttribute(attr)); }
       });
       select.dataset.list = list.id;

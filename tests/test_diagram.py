@@ -188,3 +188,154 @@ def test_subjects_are_named_as_in_step_2(catalogue: Catalogue) -> None:
     data["diagram"]["elements"][1]["label"] = "申請者"
     problems = diagram_problems(catalogue, parse_answers(data, catalogue))
     assert "主体「申請者」は手順2の主体にありません（名称をそろえると対応が分かります）。" in problems
+
+
+# ---------------------------------------------------------------- routing (issue 17, defect 7)
+
+Rect = tuple[float, float, float, float]
+
+
+def crosses(p: tuple[float, float], q: tuple[float, float], r: Rect) -> bool:
+    """True when the segment p–q runs through the inside of the rectangle (Liang–Barsky clipping)."""
+    x1, y1, x2, y2 = r[0] + 0.5, r[1] + 0.5, r[2] - 0.5, r[3] - 0.5  # touching an edge is not crossing
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for d, low, high, at in ((dx, x1, x2, p[0]), (dy, y1, y2, p[1])):
+        if d == 0:
+            if not low < at < high:
+                return False
+            continue
+        a, b = (low - at) / d, (high - at) / d
+        t0, t1 = max(t0, min(a, b)), min(t1, max(a, b))
+    return t0 < t1
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def rect(box: Any) -> Rect:
+    return (box.x, box.y, box.x + box.w, box.y + box.h)
+
+
+def assert_clear(laid: Any) -> None:
+    """No arrow runs through a box other than its two ends or over a zone's name; no label covers
+    a box, a zone's name or another label; every arrow starts and ends on its boxes' sides."""
+    from sbd_tool.diagram import zone_title
+
+    boxes = {b.id: rect(b) for b in laid.elements}
+    titles = [zone_title(z) for z in laid.zones]
+    labels = [rect(a.tag) for a in laid.arrows if a.tag is not None] + [rect(line) for line in laid.legend]
+    for a in laid.arrows:
+        others = [r for i, r in boxes.items() if i not in (a.source, a.target)] + titles
+        for p, q in zip(a.points, a.points[1:], strict=False):
+            assert p[0] == q[0] or p[1] == q[1], f"{a.id}: not orthogonal"
+            hit = [r for r in others if crosses(p, q, r)]
+            assert not hit, f"{a.id} runs through {hit}"
+        for end, point in ((a.source, a.points[0]), (a.target, a.points[-1])):
+            x1, y1, x2, y2 = boxes[end]
+            assert point[0] in (x1, x2) and y1 <= point[1] <= y2, f"{a.id} does not meet {end}"
+        for p, q in zip(a.points[1:], a.points[2:-1], strict=False):  # only the ends touch the end boxes
+            assert not any(crosses(p, q, boxes[end]) for end in (a.source, a.target)), a.id
+    for i, label in enumerate(labels):
+        assert label[0] >= 0 and label[2] <= laid.width and label[1] >= 0 and label[3] <= laid.height
+        covered = [r for r in [*boxes.values(), *titles, *labels[:i]] if overlaps(label, r)]
+        assert not covered, f"label {label} covers {covered}"
+
+
+def three_tasks() -> Any:
+    """A 補助金電子申請システム as a new officer drew it (issue 17): the system in the office, three
+    of its four staff beside it, applicants and a bank outside, flows of three tasks crossing."""
+    from sbd_tool.answers import Diagram, Element, Flow, Zone
+
+    zones = (Zone("Z1", "office_lan", "庁舎内LAN"), Zone("Z2", "internet", "インターネット"),
+             Zone("Z3", "interorg", "他機関閉域網"), Zone("Z4", "remote_site", "在宅勤務"))  # fmt: skip
+    elements = (
+        Element("E1", "server", "補助金電子申請システム（業務アプリ）", "Z1"),
+        Element("E2", "subject", "審査担当職員", "Z1"),
+        Element("E3", "subject", "地域振興F8職員", "Z1"),
+        Element("E4", "subject", "会計課職員", "Z1"),
+        Element("E5", "subject", "申請者（事業者）", "Z2"),
+        Element("E6", "external", "指定金融機関システム", "Z3"),
+        Element("E7", "subject", "在宅の審査担当職員", "Z4"),
+        Element("E8", "datastore", "申請データベース", "Z1"),
+    )
+    pairs = [("E5", "E1"), ("E1", "E5"), ("E2", "E1"), ("E4", "E1"), ("E1", "E6"), ("E6", "E1"),
+             ("E7", "E1"), ("E3", "E1"), ("E4", "E8"), ("E8", "E2"), ("E7", "E3"), ("E5", "E8")]  # fmt: skip
+    flows = tuple(Flow(f"F{n}", s, t, "申請データ") for n, (s, t) in enumerate(pairs, 1))
+    return Diagram(zones, elements, flows)
+
+
+def random_diagram(seed: int, zones: int, elements: int, flows: int) -> Any:
+    import random
+
+    from sbd_tool.answers import Diagram, Element, Flow, Zone
+
+    rng = random.Random(seed)
+    kinds = ["office_lan", "internet", "cloud", "datacenter", "remote_site", "interorg", "dmz"]
+    zs = tuple(Zone(f"Z{i + 1}", kinds[i % len(kinds)], f"区域{i + 1}") for i in range(zones))
+    es = tuple(
+        Element(
+            f"E{i + 1}",
+            rng.choice(["subject", "server", "external"]),
+            f"要素{i + 1}の名前",
+            rng.choice([z.id for z in zs] + [""]),
+        )  # fmt: skip
+        for i in range(elements)
+    )
+    fs = []
+    for n in range(flows):
+        s, t = rng.sample([e.id for e in es], 2)
+        fs.append(Flow(f"F{n + 1}", s, t))
+    return Diagram(zs, es, tuple(fs))
+
+
+@pytest.mark.parametrize("name", ["citizen-portal", "cloud-interagency", "internal-small"])
+def test_the_examples_route_around_boxes(catalogue: Catalogue, name: str) -> None:
+    diagram = parse_answers(example_data(name), catalogue).diagram
+    assert diagram is not None
+    assert_clear(layout(catalogue, diagram))
+    draft = generate_from_matrix(catalogue, parse_answers(example_data(name), catalogue))
+    assert_clear(layout(catalogue, draft))
+
+
+def test_flows_pass_around_a_name_they_do_not_concern(catalogue: Catalogue) -> None:
+    laid = layout(catalogue, three_tasks())
+    assert_clear(laid)
+    named = next(b for b in laid.elements if b.label == "地域振興F8職員")
+    # Flows from 会計課職員 (below it) to the system (above it) go round it, not straight up through it.
+    up = next(a for a in laid.arrows if (a.source, a.target) == ("E4", "E1"))
+    segments = zip(up.points, up.points[1:], strict=False)
+    assert len(up.points) >= 3 and not any(crosses(p, q, rect(named)) for p, q in segments)
+    assert all(a.tag is not None and a.number == 0 for a in laid.arrows)  # room for every label in the picture
+    svg = to_svg(laid)
+    assert svg.count('class="flow"') == len(laid.arrows) and "<polyline" in svg and "地域振興F8職員" in svg
+    assert to_png(laid)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_random_diagrams_route_around_boxes(catalogue: Catalogue, seed: int) -> None:
+    laid = layout(catalogue, random_diagram(seed, zones=seed + 2, elements=12 * seed, flows=25 * seed))
+    assert len(laid.arrows) > 10
+    assert_clear(laid)
+
+
+def test_labels_without_room_go_to_the_legend(catalogue: Catalogue) -> None:
+    """Many flows between two boxes side by side: the labels that do not fit near the arrows get a
+    number, and the legend under the picture says which flows each number stands for."""
+    from sbd_tool.answers import Diagram, Element, Flow, Zone
+
+    zones = (Zone("Z1", "office_lan", "庁舎内LAN"), Zone("Z2", "internet", "インターネット"))
+    elements = tuple(Element(f"E{i}", "subject", f"職員{i}", "Z1" if i < 3 else "Z2") for i in range(1, 5))
+    flows = tuple(
+        Flow(f"F{n}", s, t) for n, (s, t) in enumerate([(a, b) for a in ("E1", "E2") for b in ("E3", "E4")] * 40, 1)
+    )
+    laid = layout(catalogue, Diagram(zones, elements, flows))
+    assert_clear(laid)
+    numbered = [a for a in laid.arrows if a.number]
+    assert numbered and laid.legend
+    legend = "".join(line.label for line in laid.legend)  # long entries wrap onto several lines
+    for a in numbered:
+        assert f"{a.number}：{a.label}" in legend
+    assert all(line.x + line.w <= laid.width for line in laid.legend)
+    assert laid.height >= max(line.y + line.h for line in laid.legend)

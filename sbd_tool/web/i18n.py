@@ -215,6 +215,26 @@ def ja_attr() -> Markup:
     return Markup(' lang="ja"') if is_english() else Markup("")
 
 
+def ja_label(label: str) -> dict[str, str]:
+    """The attributes of a control named in Japanese (``aria-label``, e.g. 「要素の名称（2行目）」,
+    which sbd.js renumbers in place), holding Japanese names: ``lang="ja"`` on an English page."""
+    return {"aria-label": label, "lang": "ja"} if is_english() else {"aria-label": label}
+
+
+_KANA_KANJI = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e"
+_JAPANESE_RUN = re.compile(f"[0-9]*[{_KANA_KANJI}](?:[{_KANA_KANJI}0-9.・/ ]*[{_KANA_KANJI}])?")
+
+
+def ja_runs(text: Any) -> Markup:
+    """The filter ``|ja_runs``: on an English page, each run of Japanese in a translated text in a
+    ``<span lang="ja">`` (WCAG 3.1.2), e.g. 「情報セキュリティに関する事項」 or 令和8年12月1日 quoted in
+    an English sentence. Escaped like any text; unchanged on a Japanese page."""
+    markup = escape(text)
+    if not is_english():
+        return markup
+    return Markup(_JAPANESE_RUN.sub(lambda m: f'<span lang="ja">{m.group(0)}</span>', str(markup)))
+
+
 # ---------------------------------------------------------------- the switch
 
 
@@ -272,6 +292,7 @@ HELPERS: Mapping[str, Any] = {
     "option_name": option_name,
     "value_name": value_name,
     "ja_attr": ja_attr,
+    "ja_label": ja_label,
 }
 
 
@@ -280,3 +301,4 @@ def _install(state: Any) -> None:
     """Registering the blueprint also gives every template (and macro) the helpers above."""
     app: Flask = state.app
     app.jinja_env.globals.update(HELPERS)
+    app.jinja_env.filters["ja_runs"] = ja_runs

@@ -372,7 +372,9 @@ def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            errors.append((form.date, "作成日は 2026-11-24 のように年-月-日で入力してください。"))
+            errors.append(
+                (form.date, "作成日は 2026-12-01、2026/12/1、令和8年12月1日 又は R8.12.1 の形で入力してください。")
+            )
     if _start_chapter(form) is None:
         errors.append((form.start_chapter, "章番号は1から99までの数字で入力してください。"))
     return errors

@@ -129,6 +129,9 @@ def step(project_id: int, step: str) -> Any:
         return redirect(url_for(".remove_task", project_id=project.id, index=int(removal.group(1))))
     if action in ("diagram:generate", "diagram:clear") or action.startswith("row:"):
         return _edit_as_draft(project, step, form_class, form, state, action)
+    if action == "conflict:show":  # the page's autosave was refused as stale: show what differs
+        stale = form.version.data != str(project.version)
+        return _conflict(project, step, form) if stale else _render(project, step, form, state)
     if action.startswith("conflict:"):
         return _resolve_conflict(project, step, form_class, form, state, action)
     if form.version.data != str(project.version):
@@ -439,8 +442,14 @@ def save_draft(project_id: int, step: str) -> Response:
     if step not in FORMS:
         abort(404)
     project = get_project(project_id)
+    shown = request.form.get("version", "")
+    if shown != str(project.version):
+        # A tab opened on an older version: its draft would pass for the newer one (a save from it
+        # would then overwrite that silently). Refused; the page offers the conflict page instead.
+        return Response("stale", status=409, mimetype="text/plain")
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
-    put_draft(project, step, user(), {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
+    data = {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()}
+    put_draft(project, step, user(), data)  # with the version read here: a save landing meanwhile outdates it
     return Response(status=204)
 
 

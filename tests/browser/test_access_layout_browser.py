@@ -1,7 +1,7 @@
 """Issue 17, part A, in a real browser: what axe-core does not test, and the defects a new user hit.
 
 - Focus is never hidden under the sticky save bar (WCAG 2.2 2.4.11), at 1280 × 900 and 320 × 640.
-- On English pages, Japanese catalogue text in steps 1, 2 and 4 says ``lang="ja"`` (3.1.2).
+- On English pages, Japanese catalogue text in every step says ``lang="ja"`` (3.1.2).
 - The sign-in fields say what they are (``autocomplete``, 1.3.5).
 - At 320 px nothing scrolls sideways; the step 2 and 3 tables scroll inside their own box (1.4.10).
 - Times in Japan time; long text counted, not cut; dates typed as officers write them; short labels
@@ -103,12 +103,24 @@ UNMARKED_JAPANESE_JS = """
 def test_japanese_text_on_english_pages_says_so(live_server: str, page: Page, shoot: Shoot) -> None:
     steps = open_sample(page, live_server)
     page.get_by_role("link", name="English", exact=True).click()
-    for step in ("purpose", "features", "questions"):
+    unmarked = {}
+    for step in ("purpose", "features", "diagram", "questions", "conditions", "decisions", "output"):
         page.goto(steps + step)
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        assert page.evaluate(UNMARKED_JAPANESE_JS) == [], step
+        unmarked[step] = page.evaluate(UNMARKED_JAPANESE_JS)
         audit(page, "en")
         shoot(page, f"{step}-en")
+    assert unmarked == {step: [] for step in unmarked}, unmarked
+    # An English message quoting Japanese marks the quote: 令和8年12月1日 in the date's error.
+    page.goto(steps + "output")
+    page.locator("#date").fill("someday")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#date-error")).to_contain_text("Enter the date as 2026-12-01")
+    expect(page.locator('#date-error [lang="ja"]')).to_have_text("令和8年12月1日")
+    assert page.evaluate(UNMARKED_JAPANESE_JS) == []
+    page.goto(steps + "diagram")
+    expect(page.get_by_role("group", name="Flows of information")).to_be_visible()
+    expect(page.get_by_role("button", name="Add a flow")).to_be_visible()
     # The interface around them is English.
     page.goto(steps + "purpose")
     expect(page.get_by_role("group", name="Business tasks")).to_be_visible()

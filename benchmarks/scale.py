@@ -167,6 +167,7 @@ def bench_projects(sizes: list[int], runs: int) -> None:
         for size in sorted(sizes):
             make_projects(app, "bench-officer", size - made, answers)
             made = size
+            analyze(app)  # as autovacuum would after a bulk load: the planner sees the real row counts
             status, body = page(client, "/")
             assert status == 200, status
             before = counter.count
@@ -175,11 +176,43 @@ def bench_projects(sizes: list[int], runs: int) -> None:
             elapsed = median_of(runs, lambda: page(client, "/"))
             base = base or elapsed
             say(f"| {size:,} | {ms(elapsed)} | {elapsed / base:.2f}× | {len(body) / 1024:,.0f} | {queries} |")
+        say()
+        say(f"The plan PostgreSQL chose for the list query at {made:,} projects (`EXPLAIN`):")
+        say()
+        for line in explain_list(app, client):
+            say(f"    {line}")
         found = client.get("/?q=案件00042").data.decode()
         say()
         say(f"Search for one name at {made:,} projects: {'found' if '案件00042' in found else 'not found'}, "
             f"{ms(median_of(runs, lambda: page(client, '/?q=案件00042')))} ms.")  # fmt: skip
     say()
+
+
+def analyze(app: Any) -> None:
+    with app.extensions["sbd"]["engine"].begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
+def explain_list(app: Any, client: Any) -> list[str]:
+    """PostgreSQL's plan for the projects list's page query, as the app sent it (statement and
+    parameters caught on the engine while ``GET /`` runs)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["sbd"]["engine"]
+    caught: list[tuple[str, Any]] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if "ORDER BY project.updated_at DESC" in statement:
+            caught.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        page(client, "/")
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
+    statement, parameters = caught[0]
+    with engine.connect() as connection:
+        return [row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)]
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -434,7 +467,10 @@ def bench_cold_start(runs: int) -> None:
     commands = {
         "floor: `python -c 'import yaml, pydantic, docx'`": [PYTHON, "-c", "import yaml, pydantic, docx"],
         "floor with a model: `… from pydantic import BaseModel`": [
-            PYTHON, "-c", "import yaml, pydantic, docx; from pydantic import BaseModel"],  # fmt: skip
+            PYTHON,
+            "-c",
+            "import yaml, pydantic, docx; from pydantic import BaseModel",
+        ],  # fmt: skip
         "`sbd-tool levels examples/citizen-portal.yaml`": [SBD, "levels", example_file],
         "`sbd-tool --help`": [SBD, "--help"],
     }
@@ -443,6 +479,9 @@ def bench_cold_start(runs: int) -> None:
         "from sbd_tool.content import load_catalogue; load_catalogue(); t2 = time.perf_counter(); "
         "load_catalogue(); t3 = time.perf_counter(); print(t1 - t0, t2 - t1, t3 - t2)"
     )
+    # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE has none,
+    # and compiling every module on every start would be measured as start-up time.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "sbd_tool")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="sbd-cold-") as neutral:  # not the checkout: sys.path as installed
         say(f"Median of {runs} runs each, alternating; wall time and CPU (user + system) of the child.")
         say()

@@ -13,7 +13,7 @@
         el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/\d+行目/, (i + 1) + "行目"));
       });
       row.querySelectorAll(".visually-hidden").forEach(function (el) {
-        el.textContent = el.textContent.replace(/\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
+        el.textContent = el.textContent.replace(/(?<![A-Z\d])\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
       });
       row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
         ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
@@ -35,7 +35,11 @@
     const row = template.cloneNode(true);
     row.querySelectorAll("input[type=text], input:not([type]), textarea").forEach(function (el) { el.value = ""; });
     row.querySelectorAll("input[type=hidden]").forEach(function (el) {
-      if (/-id$/.test(el.name)) { el.value = nextId(container); }
+      if (/-id$/.test(el.name)) {
+        const before = el.value;
+        el.value = nextId(container);
+        relabel(row, before, el.value);
+      }
     });
     row.querySelectorAll("[data-id-text]").forEach(function (el) { el.textContent = ""; });
     row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
@@ -48,6 +52,18 @@
     row.querySelectorAll("[aria-invalid]").forEach(function (el) { el.setAttribute("aria-invalid", "false"); });
     row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     return row;
+  }
+
+  // A large diagram names its rows by id ("E5の種類", "削除（E5）"): a copy takes its new id.
+  function relabel(row, before, after) {
+    if (!before || !after) { return; }
+    row.querySelectorAll("[aria-label]").forEach(function (el) {
+      const name = el.getAttribute("aria-label");
+      if (name.indexOf(before + "の") === 0) { el.setAttribute("aria-label", after + name.slice(before.length)); }
+    });
+    row.querySelectorAll(".visually-hidden").forEach(function (el) {
+      if (el.textContent === "（" + before + "）") { el.textContent = "（" + after + "）"; }
+    });
   }
 
   // Lists whose rows carry an id (data-id-prefix): a new row gets the next free one at once,
@@ -291,6 +307,9 @@
           .then(function (html) { if (html !== null) { canvas.innerHTML = html; } });
       }, 400);
     }
+    // A large diagram's page shows the stored picture as an <img> (to keep the page small); with
+    // JavaScript it is replaced by the inline drawing at once, so elements can be dragged.
+    if (canvas.querySelector("img[data-diagram-image]")) { refreshPreview(); }
     function changedDiagram() {
       history.push(last);
       last = snapshot();

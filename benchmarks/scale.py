@@ -10,6 +10,7 @@ fails on speed. Run one part or all of them (all take a few minutes on 2 CPUs):
     .venv/bin/python benchmarks/scale.py audit         # audit page and CSV export at 2,000 / 200,000 events
     .venv/bin/python benchmarks/scale.py steps         # the seven step pages, one client, against a Flask floor
     .venv/bin/python benchmarks/scale.py cold-start    # `sbd-tool levels` against Python importing yaml, pydantic, docx
+    .venv/bin/python benchmarks/scale.py memory        # one worker's RSS: typical pages, 200k-event CSV, big .docx
     .venv/bin/python benchmarks/scale.py all --markdown /tmp/scale.md
 
 The web parts run the app in this process under Flask's test client (no HTTP server), signed in,
@@ -167,6 +168,7 @@ def bench_projects(sizes: list[int], runs: int) -> None:
         for size in sorted(sizes):
             make_projects(app, "bench-officer", size - made, answers)
             made = size
+            analyze(app)  # as autovacuum would after a bulk load: the planner sees the real row counts
             status, body = page(client, "/")
             assert status == 200, status
             before = counter.count
@@ -175,11 +177,43 @@ def bench_projects(sizes: list[int], runs: int) -> None:
             elapsed = median_of(runs, lambda: page(client, "/"))
             base = base or elapsed
             say(f"| {size:,} | {ms(elapsed)} | {elapsed / base:.2f}× | {len(body) / 1024:,.0f} | {queries} |")
+        say()
+        say(f"The plan PostgreSQL chose for the list query at {made:,} projects (`EXPLAIN`):")
+        say()
+        for line in explain_list(app, client):
+            say(f"    {line}")
         found = client.get("/?q=案件00042").data.decode()
         say()
         say(f"Search for one name at {made:,} projects: {'found' if '案件00042' in found else 'not found'}, "
             f"{ms(median_of(runs, lambda: page(client, '/?q=案件00042')))} ms.")  # fmt: skip
     say()
+
+
+def analyze(app: Any) -> None:
+    with app.extensions["sbd"]["engine"].begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
+def explain_list(app: Any, client: Any) -> list[str]:
+    """PostgreSQL's plan for the projects list's page query, as the app sent it (statement and
+    parameters caught on the engine while ``GET /`` runs)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["sbd"]["engine"]
+    caught: list[tuple[str, Any]] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if "ORDER BY project.updated_at DESC" in statement:
+            caught.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        page(client, "/")
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
+    statement, parameters = caught[0]
+    with engine.connect() as connection:
+        return [row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)]
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -434,7 +468,10 @@ def bench_cold_start(runs: int) -> None:
     commands = {
         "floor: `python -c 'import yaml, pydantic, docx'`": [PYTHON, "-c", "import yaml, pydantic, docx"],
         "floor with a model: `… from pydantic import BaseModel`": [
-            PYTHON, "-c", "import yaml, pydantic, docx; from pydantic import BaseModel"],  # fmt: skip
+            PYTHON,
+            "-c",
+            "import yaml, pydantic, docx; from pydantic import BaseModel",
+        ],  # fmt: skip
         "`sbd-tool levels examples/citizen-portal.yaml`": [SBD, "levels", example_file],
         "`sbd-tool --help`": [SBD, "--help"],
     }
@@ -443,6 +480,9 @@ def bench_cold_start(runs: int) -> None:
         "from sbd_tool.content import load_catalogue; load_catalogue(); t2 = time.perf_counter(); "
         "load_catalogue(); t3 = time.perf_counter(); print(t1 - t0, t2 - t1, t3 - t2)"
     )
+    # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE has none,
+    # and compiling every module on every start would be measured as start-up time.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "sbd_tool")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="sbd-cold-") as neutral:  # not the checkout: sys.path as installed
         say(f"Median of {runs} runs each, alternating; wall time and CPU (user + system) of the child.")
         say()
@@ -476,9 +516,82 @@ def bench_cold_start(runs: int) -> None:
     say()
 
 
+# --- worker memory ---------------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (not its peak), in MB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def trimmed_rss_mb() -> float:
+    """RSS after a full collection and glibc's ``malloc_trim``: what the worker still holds, as
+    against memory freed but kept by the allocator (fragmentation)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
+def bench_memory(events: int, elements: int) -> None:
+    """One worker's memory (this process serves through the test client as a worker would): at
+    start, after typical pages, after the data-heavy requests, and after those again (a cache
+    without bound would keep growing)."""
+    import tracemalloc
+
+    say(f"## Worker memory (PostgreSQL, {events:,} audit events, a {elements}-element diagram)")
+    say()
+    say("| After | RSS (MB) | after gc + malloc_trim (MB) |")
+    say("|---|---:|---:|")
+
+    def row(label: str) -> None:
+        say(f"| {label} | {rss_mb():,.0f} | {trimmed_rss_mb():,.0f} |")
+
+    steps = ("purpose", "features", "diagram", "questions", "conditions", "decisions", "output")
+    with throwaway_postgres() as url, web_app(url) as app:
+        officer = signed_in(app, "bench-officer")
+        admin = signed_in(app, "bench-admin", role="admin", org=None)
+        (sample,) = make_projects(app, "bench-officer", 1, example())
+        (large,) = make_projects(app, "bench-officer", 1, diagram_answers(elements), prefix="図")
+        seed_audit(url, events, 1)
+        page(officer, "/")
+        row("start (app made, signed in, one page)")
+        for _ in range(20):
+            page(officer, "/")
+            for step in steps:
+                assert page(officer, f"/projects/{sample}/steps/{step}")[0] == 200
+            page(officer, f"/projects/{sample}/spec.docx")
+        row("20 rounds of the seven step pages, the list and the sample's .docx")
+        tracemalloc.start()
+        for round_ in (1, 2, 3):
+            response = admin.get("/admin/audit.csv", buffered=False)
+            size = sum(len(chunk) for chunk in response.response)
+            response.close()
+            row(f"audit CSV export ({size / 1e6:,.0f} MB), round {round_}")
+            status, body = page(officer, f"/projects/{large}/spec.docx")
+            assert status == 200, status
+            page(officer, f"/projects/{large}/steps/diagram")
+            row(f"{elements}-element diagram: .docx ({len(body) / 1e6:,.1f} MB) and step 3, round {round_}")
+        held = tracemalloc.take_snapshot().statistics("filename")[:5]
+        tracemalloc.stop()
+    say()
+    say("What Python still held at the end (tracemalloc, by file, since the heavy requests began):")
+    say()
+    for stat in held:
+        where = stat.traceback[0].filename.replace(str(ROOT), ".")
+        say(f"- {stat.size / 2**20:,.1f} MB in {stat.count:,} blocks: `{where}`")
+    say()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=("projects", "history", "diagram", "audit", "steps", "cold-start", "all"))
+    parser.add_argument(
+        "part", choices=("projects", "history", "diagram", "audit", "steps", "cold-start", "memory", "all")
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--projects", default="10,1000,5000")
     parser.add_argument("--revisions", default="10,1000")
@@ -501,6 +614,8 @@ def main() -> None:
         bench_audit(numbers(args.events), args.runs)
     if args.part in ("steps", "all"):
         bench_steps(args.runs)
+    if args.part in ("memory", "all"):
+        bench_memory(max(numbers(args.events)), max(numbers(args.elements)))
     if args.part in ("cold-start", "all"):
         bench_cold_start(max(args.runs, 10))
     if args.markdown:

@@ -71,8 +71,9 @@ AIM_CLIENTS = 50
 # --- servers ---------------------------------------------------------------------------------
 
 
-def serve_argv(port: int, workers: int) -> list[str]:
-    """The gunicorn command line ``sbd-tool serve --workers N`` would exec, captured instead of run."""
+def serve_argv(port: int, workers: int, env: dict[str, str]) -> list[str]:
+    """The gunicorn command line ``sbd-tool serve --workers N`` would exec, captured instead of run,
+    in ``env`` (``serve`` opens the database first and refuses one that is not migrated)."""
     from sbd_tool import cli
 
     captured: list[str] = []
@@ -84,7 +85,7 @@ def serve_argv(port: int, workers: int) -> list[str]:
         captured.extend(args)
         raise _Captured
 
-    with mock.patch.object(os, "execv", fake_execv), contextlib.suppress(_Captured):
+    with mock.patch.object(os, "execv", fake_execv), mock.patch.dict(os.environ, env), contextlib.suppress(_Captured):
         assert cli.serve.callback is not None
         cli.serve.callback(host=HOST, port=port, workers=workers)
     if WIZARD_APP not in captured:
@@ -511,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         add_officer(url)
 
         wizard_port, hello_port = free_port(), free_port()
-        hello_argv = serve_argv(hello_port, args.workers)
+        hello_argv = serve_argv(hello_port, args.workers, env)
         hello_argv[hello_argv.index(WIZARD_APP) : hello_argv.index(WIZARD_APP) + 1] = [
             "--pythonpath",
             str(BENCH),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbd_tool.answers import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.document.model import Approval, DocumentModel, build_document
 from sbd_tool.problems import Problem
 from sbd_tool.rules import Evaluation, decision_problems, evaluate
+
+if TYPE_CHECKING:  # the document model is imported when a specification is asked for
+    from sbd_tool.document.model import Approval, DocumentModel
 
 
 class NotReady(Exception):
@@ -72,4 +74,6 @@ def specification(assessment: Assessment, today: dt.date, approval: Approval | N
     """The document model every output (Word, Markdown, HTML, matrix, bidder page) is drawn from."""
     if not assessment.ready or assessment.answers is None or assessment.evaluation is None:
         raise NotReady(assessment.problems)
+    from sbd_tool.document.model import build_document
+
     return build_document(assessment.catalogue, assessment.answers, assessment.evaluation, today, approval)

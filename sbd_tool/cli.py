@@ -2,6 +2,10 @@
 
 Exit status: 0 success, 1 invalid content (``questionnaires/``, ``requirement_sets/``),
 2 bad input (the answers file or the command line). Problems go to standard error, one a line.
+
+Only what every command needs is imported at start-up; a command imports the renderers, the
+bundle code, the what-if engine and the rest when it runs, so ``sbd-tool levels`` does not pay
+for python-docx or openpyxl (issue 16: cold start).
 """
 
 from __future__ import annotations
@@ -18,24 +22,15 @@ from typing import Any, NoReturn
 import click
 
 from sbd_tool.answers import Answers, AnswersError, read_answers_data
-from sbd_tool.answers_schema import answers_schema
 from sbd_tool.assessment import Assessment, assess, specification
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
-from sbd_tool.content.bundle import MAX_BYTES, BundleError, export_bundle, install_bundle
 from sbd_tool.content.loader import read_content_files
 from sbd_tool.diagram import diagram_problems
-from sbd_tool.document import OUTPUT_KINDS, OutputKind, TemplateError, render_docx_with_notes
-from sbd_tool.document.blocks import OUTPUT_NAMES
-from sbd_tool.document.compliance import compliance_xlsx
-from sbd_tool.document.template import build_template
-from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
+from sbd_tool.document.kinds import OUTPUT_KINDS, OUTPUT_NAMES, OutputKind
 from sbd_tool.explain import requirement_reasons
 from sbd_tool.problems import Problem
-from sbd_tool.rule_tests import run_rule_tests
 from sbd_tool.rules import Evaluation
 from sbd_tool.text import clean_input
-from sbd_tool.whatif import change_sentence, what_if
 
 content_option = click.option(
     "--content",
@@ -155,6 +150,8 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
 @content_option
 def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None:
     """回答を一つ変えた場合に提案レベルが変わる対策要件を表示する。"""
+    from sbd_tool.whatif import change_sentence, what_if
+
     catalogue = _catalogue(content_dir)
     answers, evaluation = _evaluated(catalogue, file)
     changes = what_if(catalogue, answers, evaluation)
@@ -200,6 +197,9 @@ def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None
 @content_option
 def generate(file: Path, output: Path, template: Path | None, output_kind: str, content_dir: Path | None) -> None:
     """回答ファイルから調達仕様書（セキュリティ要件）を出力する（.docx、.md 又は .html。拡張子で選ぶ）。"""
+    from sbd_tool.document.docx_render import TemplateError, render_docx_with_notes
+    from sbd_tool.document.text_render import render_html, render_markdown
+
     catalogue = _catalogue(content_dir)
     assessment = _assessed(catalogue, file)
     model = specification(assessment, dt.date.today())
@@ -241,6 +241,8 @@ def _write_atomically(output: Path, data: bytes) -> None:
 @content_option
 def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
     """入札者が記入する対応表（要件ごとの対応可否）を Excel 形式で出力する。"""
+    from sbd_tool.document.compliance import compliance_xlsx
+
     catalogue = _catalogue(content_dir)
     model = specification(_assessed(catalogue, file), dt.date.today())
     _write_atomically(output, compliance_xlsx(model))
@@ -251,6 +253,8 @@ def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_content(directory: Path | None) -> None:
     """questionnaires/ と requirement_sets/ の内容を検証する。"""
+    from sbd_tool.rule_tests import run_rule_tests
+
     root = directory or default_content_root()
     catalogue = _catalogue(root)
     checked, problems = run_rule_tests(catalogue, read_content_files(root))
@@ -275,6 +279,9 @@ def content_group() -> None:
 @content_option
 def content_export(output: Path, content_dir: Path | None) -> None:
     """対策要件集を zip ファイルに書き出す（check-content の検証に通る内容だけ）。"""
+    from sbd_tool.content.bundle import BundleError, export_bundle
+    from sbd_tool.rule_tests import run_rule_tests
+
     root = content_dir or default_content_root()
     catalogue = _catalogue(root)
     _, problems = run_rule_tests(catalogue, read_content_files(root))
@@ -304,6 +311,7 @@ def content_import(file: Path, activate: bool, note: str, into: Path | None) -> 
     """zip ファイルの対策要件集を検証し、問題がなければ版としてデータベースに取り込む（問題があれば何も変更しない）。
 
     管理画面の「対策要件集」からの取り込みと同じ処理で、同じ版の一覧に加わる。"""
+    from sbd_tool.content.bundle import MAX_BYTES, BundleError, install_bundle
     from sbd_tool.releases import check_bundle
 
     try:
@@ -368,6 +376,8 @@ def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> s
 @content_option
 def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
     """回答ファイルの案件を新しい対策要件集で評価し直すと何が変わるかを表示する（--content が現在の版）。"""
+    from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
+
     old, new = _catalogue(content_dir), _catalogue(new_dir)
     try:
         data = read_answers_data(file)
@@ -401,6 +411,8 @@ def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
 @content_option
 def schema(content_dir: Path | None) -> None:
     """回答ファイル（sbd-tool/answers@1）の JSON Schema を出力する。"""
+    from sbd_tool.answers_schema import answers_schema
+
     click.echo(json.dumps(answers_schema(_catalogue(content_dir)), ensure_ascii=False, indent=2))
 
 
@@ -408,6 +420,8 @@ def schema(content_dir: Path | None) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("docx_templates/sbd-spec.docx"))
 def build_template_command(path: Path) -> None:
     """Rebuild the Word styles template (for developers)."""
+    from sbd_tool.document.template import build_template
+
     build_template(path)
     click.echo(f"wrote {path}")
 
@@ -438,6 +452,7 @@ def _record_builtin(engine: Any) -> str:
     from sqlalchemy.orm import Session
 
     from sbd_tool import releases
+    from sbd_tool.content.bundle import BundleError
 
     try:
         checked = releases.check_folder(default_content_root())

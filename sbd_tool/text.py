@@ -13,9 +13,11 @@ import re
 
 # Everything XML 1.0 cannot carry: C0 controls other than tab, line feed and carriage return,
 # lone surrogates, and U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Written as the characters refused, not as the complement of those allowed: the same set (checked
+# over every code point), but the negated class over all of Unicode took 3 ms to compile per process.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What a person never means to type: the above, plus DEL and the C1 controls (NEL, CSI, …).
-_NOT_INPUT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_INPUT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Line ends: Windows and old Mac newlines, and the Unicode line and paragraph separators, which
 # text shapers, Word and Markdown each read differently (and Pillow's shaper fails on).
 _NEWLINE = re.compile("\r\n?|[\u2028\u2029]")

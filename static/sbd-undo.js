@@ -37,7 +37,7 @@
         el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/\d+行目/, (i + 1) + "行目"));
       });
       row.querySelectorAll(".visually-hidden").forEach(function (el) {
-        el.textContent = el.textContent.replace(/\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
+        el.textContent = el.textContent.replace(/(?<![A-Z\d])\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
       });
       row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
         ["name", "id", "for", "aria-describedby"].forEach(function (attr) {

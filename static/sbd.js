@@ -13,7 +13,7 @@
         el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/\d+行目/, (i + 1) + "行目"));
       });
       row.querySelectorAll(".visually-hidden").forEach(function (el) {
-        el.textContent = el.textContent.replace(/\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
+        el.textContent = el.textContent.replace(/(?<![A-Z\d])\d+(行目)?）$/, function (_m, unit) { return (i + 1) + (unit || "") + "）"; });
       });
       row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
         ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
@@ -35,7 +35,11 @@
     const row = template.cloneNode(true);
     row.querySelectorAll("input[type=text], input:not([type]), textarea").forEach(function (el) { el.value = ""; });
     row.querySelectorAll("input[type=hidden]").forEach(function (el) {
-      if (/-id$/.test(el.name)) { el.value = nextId(container); }
+      if (/-id$/.test(el.name)) {
+        const before = el.value;
+        el.value = nextId(container);
+        relabel(row, before, el.value);
+      }
     });
     row.querySelectorAll("[data-id-text]").forEach(function (el) { el.textContent = ""; });
     row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
@@ -48,6 +52,19 @@
     row.querySelectorAll("[aria-invalid]").forEach(function (el) { el.setAttribute("aria-invalid", "false"); });
     row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     return row;
+  }
+
+  // A large diagram names its rows by id ("E5の種類", "削除（E5）"): a copy takes its new id.
+  function relabel(row, before, after) {
+    if (!before || !after) { return; }
+    row.querySelectorAll("[aria-label]").forEach(function (el) {
+      const name = el.getAttribute("aria-label");
+      const rest = name.slice(before.length);  // "の種類", "を置く区域" (not "0の種類" of E30 → E300)
+      if (name.indexOf(before) === 0 && !/^\d/.test(rest)) { el.setAttribute("aria-label", after + rest); }
+    });
+    row.querySelectorAll(".visually-hidden").forEach(function (el) {
+      if (el.textContent === "（" + before + "）") { el.textContent = "（" + after + "）"; }
+    });
   }
 
   // Lists whose rows carry an id (data-id-prefix): a new row gets the next free one at once,
@@ -119,7 +136,9 @@
   function autosave(form) {
     if (form.dataset.autosaveStale) { return; }
     const status = form.querySelector(".autosave-status");
-    fetch(form.dataset.autosave, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    // URL-encoded, as the form itself posts: a multipart body of a large diagram (thousands of
+    // fields) is over the server's limit on multipart parts and was refused (413).
+    fetch(form.dataset.autosave, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then(function (r) {
         if (r.status === 409) { stale(form, status); return; }
         if (!status) { return; }
@@ -205,7 +224,7 @@
     const words = COUNTER[document.documentElement.lang] || COUNTER.ja;
     const counter = document.createElement("p");
     counter.className = "counter";
-    counter.id = field.id + "-count";
+    counter.id = (field.id || field.name) + "-count";  // a large diagram's fields have no id
     const live = document.createElement("span");  // read out when typing pauses, not per key
     live.className = "visually-hidden";
     live.setAttribute("aria-live", "polite");
@@ -262,19 +281,34 @@
       return list.dataset.ref ? options(list.dataset.ref)
         : Array.from(list.options).map(function (o) { return [o.value, o.textContent]; });
     }
-    function fill(select, list, pairs) {
+    // The options of one list, built once and copied into each select that uses it: a large
+    // diagram has hundreds of selects of hundreds of options (building each anew took seconds).
+    function templateOf(list, pairs) {
+      const template = document.createElement("select");
+      if (list.dataset.empty) { template.add(new Option(list.dataset.empty, "")); }
+      pairs.forEach(function (pair) { template.add(new Option(pair[1], pair[0])); });
+      return template;
+    }
+    function fill(select, list, pairs, template) {
       const keep = select.value;
-      select.textContent = "";
-      if (list.dataset.empty) { select.add(new Option(list.dataset.empty, "")); }
-      pairs.forEach(function (pair) { select.add(new Option(pair[1], pair[0])); });
+      select.replaceChildren.apply(select, Array.from((template || templateOf(list, pairs)).cloneNode(true).options));
       if (keep && !pairs.some(function (pair) { return pair[0] === keep; })) {
         select.add(new Option(keep, keep));  // what was typed or stored stays visible (the server reports it)
       }
       select.value = keep;
     }
+    // A large diagram (data-compact) keeps its text fields with their shared lists: a select per
+    // field would put flows × elements options in the page again, and took the browser seconds
+    // to build and to refresh after each change.
+    const compact = figure.hasAttribute("data-compact");
+    const built = {};
     form.querySelectorAll("[data-rows] input[list]").forEach(function (input) {
       const list = document.getElementById(input.getAttribute("list"));
-      if (!list) { return; }
+      if (!list || compact) { return; }
+      if (!built[list.id]) {
+        const pairs = choicesOf(list);
+        built[list.id] = { pairs: pairs, template: templateOf(list, pairs) };
+      }
       const select = document.createElement("select");
       ["id", "name", "aria-label", "aria-describedby", "aria-invalid", "lang"].forEach(function (attr) {
         if (input.hasAttribute(attr)) { select.setAttribute(attr, input.getAttribute(attr)); }
@@ -283,28 +317,40 @@
       if (list.dataset.ref) { select.dataset.ref = list.dataset.ref; }
       select.add(new Option(input.value, input.value));
       select.value = input.value;
-      fill(select, list, choicesOf(list));
+      fill(select, list, built[list.id].pairs, built[list.id].template);
       input.replaceWith(select);
     });
     let lastChoices = {};
     function refreshReferences() {
       const now = {};
+      const templates = {};
       ["zones", "elements"].forEach(function (ref) { now[ref] = JSON.stringify(options(ref)); });
+      form.querySelectorAll("datalist[data-ref]").forEach(function (list) {  // the lists the fields suggest from
+        const ref = list.dataset.ref;
+        if (compact && now[ref] !== lastChoices[ref]) {
+          list.replaceChildren.apply(list, JSON.parse(now[ref]).map(function (pair) { return new Option(pair[1], pair[0]); }));
+        }
+      });
       form.querySelectorAll("select[data-ref]").forEach(function (select) {
         const ref = select.dataset.ref;
         if (now[ref] === lastChoices[ref] && select.options.length > 1) { return; }  // unchanged: keep
-        fill(select, document.getElementById(select.dataset.list), JSON.parse(now[ref]));
+        const list = document.getElementById(select.dataset.list);
+        if (!templates[list.id]) { templates[list.id] = templateOf(list, JSON.parse(now[ref])); }
+        fill(select, list, JSON.parse(now[ref]), templates[list.id]);
       });
       lastChoices = now;
     }
     function refreshPreview() {
       clearTimeout(previewTimer);
       previewTimer = setTimeout(function () {
-        fetch(figure.dataset.preview, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        fetch(figure.dataset.preview, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.text() : null; })
           .then(function (html) { if (html !== null) { canvas.innerHTML = html; } });
       }, 400);
     }
+    // A large diagram's page shows the stored picture as an <img> (to keep the page small); with
+    // JavaScript it is replaced by the inline drawing at once, so elements can be dragged.
+    if (canvas.querySelector("img[data-diagram-image]")) { refreshPreview(); }
     function changedDiagram() {
       history.push(last);
       last = snapshot();
@@ -358,7 +404,7 @@
       const rows = form.querySelectorAll('[data-rows="elements"] > [data-row]');
       Array.from(rows).forEach(function (row) {
         if (row.querySelector("input[type=hidden]").value === drag.id) {
-          const select = row.querySelector("select[data-ref]");
+          const select = row.querySelector("[name$='-zone']");  // a select, or a large diagram's text field
           if (select.value !== zone.dataset.zone) {
             select.value = zone.dataset.zone;
             select.dispatchEvent(new Event("change", { bubbles: true }));

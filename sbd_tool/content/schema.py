@@ -23,7 +23,9 @@ ConditionId = Annotated[str, Field(pattern=r"^C-[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first validation, not at import: a process validates only the file models it
+    # reads, and the nested ones are built inside them (issue 16: cold start).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------- requirement_sets/
@@ -352,7 +354,7 @@ class QuestionsFile(Strict):
 class AnswerTest(Strict):
     """A test of one answer: ``in`` for single choice, ``includes`` (any of) for multi."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     question: Ident
     in_: list[Ident] | None = Field(default=None, alias="in", min_length=1)
@@ -371,8 +373,8 @@ class AnswerTest(Strict):
         return self
 
 
-Question.model_rebuild()
-QuestionsFile.model_rebuild()
+# Question and QuestionsFile refer to AnswerTest, defined above them only now: their deferred build
+# resolves the name from this module when they are first used.
 
 
 class AnswerGroup(Strict):

@@ -20,13 +20,12 @@ from typing import Literal, NamedTuple
 from sbd_tool.diagram import layout
 from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
+from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
+from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES
+from sbd_tool.document.kinds import OutputKind as OutputKind
 from sbd_tool.document.model import DocumentModel, Table
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
-OutputKind = Literal["paste", "approval", "full"]
-OUTPUT_KINDS: tuple[OutputKind, ...] = ("paste", "approval", "full")
-# What each output is called: in file names, on buttons and in the CLI's report.
-OUTPUT_NAMES: dict[str, str] = {"paste": "情報セキュリティ要件", "approval": "閲覧資料", "full": "仕様書一式"}
 SECURITY_CHAPTER = "情報セキュリティに関する事項"
 CLOUD_CHAPTER = "クラウドサービス利用時の要件"
 APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"

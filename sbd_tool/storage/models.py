@@ -128,6 +128,8 @@ class Project(Base):
     drafts: Mapped[list[StepDraft]] = relationship(back_populates="project", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    # The projects list: one organisation's projects, newest change first (migration 0011).
+    __table_args__ = (Index("ix_project_organisation_id_updated_at", "organisation_id", "updated_at", "id"),)
 
 
 class StepDraft(Base):
@@ -180,6 +182,8 @@ class Review(Base):
     """A revision submitted to an adviser; approving or returning it is one conditional UPDATE."""
 
     __tablename__ = "review"
+    # A project's latest review (the list's review state): one probe (migration 0011).
+    __table_args__ = (Index("ix_review_project_id_id", "project_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)

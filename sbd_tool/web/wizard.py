@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +76,10 @@ def _render(project: Project, step: str, form: Any, state: ProjectState, status:
     if step == "diagram":
         set_diagram_choices(catalogue(), form, project.answers)
         data, _ = diagram_from_form(catalogue(), form)
-        extra.setdefault("svg", preview_svg(catalogue(), data))
+        extra["compact"] = len(data.get("elements") or ()) + len(data.get("flows") or ()) > COMPACT_ROWS
+        extra.setdefault("svg_url", picture_url(project, data) if extra["compact"] else None)
+        if extra["svg_url"] is None:
+            extra.setdefault("svg", preview_svg(catalogue(), data))
         extra["diagram_problems"] = _diagram_problems(project, data)
     if step == "decisions":
         extra["comments"] = open_comments(project)
@@ -406,6 +411,53 @@ def preview_svg(cat: Any, data: dict[str, Any]) -> Markup | None:
     if diagram is None or not (diagram.zones or diagram.elements):
         return None
     return Markup(to_svg(layout(cat, diagram)))
+
+
+# Above this many element and flow rows, step 3 is "compact": the fixed lists are shared
+# datalists and the picture is an <img> of its own URL, not inline (a 300-element SVG is 200 KB).
+COMPACT_ROWS = 120
+
+
+def _parsed_diagram(cat: Any, data: Any) -> Any:
+    try:
+        return parse_answers({"format": "sbd-tool/answers@1", "diagram": data}, cat, partial=True).diagram
+    except AnswersError:
+        return None
+
+
+def _picture_digest(project: Project) -> str:
+    stored = json.dumps(project.answers.get("diagram"), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{catalogue().content_version}\0{stored}".encode()).hexdigest()[:20]
+
+
+def picture_url(project: Project, data: dict[str, Any]) -> str | None:
+    """The URL of the stored diagram's picture when the page shows exactly the stored diagram (a
+    draft or a refused save shows what was typed: inline, as before); None otherwise."""
+    cat = catalogue()
+    shown = _parsed_diagram(cat, data)
+    if (
+        shown is None
+        or not (shown.zones or shown.elements)
+        or shown != _parsed_diagram(cat, project.answers.get("diagram"))
+    ):
+        return None
+    return url_for("wizard.diagram_picture", project_id=project.id, v=_picture_digest(project))
+
+
+@bp.get("/steps/diagram/picture.svg")
+@rule("project:edit")
+def diagram_picture(project_id: int) -> BaseResponse:
+    """The stored diagram as an SVG file, for a large diagram's step page (``picture_url``). The
+    URL carries a digest of the diagram, so the browser may keep it; the ETag answers a reload."""
+    project = get_project(project_id)
+    diagram = _parsed_diagram(catalogue(), project.answers.get("diagram"))
+    if diagram is None or not (diagram.zones or diagram.elements):
+        abort(404)
+    response = Response(to_svg(layout(catalogue(), diagram)), mimetype="image/svg+xml")
+    response.set_etag(_picture_digest(project))
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response.make_conditional(request)
 
 
 def _diagram_problems(project: Project, data: dict[str, Any]) -> list[str]:

@@ -71,6 +71,7 @@ MATRIX: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("wizard.step", "GET"): ("procurement", OFFICER),
     ("wizard.step", "POST"): ("procurement", OFFICER),
     ("wizard.diagram_preview", "POST"): ("procurement", OFFICER),
+    ("wizard.diagram_picture", "GET"): ("procurement", OFFICER),
     ("wizard.save_draft", "POST"): ("procurement", OFFICER),
     ("wizard.discard_draft", "POST"): ("procurement", OFFICER),
     ("wizard.remove_task", "GET"): ("procurement", OFFICER),

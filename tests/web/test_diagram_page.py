@@ -56,8 +56,43 @@ def test_a_large_diagram_page_grows_linearly(app: Flask, client: FlaskClient) ->
     per_row = (sizes[300] - sizes[100]) / 200  # one element, its flow, and both drawn in the SVG
     assert per_row < 3_500, sizes  # was about 41,000 bytes a row with a select of every element per end
     page = step3(client, diagram_project(app, 300))
-    assert '<input id="elements-0-kind" name="elements-0-kind" value="server" list="choices-kinds"' in page
+    assert '<input name="elements-0-kind" value="server" list="choices-kinds"' in page
     assert '<datalist id="choices-means" data-empty="（指定なし）">' in page
+
+
+def test_a_300_element_page_stays_under_half_a_megabyte(app: Flask, client: FlaskClient) -> None:
+    """The largest diagram the form allows: the picture is its own (cacheable) file, not inline."""
+    pid = diagram_project(app, 300)
+    page = step3(client, pid)
+    assert len(page.encode()) < 500_000
+    assert "<svg" not in page
+    found = re.search(
+        r'<img src="([^"]+)" data-diagram-image alt="システム概要図（区域3個、要素300個、情報の流れ299本。', page
+    )
+    assert found, "the picture has a text alternative that says what it shows"
+    picture = client.get(found.group(1).replace("&amp;", "&"))
+    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
+    assert b"<svg" in picture.data and b"\xe5\x88\xa9\xe7\x94\xa8\xe8\x80\x85300" in picture.data  # 利用者300
+    again = client.get(found.group(1).replace("&amp;", "&"), headers={"If-None-Match": picture.headers["ETag"]})
+    assert again.status_code == 304  # the browser keeps it; a reload costs no drawing
+    # Each field still has its accessible name, and saving the page as shown changes nothing.
+    assert page.count('の送信元"') == 299 and 'aria-label="F300の利用環境・手段"' in page
+    before = yaml.safe_load(client.get(f"/projects/{pid}/export").data)["diagram"]
+    data = diagram_form(page)
+    assert data["flows-298-source"] == "E300" and data["elements-299-zone"] == "Z1"
+    assert save(client, pid, "diagram", data).status_code == 302
+    assert yaml.safe_load(client.get(f"/projects/{pid}/export").data)["diagram"] == before
+
+
+def test_a_large_diagram_as_typed_is_drawn_inline(app: Flask, client: FlaskClient) -> None:
+    """A refused save shows what was typed: that drawing (or none), never the stored picture, and the
+    field in error keeps its id (what an error links to) and is tied to its message."""
+    pid = diagram_project(app, 300)
+    data = diagram_form(step3(client, pid)) | {"flows-0-target": "E999"}
+    page = save(client, pid, "diagram", data).data.decode()
+    assert "data-diagram-image" not in page
+    assert '<input id="flows-0-target" name="flows-0-target" value="E999"' in page
+    assert 'aria-describedby="flows-0-target-error"' in page and 'id="flows-0-target-error"' in page
 
 
 def test_typed_references_are_checked_by_the_server(app: Flask, client: FlaskClient) -> None:

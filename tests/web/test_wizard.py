@@ -439,7 +439,7 @@ def diagram_form(page: str) -> dict[str, Any]:
     controls = Controls(page)
     values: dict[str, Any] = dict(controls.selected)
     for name, value in re.findall(
-        r'<input id="[^"]*" name="((?:zones|elements|flows)-[^"]+)" [^>]*value="([^"]*)"', page
+        r'<input (?:id="[^"]*" )?name="((?:zones|elements|flows)-[^"]+)" [^>]*value="([^"]*)"', page
     ):
         values[name] = value
     return values

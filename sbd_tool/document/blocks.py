@@ -20,7 +20,9 @@ from typing import Literal, NamedTuple
 from sbd_tool.diagram import layout
 from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
-from sbd_tool.document.model import DocumentModel, Table
+from sbd_tool.document.model import DocumentModel, SpecClause, Table
+from sbd_tool.obligations import obligation_label
+from sbd_tool.procurement import PHASE_TITLES, work_phrase
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
 OutputKind = Literal["paste", "approval", "full"]
@@ -30,6 +32,13 @@ OUTPUT_NAMES: dict[str, str] = {"paste": "情報セキュリティ要件", "appr
 SECURITY_CHAPTER = "情報セキュリティに関する事項"
 CLOUD_CHAPTER = "クラウドサービス利用時の要件"
 APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"
+QUALIFICATION_CHAPTER = "入札参加資格（情報セキュリティに係るもの）"
+MARKS_NOTE = (
+    "各条項の冒頭の【必須】は、受注者が必ず満たすべき事項を示し、【提案】は、実現の方法又は水準を入札者の"
+    "提案に委ね、提案の内容により評価する事項を示す。特定の製品、規格、認証等を示した条項は、これと同等以上の"
+    "ものを認める。"
+)
+PHASE_NOTE = "各対策要件の条項のうち、運用・保守に係る事項は、〈運用・保守に係る事項〉と示した後に記載する。"
 
 
 class Title(NamedTuple):
@@ -128,6 +137,7 @@ def blocks(model: DocumentModel, kind: OutputKind = "full") -> Iterator[Block]:
     if kind == "paste":
         yield from _security(model, full=False)
         yield from _cloud(model, full=False)
+        yield from _qualifications(model)
     elif kind == "approval":
         yield from _approval(model)
     else:
@@ -160,6 +170,7 @@ def _full(model: DocumentModel) -> Iterator[Block]:
     yield from _assumptions(model, "別紙1の判断の根拠")
     yield from _security(model, full=True)
     yield from _cloud(model, full=True)
+    yield from _qualifications(model)
     yield from _appendices(model)
 
 
@@ -235,16 +246,19 @@ def _security(model: DocumentModel, *, full: bool) -> Iterator[Block]:
     else:
         yield Heading(1, SECURITY_CHAPTER)
         yield Para(
-            "本システムの設計・構築に当たっては、以下の情報セキュリティ対策を実施すること。"
+            f"{work_phrase(model.phases)}、以下の情報セキュリティ対策を実施すること。"
             "各対策要件の名称に付した記号（AT-1等）と各条項の記号（ア、イ等）は、対応表の番号（AT-1-ア等）に対応する。"
         )
+    yield Para(MARKS_NOTE + (PHASE_NOTE if len(model.phases) > 1 else ""))
+    if model.scope_note:
+        yield Para(model.scope_note, "note")
     for category in model.security:
         yield Heading(2, category.name)
         for policy in category.policies:
             yield Heading(3, policy.name)
             for req in policy.requirements:
                 yield Heading(4, f"{req.name}（{req.id}・{req.level_label}）" if full else f"{req.name}（{req.id}）")
-                yield from (Para(clause, "clause") for clause in req.clauses)
+                yield from _clauses(req.clauses, label_phases=len(model.phases) > 1)
     if full and model.not_applicable:
         yield Para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
         yield Para("、".join(model.not_applicable), "note")
@@ -261,7 +275,35 @@ def _cloud(model: DocumentModel, *, full: bool) -> Iterator[Block]:
     numbers = model.cloud_numbers or tuple("" for _ in model.cloud.topics)
     for number, (title, clauses) in zip(numbers, model.cloud.topics, strict=True):
         yield Heading(2, f"{title}（{number}）" if number else title)
-        yield from (Para(clause, "clause") for clause in clauses)
+        yield from _clauses(clauses, label_phases=len(model.phases) > 1)
+
+
+def marked(clause: SpecClause) -> str:
+    """A clause as printed: 「【必須】」 or 「【提案】」 at its head."""
+    return f"【{obligation_label(clause.obligation)}】{clause}"
+
+
+def _clauses(clauses: tuple[SpecClause, ...], *, label_phases: bool) -> Iterator[Block]:
+    """A requirement's (or cloud topic's) clauses, each marked 必須 or 提案; when the procurement
+    covers both phases, the operation/maintenance ones follow a line that says so."""
+    labelled = False
+    for clause in clauses:
+        if label_phases and clause.phase == "operation" and not labelled:
+            yield Para(f"〈{PHASE_TITLES['operation']}〉", "note")
+            labelled = True
+        yield Para(marked(clause), "clause")
+
+
+def _qualifications(model: DocumentModel) -> Iterator[Block]:
+    """入札参加資格: the certifications and registrations a bidder must hold to bid."""
+    if not model.qualifications:
+        return
+    yield Heading(1, QUALIFICATION_CHAPTER)
+    yield Para(
+        "本調達の入札に参加する者は、情報セキュリティに関し、次の資格を全て満たすこと。"
+        "入札参加資格を満たすことを証する書類を、入札書の提出期限までに提出すること。"
+    )
+    yield from (Para(marked(clause), "clause") for clause in model.qualifications)
 
 
 def _warnings(model: DocumentModel) -> Iterator[Block]:

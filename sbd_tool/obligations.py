@@ -54,7 +54,10 @@ def clause_traits(catalogue: Catalogue) -> dict[str, ClauseTraits]:
         for topic in catalogue.cloud.topics:
             for i, c in enumerate(topic.clauses):
                 traits[cloud_clause_key(topic.id, i)] = ClauseTraits(
-                    obligation=c.obligation, phase=c.phase, placement=c.placement
+                    obligation=c.obligation,
+                    phase=c.phase,
+                    placement=c.placement,
+                    equivalent_exempt=c.equivalent_exempt,
                 )
     return traits
 

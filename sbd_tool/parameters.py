@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sbd_tool.content.schema import Parameter
 from sbd_tool.obligations import clause_traits
 from sbd_tool.problems import Problem
-from sbd_tool.procurement import phases_in_scope
+from sbd_tool.procurement import in_scope, phases_in_scope
 from sbd_tool.rules import printed_clauses
 
 if TYPE_CHECKING:
@@ -85,11 +85,11 @@ def printed_texts(catalogue: Catalogue, evaluation: Evaluation) -> Iterator[str]
     for outcome in evaluation.requirements.values():
         if outcome.decided == "not_applicable":
             continue
-        yield from (c for c in printed_clauses(catalogue, outcome) if c.traits.phase in phases)
+        yield from (c for c in printed_clauses(catalogue, outcome) if in_scope(c.traits.phase, phases))
     if evaluation.cloud is not None:
         for topic in evaluation.cloud.topics:
             for text, key in zip(topic.clauses, topic.keys, strict=False):
-                if key not in traits or traits[key].phase in phases:
+                if key not in traits or in_scope(traits[key].phase, phases):
                     yield text
 
 

@@ -1,6 +1,7 @@
 """The procurement's scope (構築のみ / 構築及び運用保守 / 運用保守のみ) and which clauses it prints.
 
-Each clause belongs to a phase (``build``: 設計・構築, ``operation``: 運用・保守); the answer to
+Each clause belongs to a phase (``build``: 設計・構築, ``operation``: 運用・保守, ``both``: the
+whole contract, such as the management of the contractor or where data is kept); the answer to
 ``procurement_scope`` decides which phases the document prints. Pure.
 """
 
@@ -22,6 +23,11 @@ LEFT_OUT = {
     "operation": "本調達は設計・構築のみを対象とするため、運用・保守に係る事項は記載していない"
     "（運用・保守に係る事項は、運用・保守の調達仕様書で定める。）。",
 }
+
+
+def in_scope(phase: str, phases: frozenset[str]) -> bool:
+    """Whether a clause of ``phase`` is printed: ``both`` (the whole contract) always."""
+    return phase == "both" or phase in phases
 
 
 def phases_in_scope(answered: Mapping[str, object]) -> frozenset[str]:

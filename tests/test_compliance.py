@@ -29,10 +29,13 @@ def test_one_row_per_binding_clause_of_the_spec(catalogue: Catalogue) -> None:
     m = model(catalogue, "citizen-portal")
     rows = compliance_rows(m)
     clauses = [c for cat in m.security for p in cat.policies for r in p.requirements for c in r.clauses]
-    assert [r.clause for r in rows] == clauses
+    assert [r.clause for r in rows] == [*clauses, *m.qualifications]
     assert rows[0].number == "AT-1-ア" and rows[1].number == "AT-1-イ"
-    assert all(r.level in ("低位", "中位", "高位") and r.kind == "必須" for r in rows)
-    decided = {r.requirement.split()[0] for r in rows}
+    kinds = {"required": "必須", "proposal": "提案"}
+    assert [r.kind for r in rows] == [kinds[c.obligation] for c in [*clauses, *m.qualifications]]
+    assert all(r.level in ("低位", "中位", "高位") for r in rows[: len(clauses)])
+    assert [r.number for r in rows[len(clauses) :]] == ["QL-ア"]  # the ISMS certification of SC-1 高位
+    decided = {r.requirement.split()[0] for r in rows[: len(clauses)]}
     applicable = {rid for rid, o in evaluate(catalogue, parse_answers(example_data("citizen-portal"), catalogue))
                   .requirements.items() if o.decided != "not_applicable"}  # fmt: skip
     assert decided == applicable
@@ -47,12 +50,13 @@ def test_the_cloud_chapter_is_in_the_matrix_with_who_implements_it(catalogue: Ca
     paste = docx.Document(io.BytesIO(render_docx(m, kind="paste")))
     printed = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "SBD Clause"]
     assert len(rows) == len(printed)  # every binding clause of the Word file, the cloud chapter included
-    assert [f"〔{r.party}〕{r.clause}" if r.party else r.clause for r in rows] == printed
+    assert [f"【{r.kind}】" + (f"〔{r.party}〕{r.clause}" if r.party else r.clause) for r in rows] == printed
     cloud = [r for r in rows if r.number.startswith("CL-")]
     assert cloud and cloud[0].number == "CL-1-ア" and cloud[0].requirement == "CL-1 クラウドサービスの選定"
     headings = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     assert "クラウドサービスの選定（CL-1）" in headings
-    assert all(r.party for r in rows), "on a cloud service the spec names who implements every clause"
+    clause_rows = [r for r in rows if not r.number.startswith("QL-")]  # 入札参加資格 binds the bidder
+    assert all(r.party for r in clause_rows), "on a cloud service the spec names who implements every clause"
     assert {r.party for r in rows} >= {"受注者", "クラウドサービス事業者"}
 
 
@@ -65,7 +69,7 @@ def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     assert header == [
         "番号",
         "対策要件",
-        "区分",
+        "必須／提案",
         "要件（仕様書の記載）",
         "提出を求める証跡",
         "対応可否",
@@ -77,10 +81,12 @@ def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     rows = compliance_rows(m)
     assert sheet.max_row == 4 + len(rows)
     assert sheet["A5"].value == rows[0].number and sheet["D5"].value == rows[0].clause
-    assert sheet["C5"].value == "必須" and sheet["E5"].value == rows[0].evidence
+    assert sheet["C5"].value == rows[0].kind == "必須" and sheet["E5"].value == rows[0].evidence
     assert sheet["F5"].value is None and sheet["I5"].value == "受注者"  # left for the bidder / pre-filled
-    last = sheet.cell(row=sheet.max_row, column=1).value
-    assert last.startswith("CL-")  # the cloud chapter's clauses close the table
+    numbers = [sheet.cell(row=r, column=1).value for r in range(5, sheet.max_row + 1)]
+    first_ql = next(i for i, n in enumerate(numbers) if n.startswith("QL-"))
+    assert numbers[first_ql - 1].startswith("CL-")  # the cloud chapter's clauses, then 入札参加資格
+    assert all(n.startswith("QL-") for n in numbers[first_ql:])
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and validation.formula1 == '"' + ",".join(ANSWERS) + '"'
     assert str(validation.sqref) == f"F5:F{4 + len(rows)}"

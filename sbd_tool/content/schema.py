@@ -42,7 +42,7 @@ class Edition(Strict):
 
 ParameterKind = Literal["period", "percentage", "time_window", "text"]
 Obligation = Literal["required", "proposal"]
-Phase = Literal["build", "operation"]
+Phase = Literal["build", "operation", "both"]  # both: the whole contract (委託先の管理, data location …)
 Placement = Literal["requirement", "qualification"]
 
 

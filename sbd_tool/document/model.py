@@ -20,7 +20,7 @@ from sbd_tool.diagram_draw import Picture
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
 from sbd_tool.obligations import clause_traits, effective
 from sbd_tool.parameters import parameter_value
-from sbd_tool.procurement import left_out_note, phases_in_scope, work_phrase
+from sbd_tool.procurement import in_scope, left_out_note, phases_in_scope, work_phrase
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
@@ -375,9 +375,9 @@ def _place(
         if clause.key in traits and traits[clause.key].placement == "qualification":
             text = _BOUND.sub("", clause)
             qualified.append(SpecClause(text, clause.key, clause.obligation, reason=clause.reason, phase=clause.phase))
-        elif clause.phase in phases:
+        elif in_scope(clause.phase, phases):
             kept.append(clause)
-    kept.sort(key=lambda c: c.phase != "build")  # stable: the catalogue's order within each phase
+    kept.sort(key=lambda c: c.phase == "operation")  # stable: the catalogue's order within each phase
     return tuple(kept), qualified
 
 

@@ -88,7 +88,8 @@ def test_clauses_accumulate_by_level(catalogue: Catalogue) -> None:
         for i, c in enumerate(ac1.levels[lv].clauses)  # type: ignore[index]
         if (lv, i) not in omitted
     ]
-    expected = [c.replace("{password_rule}", "発注者が指定する長さ及び文字種の条件") for c in expected]
+    rule = "12文字以上、英大文字、英小文字及び数字をそれぞれ1文字以上含む"  # the example's parameters.password_rule
+    expected = [c.replace("{password_rule}", rule) for c in expected]
     start = clauses.index(expected[0])
     assert clauses[start : start + len(expected)] == expected
     assert all(c.endswith("こと。") for c in clauses)

@@ -117,7 +117,8 @@ def test_a_named_standard_without_equivalents_is_refused_at_load(content_copy: P
     break_file(
         content_copy,
         "requirement_sets/cloud.yaml",
-        "        equivalent_exempt: 登録されたサービスに限ると決めた場合に、登録の内容を確かめる資料を求める条項である。\n",
+        "        equivalent_exempt: 登録されたサービスに限ると決めた場合に、"
+        "登録の内容を確かめる資料を求める条項である。\n",
         "",
     )
     with pytest.raises(ContentError) as info:

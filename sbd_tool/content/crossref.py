@@ -84,7 +84,7 @@ def _check_equivalents(c: ContentFiles) -> Iterator[Problem]:
                     for ci, clause in enumerate(text.clauses):
                         name = _restricts(c, clause, clause.traits.equivalent_exempt)
                         if name is not None:
-                            loc = ["policies", pi, "requirements", ri, "levels", level, "clauses", ci]
+                            loc: list[int | str] = ["policies", pi, "requirements", ri, "levels", level, "clauses", ci]
                             yield file.problem(loc, _equivalent_message(req.id, name))
     if c.cloud is None:
         return

@@ -510,8 +510,8 @@ def _cloud_section(
             _spec(catalogue, answers, _bound(catalogue, p) + fill_parameters(text, catalogue, answers, answered), key)
             for p, text, key in zip(t.parties, t.clauses, t.keys, strict=True)
         )
-        kept, placed = _place(catalogue, printed, phases)
-        qualifications += placed
+        kept, entry = _place(catalogue, printed, phases)
+        qualifications += entry
         if kept:
             topics.append((t.title, kept))
     return CloudSection(intro, table, tuple(topics))

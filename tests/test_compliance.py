@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -121,6 +122,8 @@ def test_the_word_spec_can_carry_it_as_appendix_4(catalogue: Catalogue) -> None:
         "実施者",
         "備考",
     ]
+    # Each clause with its 【必須】/【提案】, as the spec prints it.
+    assert all(re.match("【(必須|提案)】", r.cells[1].text) for r in table.rows[1:])
     without = docx.Document(io.BytesIO(render_docx(model(catalogue, "internal-small"))))
     assert "別紙4　対応表" not in [p.text for p in without.paragraphs]
 

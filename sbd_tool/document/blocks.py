@@ -339,7 +339,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
         yield Para(
             "入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。"
         )
-        rows = tuple((r.number, r.clause, "", "", r.party, "") for r in compliance_rows(model))
+        rows = tuple((r.number, f"【{r.kind}】{r.clause}", "", "", r.party, "") for r in compliance_rows(model))
         table = Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5))
         yield TableBlock(table, "対応表")
     if model.training:

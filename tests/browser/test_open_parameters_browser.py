@@ -16,6 +16,11 @@ def test_open_parameters_on_step7_and_marks_on_the_bidder_page(
     live_server: str, page: Page, browser: Any, shoot: Shoot
 ) -> None:
     import_example(page)
+    page.get_by_role("link", name=re.compile("4 定型設問")).click()
+    scope = page.get_by_role("group", name="本調達の範囲は？")
+    expect(scope.get_by_label("構築及び運用保守")).to_be_checked()  # the default, offered checked
+    scope.scroll_into_view_if_needed()
+    scope.screenshot(path=str(shoot(page, "0-step4-scope").with_name("0-step4-scope-question.png")))
     page.get_by_role("link", name=re.compile("7 調達仕様書への反映")).click()
     expect(page.locator("#open-parameters")).to_have_count(0)
     page.get_by_label("ログの保存期間").fill("")

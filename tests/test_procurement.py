@@ -92,7 +92,12 @@ def test_changing_an_obligation_needs_a_reason(catalogue: Catalogue) -> None:
                   if c.key == "AU-1.middle.2")  # fmt: skip
     assert clause.obligation == "proposal" and clause.reason.startswith("操作ログの検索方法")
     assert f"【提案】{clause}" in clauses(model, "paste")
-    assert next(r for r in compliance_rows(model) if r.clause == clause).kind == "提案"
+    row = next(r for r in compliance_rows(model) if r.clause == clause)
+    assert row.kind == "提案"
+    # The approval file (閲覧資料) says which clause was changed, to what, and why.
+    approval = docx.Document(io.BytesIO(render_docx(model, kind="approval")))
+    table = next(t for t in approval.tables if [c.text for c in t.rows[0].cells] == ["番号", "区分", "変更の理由"])
+    assert [c.text for c in table.rows[1].cells] == [row.number, "提案", clause.reason]
 
 
 def test_obligations_for_unknown_clauses_and_bad_values_are_problems(catalogue: Catalogue) -> None:

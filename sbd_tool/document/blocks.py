@@ -196,6 +196,7 @@ def _approval(model: DocumentModel) -> Iterator[Block]:
         "（対象外とした対策要件を含む）。"
     )
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _obligation_changes(model)
     yield from _warnings(model)
     if model.cloud is not None:
         yield Heading(1, "クラウドサービスの責任分担")
@@ -309,6 +310,19 @@ def _qualifications(model: DocumentModel) -> Iterator[Block]:
     yield from (Para(marked(clause), "clause") for clause in model.qualifications)
 
 
+def _obligation_changes(model: DocumentModel) -> Iterator[Block]:
+    """The clauses whose 必須/提案 the officer changed, numbered as the spec numbers them, with why."""
+    printed = [c for cat in model.security for p in cat.policies for r in p.requirements for c in r.clauses]
+    if model.cloud is not None:
+        printed += [c for _, clauses in model.cloud.topics for c in clauses]
+    printed += model.qualifications
+    numbers = {c.key: row.number for c, row in zip(printed, compliance_rows(model), strict=True)}
+    rows = tuple((numbers[key], now, reason) for key, now, reason in model.obligation_changes if key in numbers)
+    if rows:
+        yield Label("必須／提案の変更（対策要件集の区分から変更した条項）")
+        yield TableBlock(Table(("番号", "区分", "変更の理由"), rows, (1.3, 1, 7.7)), "必須／提案を変更した条項")
+
+
 def _warnings(model: DocumentModel) -> Iterator[Block]:
     if model.warnings:
         yield Label("確認事項（回答と業務の特徴の不一致）")
@@ -319,6 +333,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
     yield Para("別紙1　対策要件の実装レベル決定表", "appendix")
     yield Para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _obligation_changes(model)
     yield from _warnings(model)
     yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
     yield Para(

@@ -18,7 +18,7 @@ from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows
 from sbd_tool.diagram_draw import Picture
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
-from sbd_tool.obligations import clause_traits, effective
+from sbd_tool.obligations import clause_traits, effective, obligation_label
 from sbd_tool.parameters import parameter_value
 from sbd_tool.procurement import in_scope, left_out_note, phases_in_scope, work_phrase
 from sbd_tool.rules import Evaluation, printed_clauses
@@ -156,6 +156,8 @@ class DocumentModel:
     qualifications: tuple[SpecClause, ...] = ()
     phases: tuple[str, ...] = ("build", "operation")  # the phases the procurement covers (procurement_scope)
     scope_note: str = ""  # the sentence saying which phase the document leaves out ("" when none)
+    # The officer's changes of 必須/提案 on printed clauses: (clause key, 必須/提案 now, reason).
+    obligation_changes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def diagram_png(self) -> bytes | None:
@@ -314,7 +316,18 @@ def build_document(
         qualifications=tuple(qualifications),
         phases=tuple(p for p in ("build", "operation") if p in phases),
         scope_note=left_out_note(phases),
+        obligation_changes=_obligation_changes(catalogue, answers),
     )
+
+
+def _obligation_changes(catalogue: Catalogue, answers: Answers) -> tuple[tuple[str, str, str], ...]:
+    """The clauses whose 必須/提案 the officer changed from the catalogue's, with the reasons."""
+    found = []
+    for key in answers.obligations:
+        obligation, reason = effective(catalogue, answers, key)
+        if reason:
+            found.append((key, obligation_label(obligation), reason))
+    return tuple(found)
 
 
 def _security_sections(

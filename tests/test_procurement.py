@@ -245,3 +245,22 @@ def test_generate_warns_of_open_parameters(tmp_path: Path) -> None:
     assert err.count("注意: parameters.") == 1
     code, _, err = run("generate", str(ROOT / "examples" / "internal-small.yaml"), "-o", str(tmp_path / "b.md"))
     assert code == 0 and "注意: parameters." not in err
+
+
+def test_a_changed_obligation_shows_in_the_revision_diff_and_merges(catalogue: Catalogue) -> None:
+    from sbd_tool.revision_diff import diff_revisions, merge_documents
+
+    before = example_data("citizen-portal")
+    after = copy.deepcopy(before)
+    after["obligations"] = {"AU-1.middle.2": {"obligation": "proposal", "reason": "既存の基盤で代えられるため。"}}
+    changes = {c.where: c for c in diff_revisions(catalogue, before, after).fields}
+    change = changes["obligations.AU-1.middle.2.obligation"]
+    assert (change.label, change.before, change.after) == (
+        "条項 AU-1.middle.2 の必須／提案",
+        "（対策要件集のとおり）",
+        "提案",
+    )
+    assert changes["obligations.AU-1.middle.2.reason"].after == "既存の基盤で代えられるため。"
+    merged = merge_documents(before, after, list(changes))
+    assert merged["obligations"] == after["obligations"]
+    assert "obligations" not in merge_documents(before, after, [])

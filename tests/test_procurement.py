@@ -176,6 +176,8 @@ def test_build_only_leaves_out_operation_and_says_so(catalogue: Catalogue) -> No
     full = render_markdown(both, "paste")
     assert "〈運用・保守に係る事項〉" in full and "本システムの設計・構築及び運用・保守に当たっては" in full
     assert len(compliance_rows(model)) < len(compliance_rows(both))
+    assert "AT-8 運用時の脆弱性対策" not in [e.heading for e in model.rationale]  # nothing to submit for it
+    assert "AT-8 運用時の脆弱性対策" in [e.heading for e in both.rationale]
 
 
 def test_operation_only_leaves_out_build(catalogue: Catalogue) -> None:

@@ -229,6 +229,7 @@ def build_document(
     date = answers.document.date or today
     phases = phases_in_scope(answered)
     categories, not_applicable, qualifications = _security_sections(catalogue, answers, evaluation, phases)
+    printed = {r.id for c in categories for p in c.policies for r in p.requirements}
     decisions = Table(
         ("ID", "対策要件", "提案", "決定", "決定の理由", "判断の根拠"),
         tuple(
@@ -252,7 +253,7 @@ def build_document(
     for rid, p in catalogue.requirements.items():
         o = evaluation.requirements[rid]
         req = p.requirement
-        if o.decided not in req.levels:  # 対象外: nothing to explain, nothing to submit
+        if o.decided not in req.levels or rid not in printed:  # 対象外, or no clause in the procurement's scope
             continue
         # What the decided level asks is its own clauses and those of the levels below it, so the
         # evidence is what those levels are checked by: nothing of a level that was not chosen.

@@ -6,6 +6,7 @@ what to fix, with the English key path (``answers.network[1]``) telling where.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -19,6 +20,7 @@ from sbd_tool.dates import parse_date
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what the step-3 page states
 from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
+from sbd_tool.obligations import ClauseObligation, parse_obligations
 from sbd_tool.problems import Problem, ProblemsError
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.text import clean_input, has_line_break
@@ -34,6 +36,7 @@ TOP_KEYS = (
     "responsibilities",
     "parameters",
     "document",
+    "obligations",
 )
 
 AnswerValue = str | tuple[str, ...]
@@ -146,6 +149,7 @@ class Answers:
     document: DocumentOptions = DocumentOptions()
     responsibilities: dict[str, Assignment] = field(default_factory=dict)
     diagram: Diagram | None = None
+    obligations: dict[str, ClauseObligation] = field(default_factory=dict)  # 必須/提案 changed (obligations.py)
 
 
 class AnswersError(ProblemsError):
@@ -310,9 +314,11 @@ def _parse(data: Any, catalogue: Catalogue, partial: bool, strict: bool) -> tupl
         if key in catalogue.parameters
     }
     document = _document(p, top.get("document"))
+    obligations = parse_obligations(p, top.get("obligations"))
     if p.problems:
         raise AnswersError(p.problems)
-    return Answers(project, answers, decisions, parameters, document, responsibilities, diagram), p.texts
+    found = Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
+    return dataclasses.replace(found, obligations=obligations), p.texts
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:

@@ -8,6 +8,7 @@ from typing import Any
 from sbd_tool.answers import FORMAT
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import Option, ProjectField
+from sbd_tool.obligations import OBLIGATIONS, clause_traits
 
 
 def _enum(options: list[Option]) -> dict[str, Any]:
@@ -57,6 +58,28 @@ def _diagram_schema(catalogue: Catalogue) -> dict[str, Any]:
                         "means": _enum(catalogue.steps.matrix.means),
                     },
                 ),
+            },
+        },
+    }
+
+
+def obligations_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """``obligations``: the officer's 必須/提案 for a clause, by clause key (sbd_tool/obligations.py)."""
+    return {
+        "type": "object",
+        "title": "条項ごとの必須／提案の変更",
+        "description": (
+            "条項のキー（AU-1.middle.2、cloud.exit.1 等）ごとに、必須（required）又は提案（proposal）を指定する。"
+            "対策要件集の区分から変える場合は reason（理由）が必須。"
+        ),
+        "propertyNames": {"enum": sorted(clause_traits(catalogue))},
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["obligation"],
+            "properties": {
+                "obligation": {"enum": list(OBLIGATIONS), "title": "必須（required）又は提案（proposal）"},
+                "reason": {"type": "string", "title": "変更の理由"},
             },
         },
     }
@@ -173,10 +196,11 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    p.id: {"type": "string", "title": p.label, "description": p.help}
+                    p.id: {"type": "string", "maxLength": 200, "title": p.label, "description": p.help}
                     for p in catalogue.parameters.values()
                 },
             },
+            "obligations": obligations_schema(catalogue),
             "document": {
                 "type": "object",
                 "additionalProperties": False,

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from sbd_tool.answers import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
+from sbd_tool.content.schema import Parameter
+from sbd_tool.obligations import obligation_problems
+from sbd_tool.parameters import open_parameters, parameter_problems
 from sbd_tool.problems import Problem
 from sbd_tool.rules import Evaluation, decision_problems, evaluate
 
@@ -42,6 +45,9 @@ class Assessment:
     answers: Answers | None
     evaluation: Evaluation | None
     problems: tuple[Problem, ...]
+    # Parameters a printed clause uses that have no value: printed as 「発注者が指定する…」 and
+    # listed before a download (not a block).
+    open_parameters: tuple[Parameter, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -66,8 +72,11 @@ def assess(catalogue: Catalogue, data: Any) -> Assessment:
             return Assessment(catalogue, None, None, tuple(lenient.problems))
     evaluation = evaluate(catalogue, answers)
     known = {p.where for p in problems}
-    problems.extend(p for p in decision_problems(catalogue, evaluation) if p.where not in known)
-    return Assessment(catalogue, answers, evaluation, tuple(problems))
+    found = [*decision_problems(catalogue, evaluation), *obligation_problems(catalogue, answers)]
+    found += parameter_problems(catalogue, answers)
+    problems.extend(p for p in found if p.where not in known)
+    left_open = open_parameters(catalogue, answers, evaluation)
+    return Assessment(catalogue, answers, evaluation, tuple(problems), left_open)
 
 
 def specification(assessment: Assessment, today: dt.date, approval: Approval | None = None) -> DocumentModel:

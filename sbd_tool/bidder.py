@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sbd_tool.content import Catalogue
-from sbd_tool.document.compliance import compliance_rows
-from sbd_tool.document.model import DocumentModel
+from sbd_tool.document.compliance import QUALIFICATION_TITLE, compliance_rows
+from sbd_tool.document.model import DocumentModel, SpecClause
 from sbd_tool.explain import decision_note, requirement_reasons
 from sbd_tool.rules import Evaluation
 
@@ -50,13 +50,20 @@ def bidder_cloud(model: DocumentModel) -> BidderCloud | None:
     """The spec's cloud chapter, numbered as the spec and the matrix number it."""
     if model.cloud is None:
         return None
-    numbers = iter(r.number for r in compliance_rows(model) if r.level == "")  # the cloud rows, in order
+    # the cloud rows, in order (the 入札参加資格 rows, QL-ア …, have no level either)
+    numbers = iter(r.number for r in compliance_rows(model) if r.level == "" and r.requirement != QUALIFICATION_TITLE)
     topics = []
     for number, (title, clauses) in zip(
         model.cloud_numbers or ("",) * len(model.cloud.topics), model.cloud.topics, strict=True
     ):
         topics.append(BidderTopic(number, title, tuple((next(numbers), c) for c in clauses)))
     return BidderCloud(model.cloud.intro, tuple(topics))
+
+
+def bidder_qualifications(model: DocumentModel) -> tuple[tuple[str, SpecClause], ...]:
+    """入札参加資格 as the spec prints it, numbered as the matrix numbers it (QL-ア …)."""
+    numbers = [r.number for r in compliance_rows(model) if r.requirement == QUALIFICATION_TITLE]
+    return tuple(zip(numbers, model.qualifications, strict=True))
 
 
 def bidder_requirements(catalogue: Catalogue, evaluation: Evaluation, model: DocumentModel) -> list[BidderRequirement]:

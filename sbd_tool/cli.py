@@ -25,6 +25,7 @@ from sbd_tool.answers import Answers, AnswersError, read_answers_data
 from sbd_tool.assessment import Assessment, assess, specification
 from sbd_tool.content import Catalogue, ContentError, default_content_root, load_catalogue
 from sbd_tool.content.loader import read_content_files
+from sbd_tool.content.schema import Parameter
 from sbd_tool.diagram import diagram_problems
 from sbd_tool.document.kinds import OUTPUT_KINDS, OUTPUT_NAMES, OutputKind
 from sbd_tool.explain import requirement_reasons
@@ -217,7 +218,18 @@ def generate(file: Path, output: Path, template: Path | None, output_kind: str, 
         for note in notes:  # what had to be added to an office's template
             click.echo(f"注意: --template: {note}", err=True)
     _write_atomically(output, data)
+    _warn_open_parameters(assessment.open_parameters)
     click.echo(f"{output} を出力しました（{OUTPUT_NAMES[kind]}、対策要件集の版: {catalogue.content_version}）")
+
+
+def _warn_open_parameters(left_open: tuple[Parameter, ...]) -> None:
+    """Parameters a printed clause uses that have no value: the document says 「発注者が指定する…」."""
+    for param in left_open:
+        click.echo(
+            f"注意: parameters.{param.id}: 「{param.label}」が未設定のため、仕様書には「{param.default}」と記載しました"
+            f"（例：「{param.suggested}」）",
+            err=True,
+        )
 
 
 def _write_atomically(output: Path, data: bytes) -> None:

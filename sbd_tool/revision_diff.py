@@ -25,6 +25,7 @@ from sbd_tool.answers import AnswersError, AnswerValue, parse_answers
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import AnswerGroup, Question
 from sbd_tool.explain import condition_sentence, decision_note, requirement_reasons, value_label
+from sbd_tool.obligations import OBLIGATIONS, obligation_label
 from sbd_tool.problems import Problem
 from sbd_tool.rules import Evaluation, evaluate, propose_levels
 from sbd_tool.wareki import wareki
@@ -33,6 +34,7 @@ NOT_ANSWERED = "（未回答）"
 NONE = "（なし）"
 AS_PROPOSED = "（提案どおり）"
 DEFAULT_PARTY = "（既定の実施主体）"
+AS_CATALOGUE = "（対策要件集のとおり）"
 NOT_SET = "（指定なし）"
 UNKNOWN = "（判定不能）"
 
@@ -96,7 +98,7 @@ def diff_revisions(catalogue: Catalogue, before: Any, after: Any) -> RevisionDif
     old, new = _Side(catalogue, before), _Side(catalogue, after)
     fields = tuple(
         change
-        for section in (_project, _features, _diagram, _answers, _decisions, _output)
+        for section in (_project, _features, _diagram, _answers, _decisions, _obligations, _output)
         for change in section(catalogue, old, new)
         if change.before != change.after
     )
@@ -196,6 +198,7 @@ class _Side:
         self.responsibilities = _mapping(top.get("responsibilities"))
         self.parameters = _mapping(top.get("parameters"))
         self.document = _mapping(top.get("document"))
+        self.obligations = _mapping(top.get("obligations"))  # 必須/提案 changed per clause (obligations.py)
         self.problems: tuple[Problem, ...] = ()
         self.evaluation: Evaluation | None = None
         self.unknown: frozenset[str] = frozenset()  # questions whose answer could still change a result
@@ -463,6 +466,19 @@ def _decisions(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
         )
 
 
+def _obligations(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
+    """Step 6: the officer's 必須/提案 of a clause and the reason, by clause key."""
+    kinds = [_Level(o, obligation_label(o)) for o in OBLIGATIONS]
+    for key in _union(old.obligations, new.obligations):
+        o0, o1 = old.obligations.get(key), new.obligations.get(key)
+        name = _text(key)
+        chosen = (_chosen(kinds, o0, "obligation", AS_CATALOGUE), _chosen(kinds, o1, "obligation", AS_CATALOGUE))
+        yield FieldChange("decisions", f"obligations.{name}.obligation", f"条項 {name} の必須／提案", *chosen)
+        yield FieldChange(
+            "decisions", f"obligations.{name}.reason", f"条項 {name} の必須／提案を変える理由", _reason(o0), _reason(o1)
+        )
+
+
 def _chosen(options: Iterable[_Named], entry: Any, key: str, absent: str) -> str:
     """A decision's level or an assignment's party, by label; 「（提案どおり）」 and the like when not set."""
     if entry is None:
@@ -610,12 +626,11 @@ def merge_documents(theirs: Any, mine: Any, take_mine: Iterable[str]) -> dict[st
                 )
         elif head in ("answers", "parameters", "document"):
             _take_key(out.setdefault(head, {}), _mapping(own.get(head)), rest)
-        elif head in ("decisions", "responsibilities"):
+        elif head in ("decisions", "responsibilities", "obligations"):
             rid, _, key = rest.rpartition(".")
-            _take_entry(
-                out.setdefault(head, {}), _mapping(own.get(head)), rid, key, "level" if head == "decisions" else "party"
-            )
-    for key in ("answers", "parameters", "document", "decisions", "responsibilities", "diagram"):
+            required = {"decisions": "level", "responsibilities": "party", "obligations": "obligation"}[head]
+            _take_entry(out.setdefault(head, {}), _mapping(own.get(head)), rid, key, required)
+    for key in ("answers", "parameters", "document", "decisions", "responsibilities", "obligations", "diagram"):
         if key in out and not out[key] and not _mapping(theirs).get(key):
             del out[key]  # not there before and nothing taken into it
     return out

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -99,14 +100,15 @@ def spec(catalogue: Catalogue, answers: Answers) -> docx.document.Document:
 
 
 def section(document: docx.document.Document, title: str) -> list[str]:
-    """The paragraphs under a Heading 1, up to the next Heading 1 or appendix."""
+    """The paragraphs under a Heading 1, up to the next Heading 1 or appendix, each clause without
+    its 【必須】/【提案】 mark (tests/test_procurement.py checks the marks)."""
     out, inside = [], False
     for p in document.paragraphs:
         style = p.style.name if p.style is not None else ""
         if style in ("Heading 1", "SBD Appendix Heading"):
             inside = p.text == title
         elif inside:
-            out.append(p.text)
+            out.append(re.sub(r"^【(必須|提案)】", "", p.text))
     return out
 
 
@@ -246,9 +248,10 @@ def test_ismap_liu_only_for_low_risk_saas(catalogue: Catalogue, answers: dict[st
             for info in task["information"]:
                 info[key] = {"c2": 2, "c3": 3, "i1": 1, "i2": 2, "a1": 1}.get(answers[key], answers[key])
     document = spec(catalogue, parse_answers(data, catalogue))
-    cloud = section(document, "クラウドサービス利用時の要件")
-    assert any("ISMAP-LIU" in t for t in cloud) is liu
-    assert sum("ISMAPクラウドサービスリストに登録されたもの" in t for t in cloud) == 1
+    # Registration of the proposed service is a condition to bid: printed in 入札参加資格.
+    qualifications = section(document, "入札参加資格（情報セキュリティに係るもの）")
+    assert any("ISMAP-LIU" in t for t in qualifications) is liu
+    assert sum("ISMAPクラウドサービスリストに登録されたもの" in t for t in qualifications) == 1
 
 
 def test_the_cloud_chapter_has_evidence_incidents_and_exit(catalogue: Catalogue) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -29,10 +30,13 @@ def test_one_row_per_binding_clause_of_the_spec(catalogue: Catalogue) -> None:
     m = model(catalogue, "citizen-portal")
     rows = compliance_rows(m)
     clauses = [c for cat in m.security for p in cat.policies for r in p.requirements for c in r.clauses]
-    assert [r.clause for r in rows] == clauses
+    assert [r.clause for r in rows] == [*clauses, *m.qualifications]
     assert rows[0].number == "AT-1-ア" and rows[1].number == "AT-1-イ"
-    assert all(r.level in ("低位", "中位", "高位") and r.kind == "必須" for r in rows)
-    decided = {r.requirement.split()[0] for r in rows}
+    kinds = {"required": "必須", "proposal": "提案"}
+    assert [r.kind for r in rows] == [kinds[c.obligation] for c in [*clauses, *m.qualifications]]
+    assert all(r.level in ("低位", "中位", "高位") for r in rows[: len(clauses)])
+    assert [r.number for r in rows[len(clauses) :]] == ["QL-ア"]  # the ISMS certification of SC-1 高位
+    decided = {r.requirement.split()[0] for r in rows[: len(clauses)]}
     applicable = {rid for rid, o in evaluate(catalogue, parse_answers(example_data("citizen-portal"), catalogue))
                   .requirements.items() if o.decided != "not_applicable"}  # fmt: skip
     assert decided == applicable
@@ -47,12 +51,13 @@ def test_the_cloud_chapter_is_in_the_matrix_with_who_implements_it(catalogue: Ca
     paste = docx.Document(io.BytesIO(render_docx(m, kind="paste")))
     printed = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "SBD Clause"]
     assert len(rows) == len(printed)  # every binding clause of the Word file, the cloud chapter included
-    assert [f"〔{r.party}〕{r.clause}" if r.party else r.clause for r in rows] == printed
+    assert [f"【{r.kind}】" + (f"〔{r.party}〕{r.clause}" if r.party else r.clause) for r in rows] == printed
     cloud = [r for r in rows if r.number.startswith("CL-")]
     assert cloud and cloud[0].number == "CL-1-ア" and cloud[0].requirement == "CL-1 クラウドサービスの選定"
     headings = [p.text for p in paste.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     assert "クラウドサービスの選定（CL-1）" in headings
-    assert all(r.party for r in rows), "on a cloud service the spec names who implements every clause"
+    clause_rows = [r for r in rows if not r.number.startswith("QL-")]  # 入札参加資格 binds the bidder
+    assert all(r.party for r in clause_rows), "on a cloud service the spec names who implements every clause"
     assert {r.party for r in rows} >= {"受注者", "クラウドサービス事業者"}
 
 
@@ -65,7 +70,7 @@ def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     assert header == [
         "番号",
         "対策要件",
-        "区分",
+        "必須／提案",
         "要件（仕様書の記載）",
         "提出を求める証跡",
         "対応可否",
@@ -77,10 +82,12 @@ def test_the_workbook_is_ready_to_fill_in(catalogue: Catalogue) -> None:
     rows = compliance_rows(m)
     assert sheet.max_row == 4 + len(rows)
     assert sheet["A5"].value == rows[0].number and sheet["D5"].value == rows[0].clause
-    assert sheet["C5"].value == "必須" and sheet["E5"].value == rows[0].evidence
+    assert sheet["C5"].value == rows[0].kind == "必須" and sheet["E5"].value == rows[0].evidence
     assert sheet["F5"].value is None and sheet["I5"].value == "受注者"  # left for the bidder / pre-filled
-    last = sheet.cell(row=sheet.max_row, column=1).value
-    assert last.startswith("CL-")  # the cloud chapter's clauses close the table
+    numbers = [sheet.cell(row=r, column=1).value for r in range(5, sheet.max_row + 1)]
+    first_ql = next(i for i, n in enumerate(numbers) if n.startswith("QL-"))
+    assert numbers[first_ql - 1].startswith("CL-")  # the cloud chapter's clauses, then 入札参加資格
+    assert all(n.startswith("QL-") for n in numbers[first_ql:])
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and validation.formula1 == '"' + ",".join(ANSWERS) + '"'
     assert str(validation.sqref) == f"F5:F{4 + len(rows)}"
@@ -115,6 +122,8 @@ def test_the_word_spec_can_carry_it_as_appendix_4(catalogue: Catalogue) -> None:
         "実施者",
         "備考",
     ]
+    # Each clause with its 【必須】/【提案】, as the spec prints it.
+    assert all(re.match("【(必須|提案)】", r.cells[1].text) for r in table.rows[1:])
     without = docx.Document(io.BytesIO(render_docx(model(catalogue, "internal-small"))))
     assert "別紙4　対応表" not in [p.text for p in without.paragraphs]
 

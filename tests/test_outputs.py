@@ -55,7 +55,8 @@ def test_the_section_to_paste_is_only_the_binding_clauses(catalogue: Catalogue, 
     m = model(catalogue, name)
     document = word(m, "paste")
     cloud = ["クラウドサービス利用時の要件"] if m.cloud is not None else []
-    assert styled(document, "Heading 1") == ["情報セキュリティに関する事項", *cloud]
+    qualified = ["入札参加資格（情報セキュリティに係るもの）"] if m.qualifications else []
+    assert styled(document, "Heading 1") == ["情報セキュリティに関する事項", *cloud, *qualified]
     assert styled(document, "Title") == [] and styled(document, "SBD Meta") == []
     assert styled(document, "SBD Appendix Heading") == []
     text = all_text(document)
@@ -68,7 +69,8 @@ def test_the_section_to_paste_is_only_the_binding_clauses(catalogue: Catalogue, 
         assert re.fullmatch(r".+（[A-Z]{2}-\d+）", heading), heading
     # Every binding clause, in the matrix's order.
     clauses = styled(document, "SBD Clause")
-    assert [c.split("〕", 1)[-1] for c in clauses] == [r.clause for r in compliance_rows(m)]
+    assert all(re.match("【(必須|提案)】", c) for c in clauses), "every clause is marked 必須 or 提案"
+    assert [re.sub("^【..】", "", c).split("〕", 1)[-1] for c in clauses] == [r.clause for r in compliance_rows(m)]
     assert not [c for c in clauses if re.search(r"\{[a-z_]+\}", c)], "no placeholder left"
     assert "TOC" not in " ".join(instructions(document))
 
@@ -292,7 +294,8 @@ def test_an_office_template_keeps_its_look_and_its_heading_numbers(catalogue: Ca
             assert num_pr is not None and num_pr.numId.val
             clause_lists.append(str(num_pr.numId.val))
     assert set(clause_lists) <= restarted
-    assert len(set(clause_lists)) == sum(len(p.requirements) for c in m.security for p in c.policies)
+    lists = sum(len(p.requirements) for c in m.security for p in c.policies) + (1 if m.qualifications else 0)
+    assert len(set(clause_lists)) == lists
 
 
 def test_a_file_that_is_no_word_document_is_refused(catalogue: Catalogue, tmp_path: Any) -> None:

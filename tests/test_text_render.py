@@ -27,10 +27,14 @@ def test_markdown_numbers_chapters_requirements_and_clauses(catalogue: Catalogue
     assert text.startswith("# 行政機関間情報連携基盤　調達仕様書（情報セキュリティ要件）\n")
     chapters = re.findall(r"^## (\d+)\. (.+)$", text, re.M)
     expected = ["調達案件の概要", "業務の特徴", "システム概要図", "前提条件", "セキュリティ要件"]
-    assert [c[1] for c in chapters] == [*expected, "クラウドサービス利用時の要件"]
+    assert [c[1] for c in chapters] == [
+        *expected,
+        "クラウドサービス利用時の要件",
+        "入札参加資格（情報セキュリティに係るもの）",
+    ]
     assert "##### (1) 通信経路の分離（AT-1・中位）" in text
     first = m.security[0].policies[0].requirements[0]
-    assert f"- ア　{first.clauses[0]}" in text and f"- イ　{first.clauses[1]}" in text
+    assert f"- ア　【必須】{first.clauses[0]}" in text and f"- イ　【必須】{first.clauses[1]}" in text
     assert "![システム概要図](data:image/png;base64," in text
     assert "## 別紙1　対策要件の実装レベル決定表" in text and "| AT-1 | 通信経路の分離 |" in text
 

@@ -51,7 +51,58 @@ def check(c: ContentFiles) -> list[Problem]:
         *_check_conditions(c),
         *_check_rules(c),
         *_check_cloud(c),
+        *_check_equivalents(c),
     ]
+
+
+EQUIVALENT = "同等以上"
+
+
+def _restricts(c: ContentFiles, text: str, exempt: str | None) -> str | None:
+    """The first restrictive name (catalogue.yaml ``restrictive_names``) a clause names without
+    allowing equivalents (「又は同等以上」) or an exemption, if any."""
+    if exempt or EQUIVALENT in text:
+        return None
+    return next((r.name for r in c.meta.restrictive_names if r.name in text), None)
+
+
+def _equivalent_message(owner: str, name: str) -> str:
+    return (
+        f"{owner}: 条項が「{name}」を指定していますが「又は同等以上」がありません"
+        "（競争を制限しないよう同等以上のものを認める文言にするか、equivalent_exempt に理由を記載してください）"
+    )
+
+
+def _check_equivalents(c: ContentFiles) -> Iterator[Problem]:
+    """A clause naming a product, standard or certification that could restrict competition
+    must allow equivalents, or say in ``equivalent_exempt`` why it need not."""
+    for cat in c.categories:
+        file = c.files[f"{R}/{cat.id}.yaml"]
+        for pi, policy in enumerate(cat.policies):
+            for ri, req in enumerate(policy.requirements):
+                for level, text in req.levels.items():
+                    for ci, clause in enumerate(text.clauses):
+                        name = _restricts(c, clause, clause.traits.equivalent_exempt)
+                        if name is not None:
+                            loc: list[int | str] = ["policies", pi, "requirements", ri, "levels", level, "clauses", ci]
+                            yield file.problem(loc, _equivalent_message(req.id, name))
+    if c.cloud is None:
+        return
+    file = c.files[f"{R}/cloud.yaml"]
+    name = _restricts(c, c.cloud.provider_clause, None)
+    if name is not None:
+        yield file.problem(["provider_clause"], _equivalent_message("provider_clause", name))
+    for ti, topic in enumerate(c.cloud.topics):
+        for ci, cc in enumerate(topic.clauses):
+            name = _restricts(c, cc.text, cc.equivalent_exempt)
+            if name is not None:
+                yield file.problem(["topics", ti, "clauses", ci], _equivalent_message(f"cloud.{topic.id}", name))
+            for param in PLACEHOLDER.findall(cc.text):
+                if param not in {p.id for p in c.meta.parameters}:
+                    yield file.problem(
+                        ["topics", ti, "clauses", ci],
+                        f"cloud.{topic.id}: 差込項目「{{{param}}}」は catalogue.yaml の parameters にありません",
+                    )
 
 
 def _check_requirements(c: ContentFiles) -> Iterator[Problem]:

@@ -42,19 +42,37 @@ class Edition(Strict):
     label: Text
 
 
+ParameterKind = Literal["period", "percentage", "time_window", "text"]
+Obligation = Literal["required", "proposal"]
+Phase = Literal["build", "operation", "both"]  # both: the whole contract (委託先の管理, data location …)
+Placement = Literal["requirement", "qualification"]
+
+
 class Parameter(Strict):
     """A buyer-set value that spec text refers to as ``{id}``.
 
     Filled, in order, from ``parameters`` in the answers file, from the answer to
-    ``question`` through ``values``, or else ``default`` (an explicit 「発注者が指定する…」).
+    ``question`` through ``values``, or else ``default`` (an explicit 「発注者が指定する…」, printed
+    for a parameter the officer leaves open). ``suggested`` is the value step 7 offers (a real
+    value such as 「1年間」); ``kind`` decides the format check of a typed value.
     """
 
     id: Ident
     label: Text
     default: Text
     help: Text
+    suggested: Text
+    kind: ParameterKind = "text"
     question: Ident | None = None
     values: dict[str, Text] = {}
+
+
+class RestrictiveName(Strict):
+    """A named product, standard, certification or method that could restrict competition: a
+    clause naming it must allow equivalents (「又は同等以上」) or say why it need not."""
+
+    name: Text
+    note: Text | None = None
 
 
 class CatalogueMeta(Strict):
@@ -68,6 +86,7 @@ class CatalogueMeta(Strict):
     levels: list[LevelLabel] = Field(min_length=4, max_length=4)
     categories: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(min_length=1)
     parameters: list[Parameter] = []
+    restrictive_names: list[RestrictiveName] = []
 
 
 class RuleGroup(Strict):
@@ -94,6 +113,23 @@ class ClauseSpec(Strict):
     text: Text
     when: ConditionId | RuleGroup | None = None
     party: PartyChoice | None = None
+    obligation: Obligation = "required"
+    phase: Phase = "build"
+    placement: Placement = "requirement"
+    # Why a clause may name a restrictive name without 「又は同等以上」 (e.g. a law, a list the
+    # government itself keeps).
+    equivalent_exempt: Text | None = None
+
+
+class ClauseTraits(Strict):
+    """How the catalogue marks a clause for procurement (shared by requirement and cloud clauses):
+    ``obligation`` 必須/提案, ``phase`` design/build or operation/maintenance, ``placement``
+    (``qualification``: an entry qualification, printed in 入札参加資格 instead of its requirement)."""
+
+    obligation: Obligation = "required"
+    phase: Phase = "build"
+    placement: Placement = "requirement"
+    equivalent_exempt: Text | None = None
 
 
 class Clause(str):
@@ -110,6 +146,7 @@ class Clause(str):
     when: str | RuleGroup | None
     party: str | dict[str, str] | None
     key: str
+    traits: ClauseTraits
 
     def __new__(
         cls,
@@ -117,15 +154,17 @@ class Clause(str):
         when: str | RuleGroup | None = None,
         party: str | dict[str, str] | None = None,
         key: str = "",
+        traits: ClauseTraits | None = None,
     ) -> Clause:
         obj = super().__new__(cls, text)
         obj.when = when
         obj.party = party
         obj.key = key
+        obj.traits = traits or ClauseTraits()
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Clause, (str(self), self.when, self.party, self.key))
+        return (Clause, (str(self), self.when, self.party, self.key, self.traits))
 
     def party_for(self, model: str) -> str | None:
         """The party this clause names for a cloud service model, if any."""
@@ -137,11 +176,17 @@ class Clause(str):
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         def as_mapping(value: Any) -> Any:
             if isinstance(value, Clause):
-                return {"text": str(value), "when": value.when, "party": value.party}
+                return {"text": str(value), "when": value.when, "party": value.party, **value.traits.model_dump()}
             return {"text": value} if isinstance(value, str) else value
 
         def from_spec(spec: ClauseSpec) -> Clause:
-            return cls(spec.text, spec.when, spec.party)
+            traits = ClauseTraits(
+                obligation=spec.obligation,
+                phase=spec.phase,
+                placement=spec.placement,
+                equivalent_exempt=spec.equivalent_exempt,
+            )
+            return cls(spec.text, spec.when, spec.party, traits=traits)
 
         inner = handler.generate_schema(ClauseSpec)
         return core_schema.no_info_before_validator_function(
@@ -441,6 +486,10 @@ class CloudClause(Strict):
     when: AnswerGroup | None = None
     text: Text
     party: Ident | None = None  # who is bound by it; the catalogue's shared_default if not given
+    obligation: Obligation = "required"
+    phase: Phase = "build"
+    placement: Placement = "requirement"
+    equivalent_exempt: Text | None = None
 
 
 class CloudTopic(Strict):

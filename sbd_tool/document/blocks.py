@@ -23,12 +23,24 @@ from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
 from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
 from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES
 from sbd_tool.document.kinds import OutputKind as OutputKind
-from sbd_tool.document.model import DocumentModel, Table
+from sbd_tool.document.model import DocumentModel, SpecClause, Table
+from sbd_tool.obligations import obligation_label
+from sbd_tool.procurement import PHASE_TITLES, work_phrase
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
 SECURITY_CHAPTER = "情報セキュリティに関する事項"
 CLOUD_CHAPTER = "クラウドサービス利用時の要件"
 APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"
+QUALIFICATION_CHAPTER = "入札参加資格（情報セキュリティに係るもの）"
+MARKS_NOTE = (
+    "各条項の冒頭の【必須】は、受注者が必ず満たすべき事項を示し、【提案】は、実現の方法又は水準を入札者の"
+    "提案に委ね、提案の内容により評価する事項を示す。特定の製品、規格、認証等を示した条項は、これと同等以上の"
+    "ものを認める。"
+)
+PHASE_NOTE = (
+    "各対策要件の条項のうち、運用・保守に係る事項は〈運用・保守に係る事項〉と示した後に記載し、"
+    "その前の条項は設計・構築に係る事項（委託先の管理等、業務の全体に係る事項を含む。）とする。"
+)
 
 
 class Title(NamedTuple):
@@ -127,6 +139,7 @@ def blocks(model: DocumentModel, kind: OutputKind = "full") -> Iterator[Block]:
     if kind == "paste":
         yield from _security(model, full=False)
         yield from _cloud(model, full=False)
+        yield from _qualifications(model)
     elif kind == "approval":
         yield from _approval(model)
     else:
@@ -159,6 +172,7 @@ def _full(model: DocumentModel) -> Iterator[Block]:
     yield from _assumptions(model, "別紙1の判断の根拠")
     yield from _security(model, full=True)
     yield from _cloud(model, full=True)
+    yield from _qualifications(model)
     yield from _appendices(model)
 
 
@@ -181,6 +195,7 @@ def _approval(model: DocumentModel) -> Iterator[Block]:
         "（対象外とした対策要件を含む）。"
     )
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _obligation_changes(model)
     yield from _warnings(model)
     if model.cloud is not None:
         yield Heading(1, "クラウドサービスの責任分担")
@@ -234,16 +249,19 @@ def _security(model: DocumentModel, *, full: bool) -> Iterator[Block]:
     else:
         yield Heading(1, SECURITY_CHAPTER)
         yield Para(
-            "本システムの設計・構築に当たっては、以下の情報セキュリティ対策を実施すること。"
+            f"{work_phrase(model.phases)}、以下の情報セキュリティ対策を実施すること。"
             "各対策要件の名称に付した記号（AT-1等）と各条項の記号（ア、イ等）は、対応表の番号（AT-1-ア等）に対応する。"
         )
+    yield Para(MARKS_NOTE + (PHASE_NOTE if len(model.phases) > 1 else ""))
+    if model.scope_note:
+        yield Para(model.scope_note, "note")
     for category in model.security:
         yield Heading(2, category.name)
         for policy in category.policies:
             yield Heading(3, policy.name)
             for req in policy.requirements:
                 yield Heading(4, f"{req.name}（{req.id}・{req.level_label}）" if full else f"{req.name}（{req.id}）")
-                yield from (Para(clause, "clause") for clause in req.clauses)
+                yield from _clauses(req.clauses, label_phases=len(model.phases) > 1)
     if full and model.not_applicable:
         yield Para("次の対策要件は、本調達では対象外とする（理由は別紙1のとおり）。")
         yield Para("、".join(model.not_applicable), "note")
@@ -260,7 +278,48 @@ def _cloud(model: DocumentModel, *, full: bool) -> Iterator[Block]:
     numbers = model.cloud_numbers or tuple("" for _ in model.cloud.topics)
     for number, (title, clauses) in zip(numbers, model.cloud.topics, strict=True):
         yield Heading(2, f"{title}（{number}）" if number else title)
-        yield from (Para(clause, "clause") for clause in clauses)
+        yield from _clauses(clauses, label_phases=len(model.phases) > 1)
+
+
+def marked(clause: SpecClause) -> str:
+    """A clause as printed: 「【必須】」 or 「【提案】」 at its head."""
+    return f"【{obligation_label(clause.obligation)}】{clause}"
+
+
+def _clauses(clauses: tuple[SpecClause, ...], *, label_phases: bool) -> Iterator[Block]:
+    """A requirement's (or cloud topic's) clauses, each marked 必須 or 提案; when the procurement
+    covers both phases, the operation/maintenance ones follow a line that says so."""
+    labelled = False
+    for clause in clauses:
+        if label_phases and clause.phase == "operation" and not labelled:
+            yield Para(f"〈{PHASE_TITLES['operation']}〉", "note")
+            labelled = True
+        yield Para(marked(clause), "clause")
+
+
+def _qualifications(model: DocumentModel) -> Iterator[Block]:
+    """入札参加資格: the certifications and registrations a bidder must hold to bid."""
+    if not model.qualifications:
+        return
+    yield Heading(1, QUALIFICATION_CHAPTER)
+    yield Para(
+        "本調達の入札に参加する者は、情報セキュリティに関し、次の資格を全て満たすこと。"
+        "入札参加資格を満たすことを証する書類を、入札書の提出期限までに提出すること。"
+    )
+    yield from (Para(marked(clause), "clause") for clause in model.qualifications)
+
+
+def _obligation_changes(model: DocumentModel) -> Iterator[Block]:
+    """The clauses whose 必須/提案 the officer changed, numbered as the spec numbers them, with why."""
+    printed = [c for cat in model.security for p in cat.policies for r in p.requirements for c in r.clauses]
+    if model.cloud is not None:
+        printed += [c for _, clauses in model.cloud.topics for c in clauses]
+    printed += model.qualifications
+    numbers = {c.key: row.number for c, row in zip(printed, compliance_rows(model), strict=True)}
+    rows = tuple((numbers[key], now, reason) for key, now, reason in model.obligation_changes if key in numbers)
+    if rows:
+        yield Label("必須／提案の変更（対策要件集の区分から変更した条項）")
+        yield TableBlock(Table(("番号", "区分", "変更の理由"), rows, (1.3, 1, 7.7)), "必須／提案を変更した条項")
 
 
 def _warnings(model: DocumentModel) -> Iterator[Block]:
@@ -273,6 +332,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
     yield Para("別紙1　対策要件の実装レベル決定表", "appendix")
     yield Para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
+    yield from _obligation_changes(model)
     yield from _warnings(model)
     yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
     yield Para(
@@ -293,7 +353,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
         yield Para(
             "入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。"
         )
-        rows = tuple((r.number, r.clause, "", "", r.party, "") for r in compliance_rows(model))
+        rows = tuple((r.number, f"【{r.kind}】{r.clause}", "", "", r.party, "") for r in compliance_rows(model))
         table = Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5))
         yield TableBlock(table, "対応表")
     if model.training:

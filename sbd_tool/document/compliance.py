@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sbd_tool.document.model import DocumentModel
+from sbd_tool.obligations import obligation_label
 from sbd_tool.text import clean_input
 
 if TYPE_CHECKING:
@@ -26,14 +27,15 @@ ANSWERS = ("対応可", "一部対応", "対応不可")
 FILL_IN = ("対応可否", "提案内容", "実施者", "備考")
 # The bidder's columns of the workbook, in order; 実施者 is pre-filled where the spec names the party.
 ANSWER_COLUMNS = ("対応可否", "提案内容", "提案書記載箇所", "実施者", "備考")
-FIXED_COLUMNS = ("番号", "対策要件", "区分", "要件（仕様書の記載）", "提出を求める証跡")
-# 必須 (must be met) or 提案 (open to proposal). The catalogue does not mark clauses yet, so every
-# binding clause is 必須.
+FIXED_COLUMNS = ("番号", "対策要件", "必須／提案", "要件（仕様書の記載）", "提出を求める証跡")
+# 必須 (must be met) or 提案 (open to proposal): each clause's obligation (SpecClause.obligation).
 MANDATORY = "必須"
+QUALIFICATION_PREFIX = "QL"  # the numbers of the 入札参加資格 rows: QL-ア, QL-イ, …
 MAX_CELL = 32_767  # Excel's limit; a longer text makes Excel report the file as damaged
 # 「〔受注者〕…」: on a cloud service the document names at a clause's head the party it binds.
 BOUND = re.compile(r"^〔([^〕]+)〕")
-EVIDENCE = "提出を求める証跡"  # the label of the level's evidence in the model's rationale
+EVIDENCE = "提出を求める証跡"
+QUALIFICATION_TITLE = "入札参加資格"  # the label of the level's evidence in the model's rationale
 
 
 class ComplianceRow(NamedTuple):
@@ -71,7 +73,7 @@ def compliance_rows(model: DocumentModel) -> list[ComplianceRow]:
                     rows.append(
                         ComplianceRow(
                             f"{req.id}-{_mark(i)}", f"{req.id} {req.name}", req.level_label, text, party,
-                            evidence=shown,
+                            kind=obligation_label(clause.obligation), evidence=shown,
                         )
                     )  # fmt: skip
     if model.cloud is not None:
@@ -79,14 +81,23 @@ def compliance_rows(model: DocumentModel) -> list[ComplianceRow]:
         for number, (title, clauses) in zip(numbers, model.cloud.topics, strict=True):
             for i, clause in enumerate(clauses):
                 party, text = _split(clause)
-                rows.append(ComplianceRow(f"{number}-{_mark(i)}", f"{number} {title}", "", text, party))
+                kind = obligation_label(clause.obligation)
+                rows.append(ComplianceRow(f"{number}-{_mark(i)}", f"{number} {title}", "", text, party, kind))
+    for i, clause in enumerate(model.qualifications):
+        rows.append(
+            ComplianceRow(
+                f"{QUALIFICATION_PREFIX}-{_mark(i)}", QUALIFICATION_TITLE, "", str(clause),
+                kind=obligation_label(clause.obligation),
+            )
+        )  # fmt: skip
     return rows
 
 
 INSTRUCTIONS = (
-    "本表は、調達仕様書の「情報セキュリティに関する事項」{cloud}の各条項について、入札者の対応を確認するためのものである。"
+    "本表は、調達仕様書の「情報セキュリティに関する事項」{cloud}の各条項及び入札参加資格について、入札者の対応を確認するためのものである。"
     "番号は、仕様書の対策要件の記号と条項の記号を組み合わせたもの（AT-1-ア等）である。",
-    "「区分」が「必須」の条項は、全て満たすこと。「提案」の条項は、提案の内容により評価する。",
+    "「必須／提案」が「必須」の条項は、全て満たすこと。「提案」の条項は、実現の方法又は水準を提案に委ねるものであり、"
+    "提案の内容により評価する。番号が「QL-」で始まる行は入札参加資格であり、入札参加資格を満たすことを証する書類を添えること。",
     "「対応可否」は、一覧から「対応可」「一部対応」「対応不可」のいずれかを選ぶこと。"
     "「一部対応」又は「対応不可」とした条項は、その範囲と理由、代替の措置を「提案内容」に記載すること。",
     "「提案内容」には、条項を満たす方法を具体的に記載すること（製品名を記載する場合は、その機能と設定を含める。）。",

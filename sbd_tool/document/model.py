@@ -18,6 +18,9 @@ from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows
 from sbd_tool.diagram_draw import Picture
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
+from sbd_tool.obligations import clause_traits, effective, obligation_label
+from sbd_tool.parameters import parameter_value
+from sbd_tool.procurement import in_scope, left_out_note, phases_in_scope, work_phrase
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
@@ -41,12 +44,14 @@ class SpecClause(str):
     - ``obligation``: ``required`` (必須) or ``proposal`` (提案);
     - ``catalogue_text``: the catalogue's wording when the officer tailored the clause for this
       procurement (``None`` when the clause is printed as the catalogue has it);
-    - ``reason``: why it was tailored (or why its obligation was changed)."""
+    - ``reason``: why it was tailored (or why its obligation was changed);
+    - ``phase``: ``build`` (設計・構築に係る事項) or ``operation`` (運用・保守に係る事項)."""
 
     key: str
     obligation: str
     catalogue_text: str | None
     reason: str
+    phase: str
 
     def __new__(
         cls,
@@ -55,16 +60,18 @@ class SpecClause(str):
         obligation: str = "required",
         catalogue_text: str | None = None,
         reason: str = "",
+        phase: str = "build",
     ) -> SpecClause:
         obj = super().__new__(cls, text)
         obj.key = key
         obj.obligation = obligation
         obj.catalogue_text = catalogue_text
         obj.reason = reason
+        obj.phase = phase
         return obj
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (SpecClause, (str(self), self.key, self.obligation, self.catalogue_text, self.reason))
+        return (SpecClause, (str(self), self.key, self.obligation, self.catalogue_text, self.reason, self.phase))
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,12 @@ class DocumentModel:
     cloud_numbers: tuple[str, ...] = ()  # CL-1 …: each cloud topic's number, as ``cloud.topics``
     training: tuple[RationaleEntry, ...] = ()  # every level explained (document.training_appendix)
     sources: Table | None = None  # each requirement's provenance, for 別紙3
+    # Entry qualifications (入札参加資格): clauses the catalogue places there instead of in a requirement.
+    qualifications: tuple[SpecClause, ...] = ()
+    phases: tuple[str, ...] = ("build", "operation")  # the phases the procurement covers (procurement_scope)
+    scope_note: str = ""  # the sentence saying which phase the document leaves out ("" when none)
+    # The officer's changes of 必須/提案 on printed clauses: (clause key, 必須/提案 now, reason).
+    obligation_changes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def diagram_png(self) -> bytes | None:
@@ -157,13 +170,8 @@ def fill_parameters(text: str, catalogue: Catalogue, answers: Answers, answered:
     explicit 「発注者が指定する…」 default."""
 
     def one(match: re.Match[str]) -> str:
-        param = catalogue.parameters[match.group(1)]
-        if answers.parameters.get(param.id):
-            return answers.parameters[param.id]
-        value = answered.get(param.question) if param.question else None
-        if isinstance(value, str) and value in param.values:
-            return param.values[value]
-        return param.default
+        value = parameter_value(catalogue, answers, answered, match.group(1))
+        return catalogue.parameters[match.group(1)].default if value is None else value
 
     return PLACEHOLDER.sub(one, text)
 
@@ -219,33 +227,9 @@ def build_document(
     answered = {qid: r.value for qid, r in evaluation.answers.items()}
     cloud = evaluation.cloud
     date = answers.document.date or today
-    categories, not_applicable = [], []
-    for cat in catalogue.categories:
-        policies = []
-        for pol in cat.policies:
-            sections = []
-            for req in pol.requirements:
-                outcome = evaluation.requirements[req.id]
-                if outcome.decided == "not_applicable":
-                    not_applicable.append(f"{req.id} {req.name}")
-                    continue
-                printed = printed_clauses(catalogue, outcome)
-                if cloud is not None and catalogue.cloud is not None:
-                    clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
-                else:
-                    clauses = tuple(
-                        SpecClause(fill_parameters(clause, catalogue, answers, answered), clause.key)
-                        for clause in printed
-                    )
-                sections.append(
-                    RequirementSection(
-                        req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
-                    )
-                )
-            if sections:
-                policies.append(PolicySection(pol.name, tuple(sections)))
-        if policies:
-            categories.append(CategorySection(cat.id, cat.name, tuple(policies)))
+    phases = phases_in_scope(answered)
+    categories, not_applicable, qualifications = _security_sections(catalogue, answers, evaluation, phases)
+    printed = {r.id for c in categories for p in c.policies for r in p.requirements}
     decisions = Table(
         ("ID", "対策要件", "提案", "決定", "決定の理由", "判断の根拠"),
         tuple(
@@ -269,7 +253,7 @@ def build_document(
     for rid, p in catalogue.requirements.items():
         o = evaluation.requirements[rid]
         req = p.requirement
-        if o.decided not in req.levels:  # 対象外: nothing to explain, nothing to submit
+        if o.decided not in req.levels or rid not in printed:  # 対象外, or no clause in the procurement's scope
             continue
         # What the decided level asks is its own clauses and those of the levels below it, so the
         # evidence is what those levels are checked by: nothing of a level that was not chosen.
@@ -287,6 +271,9 @@ def build_document(
         rationale.append(RationaleEntry(f"{rid} {req.name}", tuple(items)))
     tasks, matrix, answer_table = _tables(catalogue, answers, evaluation)
     diagram = _diagram(catalogue, answers)
+    cloud_section = None
+    if cloud is not None:
+        cloud_section = _cloud_section(catalogue, cloud, answers, answered, phases, qualifications)
     title_lines = (answers.document.title,) if answers.document.title else (answers.project.name, DEFAULT_TITLE)
     title = "　".join(title_lines)
     provenance = (
@@ -307,7 +294,7 @@ def build_document(
         matrix=matrix,
         answers=answer_table,
         security_intro=(
-            "本システムの設計・構築に当たっては、以下の情報セキュリティ対策を実施すること。"
+            f"{work_phrase(phases)}、以下の情報セキュリティ対策を実施すること。"
             "各要件の実装レベルは、業務の特徴及び定型設問への回答に基づき決定した（別紙1参照）。"
         ),
         security=tuple(categories),
@@ -316,7 +303,7 @@ def build_document(
         rationale=tuple(rationale),
         provenance=provenance,
         warnings=tuple(w.message for w in evaluation.warnings),
-        cloud=_cloud_section(catalogue, cloud) if cloud is not None else None,
+        cloud=cloud_section,
         diagram=diagram[0] if diagram else None,
         flows=diagram[1] if diagram else None,
         compliance_appendix=answers.document.compliance_appendix,
@@ -324,22 +311,100 @@ def build_document(
         name=answers.project.name,
         title_lines=title_lines,
         start_chapter=answers.document.start_chapter,
-        cloud_numbers=_cloud_numbers(catalogue, cloud),
+        cloud_numbers=_cloud_numbers(catalogue, cloud_section),
         training=_training(catalogue) if answers.document.training_appendix else (),
         sources=_sources(catalogue),
+        qualifications=tuple(qualifications),
+        phases=tuple(p for p in ("build", "operation") if p in phases),
+        scope_note=left_out_note(phases),
+        obligation_changes=_obligation_changes(catalogue, answers),
     )
+
+
+def _obligation_changes(catalogue: Catalogue, answers: Answers) -> tuple[tuple[str, str, str], ...]:
+    """The clauses whose 必須/提案 the officer changed from the catalogue's, with the reasons."""
+    found = []
+    for key in answers.obligations:
+        obligation, reason = effective(catalogue, answers, key)
+        if reason:
+            found.append((key, obligation_label(obligation), reason))
+    return tuple(found)
+
+
+def _security_sections(
+    catalogue: Catalogue, answers: Answers, evaluation: Evaluation, phases: frozenset[str]
+) -> tuple[list[CategorySection], list[str], list[SpecClause]]:
+    """The requirements' printed clauses by category and policy (in the procurement's scope), the
+    requirements left out (対象外), and the clauses placed in 入札参加資格."""
+    answered = {qid: r.value for qid, r in evaluation.answers.items()}
+    cloud = evaluation.cloud
+    categories, not_applicable, qualifications = [], [], []
+    for cat in catalogue.categories:
+        policies = []
+        for pol in cat.policies:
+            sections = []
+            for req in pol.requirements:
+                outcome = evaluation.requirements[req.id]
+                if outcome.decided == "not_applicable":
+                    not_applicable.append(f"{req.id} {req.name}")
+                    continue
+                printed = printed_clauses(catalogue, outcome)
+                if cloud is not None and catalogue.cloud is not None:
+                    clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
+                else:
+                    clauses = tuple(
+                        _spec(catalogue, answers, fill_parameters(clause, catalogue, answers, answered), clause.key)
+                        for clause in printed
+                    )
+                clauses, placed = _place(catalogue, clauses, phases)
+                qualifications += placed
+                if clauses:
+                    level = catalogue.level_label(outcome.decided)
+                    sections.append(RequirementSection(req.id, req.name, outcome.decided, level, clauses))
+            if sections:
+                policies.append(PolicySection(pol.name, tuple(sections)))
+        if policies:
+            categories.append(CategorySection(cat.id, cat.name, tuple(policies)))
+    return categories, not_applicable, qualifications
+
+
+def _spec(catalogue: Catalogue, answers: Answers, text: str, key: str) -> SpecClause:
+    """A printed clause with its 必須/提案 (the officer's, else the catalogue's) and its phase."""
+    obligation, reason = effective(catalogue, answers, key)
+    traits = clause_traits(catalogue).get(key)
+    return SpecClause(text, key, obligation, reason=reason, phase=traits.phase if traits else "build")
+
+
+_BOUND = re.compile(r"^〔[^〕]+〕")
+
+
+def _place(
+    catalogue: Catalogue, clauses: tuple[SpecClause, ...], phases: frozenset[str]
+) -> tuple[tuple[SpecClause, ...], list[SpecClause]]:
+    """A requirement's clauses in the procurement's scope, design/build ones first, and apart
+    from them the entry qualifications (printed in 入札参加資格, without a party at their head)."""
+    traits = clause_traits(catalogue)
+    kept, qualified = [], []
+    for clause in clauses:
+        if clause.key in traits and traits[clause.key].placement == "qualification":
+            text = _BOUND.sub("", clause)
+            qualified.append(SpecClause(text, clause.key, clause.obligation, reason=clause.reason, phase=clause.phase))
+        elif in_scope(clause.phase, phases):
+            kept.append(clause)
+    kept.sort(key=lambda c: c.phase == "operation")  # stable: the catalogue's order within each phase
+    return tuple(kept), qualified
 
 
 DEFAULT_TITLE = "調達仕様書（情報セキュリティ要件）"
 
 
-def _cloud_numbers(catalogue: Catalogue, cloud: CloudOutcome | None) -> tuple[str, ...]:
+def _cloud_numbers(catalogue: Catalogue, section: CloudSection | None) -> tuple[str, ...]:
     """CL-1, CL-2, …: a cloud topic's place in the catalogue, so a number stays the same whichever
     topics a procurement prints (as requirement ids do)."""
-    if cloud is None or catalogue.cloud is None:
+    if section is None or catalogue.cloud is None:
         return ()
-    order = [t.id for t in catalogue.cloud.topics]
-    return tuple(f"CL-{order.index(t.id) + 1}" for t in cloud.topics)
+    order = [t.title for t in catalogue.cloud.topics]
+    return tuple(f"CL-{order.index(title) + 1}" for title, _ in section.topics)
 
 
 def _training(catalogue: Catalogue) -> tuple[RationaleEntry, ...]:
@@ -389,11 +454,16 @@ def _cloud_clauses(
     for clause in printed:
         party = clause_party(catalogue.cloud, cloud, rid, clause)
         text = _bound(catalogue, party) + fill_parameters(clause, catalogue, answers, answered)
-        out.append(SpecClause(text, clause.key))
+        out.append(_spec(catalogue, answers, text, clause.key))
         confirmed = confirmed or party == provider
     if confirmed:
         out.append(
-            SpecClause(catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"), f"{rid}.confirm")
+            _spec(
+                catalogue,
+                answers,
+                catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"),
+                f"{rid}.confirm",
+            )
         )
     return tuple(out)
 
@@ -422,7 +492,16 @@ def _bound(catalogue: Catalogue, party: str) -> str:
     return f"〔{catalogue.party_label(party)}〕" if party else ""
 
 
-def _cloud_section(catalogue: Catalogue, cloud: CloudOutcome) -> CloudSection:
+def _cloud_section(
+    catalogue: Catalogue,
+    cloud: CloudOutcome,
+    answers: Answers,
+    answered: Mapping[str, object],
+    phases: frozenset[str],
+    qualifications: list[SpecClause],
+) -> CloudSection:
+    """The cloud chapter: the responsibility table and the topics' clauses (in the procurement's
+    scope, parameters filled); a topic clause placed in 入札参加資格 is added to ``qualifications``."""
     assert catalogue.cloud is not None
     shared = catalogue.cloud.shared
     parties = [p for p in catalogue.cloud.parties if p.id != shared]  # "shared" is no column of its own
@@ -439,14 +518,14 @@ def _cloud_section(catalogue: Catalogue, cloud: CloudOutcome) -> CloudSection:
         rows.append((rid, placed.requirement.name, *marks, "。".join(notes)))
     table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
     intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
-    topics = tuple(
-        (
-            t.title,
-            tuple(
-                SpecClause(_bound(catalogue, p) + text, key)
-                for p, text, key in zip(t.parties, t.clauses, t.keys, strict=True)
-            ),
+    topics = []
+    for t in cloud.topics:
+        printed = tuple(
+            _spec(catalogue, answers, _bound(catalogue, p) + fill_parameters(text, catalogue, answers, answered), key)
+            for p, text, key in zip(t.parties, t.clauses, t.keys, strict=True)
         )
-        for t in cloud.topics
-    )
-    return CloudSection(intro, table, topics)
+        kept, entry = _place(catalogue, printed, phases)
+        qualifications += entry
+        if kept:
+            topics.append((t.title, kept))
+    return CloudSection(intro, table, tuple(topics))

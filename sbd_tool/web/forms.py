@@ -30,9 +30,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.content import Catalogue
-from sbd_tool.content.schema import ProjectField, Question
+from sbd_tool.content.schema import Parameter, ProjectField, Question
 from sbd_tool.dates import normalise_date
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
+from sbd_tool.parameters import check_value
 from sbd_tool.text import clean_input, has_line_break, one_line
 from sbd_tool.web.choices import SelectChoice
 
@@ -348,6 +349,22 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
     }
     for p in catalogue.parameters.values():
         attrs[f"param_{p.id}"] = StringField(
-            p.label, [Optional(), Length(max=200, message="200文字以内にしてください。")], description=p.help
+            p.label,
+            [Optional(), Length(max=200, message="200文字以内にしてください。"), _parameter_format(p)],
+            # Blank: the value an answer implies (``question``), else the explicit 「発注者が指定する…」.
+            description=p.help if p.question else f"{p.help}空欄にすると「{p.default}」と記載されます。",
         )
     return type("OutputForm", (WizardForm,), attrs)
+
+
+def _parameter_format(param: Parameter) -> Any:
+    """A step-7 parameter field's check of its kind (period, percentage, time window), in the
+    words of ``sbd_tool.parameters.check_value`` (the core checks answers files the same way)."""
+
+    def check(_form: Any, field: Any) -> None:
+        text = (field.data or "").strip()
+        message = check_value(param, text) if text else None
+        if message:
+            raise ValidationError(message)
+
+    return check

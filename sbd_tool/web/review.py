@@ -392,9 +392,12 @@ def review(project_id: int) -> str:
     top, replies = _threads(project)
     can_decide = bool(current and current.status == "pending" and current.adviser_id == user().id)
     decide_form = DecideForm(formdata=None, data={"revision": str(number)})
+    # Parameters the printed clauses leave open (「発注者が指定する…」): the adviser sees them too.
+    left_open = assess(catalogue_of(revision), revision.answers).open_parameters if evaluation is not None else ()
     return render_template(
         "review/review.html",
         project=project,
+        open_parameters=left_open,
         cat=catalogue_of(revision),
         review=current,
         revision=revision,

@@ -34,8 +34,9 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from sbd_tool.assessment import assess, specification
-from sbd_tool.bidder import bidder_cloud, bidder_requirements
+from sbd_tool.bidder import bidder_cloud, bidder_qualifications, bidder_requirements
 from sbd_tool.document.compliance import compliance_xlsx
+from sbd_tool.obligations import obligation_label
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
@@ -241,6 +242,12 @@ def _shared(token: str, what: str) -> tuple[Project, Revision, Any, Any] | tuple
     return project, revision, built[1], built[2]
 
 
+@bp.app_template_global()
+def obligation_mark(clause: object) -> str:
+    """「【必須】」 or 「【提案】」 before a printed clause (the spec's own mark; spec text stays Japanese)."""
+    return f"【{obligation_label(getattr(clause, 'obligation', 'required'))}】"
+
+
 @bp.get("/bid/<token>")
 @rule("public")
 def bidder_page(token: str) -> Any:
@@ -253,6 +260,7 @@ def bidder_page(token: str) -> Any:
         model=model,
         requirements=bidder_requirements(catalogue_of(revision), evaluation, model),
         cloud=bidder_cloud(model),
+        qualifications=bidder_qualifications(model),
         revision=revision,
         approved=approved_review(project, revision.number),
         token=token,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sbd_tool.answers import Answers
 from sbd_tool.assessment import assess
 from sbd_tool.content import Catalogue
+from sbd_tool.content.schema import Parameter
 from sbd_tool.problems import Problem
 from sbd_tool.rules import Evaluation
 
@@ -21,6 +22,8 @@ class ProjectState:
     problems: tuple[Problem, ...]  # stored data that no longer validates (e.g. after a content change)
     status: dict[str, Status]
     blocking: tuple[Problem, ...] = ()  # what stands between the answers and a spec (``assess``)
+    # Parameters a printed clause uses with no value (``assess``): listed on step 7, not a block.
+    open_parameters: tuple[Parameter, ...] = ()
 
     @property
     def done(self) -> int:
@@ -53,7 +56,9 @@ def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str,
     step1 = bool(project.name and project.organisation and project.purpose and tasks and all(t.name for t in tasks))
     step2 = bool(tasks) and all(t.subjects and t.information and t.means for t in tasks)
     step4 = not evaluation.missing and not evaluation.warnings
-    step6 = not [p for p in assessment.problems if p.where.startswith(("decisions.", "responsibilities."))]
+    step6 = not [
+        p for p in assessment.problems if p.where.startswith(("decisions.", "responsibilities.", "obligations."))
+    ]
     status = {
         "purpose": _status(bool(visited.get("purpose")), step1),
         "features": _status(bool(visited.get("features")), step2),
@@ -63,4 +68,4 @@ def project_state(catalogue: Catalogue, data: dict[str, Any], visited: dict[str,
         "decisions": _status(bool(visited.get("decisions")), step6 and not evaluation.missing),
         "output": _status(bool(visited.get("output")), assessment.ready),
     }
-    return ProjectState(answers, evaluation, (), status, assessment.problems)
+    return ProjectState(answers, evaluation, (), status, assessment.problems, assessment.open_parameters)

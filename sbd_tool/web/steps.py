@@ -200,7 +200,11 @@ def load_output(cat: Catalogue, answers: dict[str, Any], _state: ProjectState) -
     data["training_appendix"] = bool(document.get("training_appendix"))
     start = document.get("start_chapter")
     data["start_chapter"] = str(start) if isinstance(start, int) and start != 1 else ""
-    data.update({f"param_{pid}": params.get(pid, "") for pid in cat.parameters})
+    # A parameter never set is offered its suggested value (one an answer implies is left blank);
+    # one the officer cleared is stored as "" and stays blank: deliberately left open.
+    data.update(
+        {f"param_{pid}": params.get(pid, "" if p.question else p.suggested) for pid, p in cat.parameters.items()}
+    )
     return data
 
 
@@ -399,9 +403,8 @@ def store_output(cat: Catalogue, answers: dict[str, Any], form: Any) -> dict[str
     start = _start_chapter(form)
     if start is not None and start != 1:
         document["start_chapter"] = start
-    params = {
-        pid: form[f"param_{pid}"].data.strip() for pid in cat.parameters if (form[f"param_{pid}"].data or "").strip()
-    }
+    # Every parameter is stored, a blank one as "": left open on purpose, not offered again.
+    params = {pid: (form[f"param_{pid}"].data or "").strip() for pid in cat.parameters}
     answers.pop("document", None)
     answers.pop("parameters", None)
     if document:

@@ -228,6 +228,7 @@ def answers_form(**changes: Any) -> dict[str, Any]:
         "outage": "one_day",
         "outsourcing": "outsourced",
         "equipment": "procured",
+        "procurement_scope": "build_and_operation",  # the page offers its default checked
     }
     return {**base, **changes}
 

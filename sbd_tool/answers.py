@@ -6,6 +6,7 @@ what to fix, with the English key path (``answers.network[1]``) telling where.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -21,6 +22,7 @@ from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what
 from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
 from sbd_tool.problems import Problem, ProblemsError
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.tailoring import AddedClause, TailoredClause, parse_added, parse_tailoring
 from sbd_tool.text import clean_input, has_line_break
 
 FORMAT = "sbd-tool/answers@1"
@@ -34,6 +36,8 @@ TOP_KEYS = (
     "responsibilities",
     "parameters",
     "document",
+    "tailoring",  # clause tailoring (sbd_tool.tailoring)
+    "added_clauses",
 )
 
 AnswerValue = str | tuple[str, ...]
@@ -146,6 +150,9 @@ class Answers:
     document: DocumentOptions = DocumentOptions()
     responsibilities: dict[str, Assignment] = field(default_factory=dict)
     diagram: Diagram | None = None
+    # Clause tailoring (sbd_tool.tailoring): reworded catalogue clauses by key, and added clauses.
+    tailoring: dict[str, TailoredClause] = field(default_factory=dict)
+    added_clauses: tuple[AddedClause, ...] = ()
 
 
 class AnswersError(ProblemsError):
@@ -310,9 +317,12 @@ def _parse(data: Any, catalogue: Catalogue, partial: bool, strict: bool) -> tupl
         if key in catalogue.parameters
     }
     document = _document(p, top.get("document"))
+    tailoring = parse_tailoring(p, top.get("tailoring"))
+    added = parse_added(p, top.get("added_clauses"))
     if p.problems:
         raise AnswersError(p.problems)
-    return Answers(project, answers, decisions, parameters, document, responsibilities, diagram), p.texts
+    parsed = Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
+    return dataclasses.replace(parsed, tailoring=tailoring, added_clauses=added), p.texts
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:

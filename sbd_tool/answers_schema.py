@@ -8,6 +8,7 @@ from typing import Any
 from sbd_tool.answers import FORMAT
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import Option, ProjectField
+from sbd_tool.tailoring import tailoring_schema
 
 
 def _enum(options: list[Option]) -> dict[str, Any]:
@@ -200,5 +201,6 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                     },
                 },
             },
+            **tailoring_schema(catalogue),
         },
     }

@@ -21,6 +21,7 @@ from sbd_tool.diagram import layout
 from sbd_tool.diagram_draw import to_svg
 from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
 from sbd_tool.document.model import DocumentModel, Table
+from sbd_tool.document.tailored import CHANGES_TITLE, changes_table
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
 OutputKind = Literal["paste", "approval", "full"]
@@ -183,6 +184,7 @@ def _approval(model: DocumentModel) -> Iterator[Block]:
     )
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
     yield from _warnings(model)
+    yield from _changes(model)
     if model.cloud is not None:
         yield Heading(1, "クラウドサービスの責任分担")
         yield Para(
@@ -264,6 +266,15 @@ def _cloud(model: DocumentModel, *, full: bool) -> Iterator[Block]:
         yield from (Para(clause, "clause") for clause in clauses)
 
 
+def _changes(model: DocumentModel) -> Iterator[Block]:
+    """The clauses reworded or added for this procurement, with the reasons (not in the section to paste)."""
+    table = changes_table(model)
+    if table is not None:
+        yield Label(CHANGES_TITLE)
+        yield Para("次の条項は、対策要件集の文言を本調達のために変更し、又は追加したものである。")
+        yield TableBlock(table, CHANGES_TITLE)
+
+
 def _warnings(model: DocumentModel) -> Iterator[Block]:
     if model.warnings:
         yield Label("確認事項（回答と業務の特徴の不一致）")
@@ -275,6 +286,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
     yield Para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
     yield from _warnings(model)
+    yield from _changes(model)
     yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
     yield Para(
         "入札者が要件の趣旨を理解し、同じ前提で提案できるよう、本調達で求める各対策要件について、"

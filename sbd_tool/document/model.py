@@ -17,6 +17,7 @@ from sbd_tool.content.schema import Clause
 from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows
 from sbd_tool.diagram_draw import Picture
+from sbd_tool.document import tailored
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
@@ -229,7 +230,8 @@ def build_document(
                 if outcome.decided == "not_applicable":
                     not_applicable.append(f"{req.id} {req.name}")
                     continue
-                printed = printed_clauses(catalogue, outcome)
+                originals = {c.key: str(c) for c in printed_clauses(catalogue, outcome)}
+                printed = tailored.reword(printed_clauses(catalogue, outcome), answers)  # the officer's wording
                 if cloud is not None and catalogue.cloud is not None:
                     clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
                 else:
@@ -237,6 +239,9 @@ def build_document(
                         SpecClause(fill_parameters(clause, catalogue, answers, answered), clause.key)
                         for clause in printed
                     )
+                clauses = tailored.annotate(  # catalogue wording and reason; added clauses appended
+                    req.id, clauses, originals, answers, lambda t: fill_parameters(t, catalogue, answers, answered)
+                )
                 sections.append(
                     RequirementSection(
                         req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses

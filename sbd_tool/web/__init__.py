@@ -164,6 +164,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         wizard,
     )
     from sbd_tool.web import catalogue as catalogue_pages
+    from sbd_tool.web import clauses as clause_pages
 
     releases.register_builtin(app, catalogue)
     from sbd_tool.web.store import db
@@ -227,6 +228,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(shares.bp)
     app.register_blueprint(catalogue_pages.bp)
     app.register_blueprint(courses.bp)
+    app.register_blueprint(clause_pages.bp)  # step 6: one requirement's clauses
     app.after_request(shares.bidder_headers)
     app.jinja_env.filters["datetime_ja"] = datetime_ja
     app.jinja_env.globals.update(

@@ -1,0 +1,120 @@
+"""Step 6, one requirement's clauses: the officer rewords a clause for this procurement, adds a
+clause, or changes a clause's 必須/提案, each with a reason (issue 15 item 4).
+
+Saved like every step: the form names the version it read, a save is a new revision, and a save
+that lost the race to another tab is refused with the input kept (409).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from sbd_tool.storage.models import Project
+from sbd_tool.web import audit
+from sbd_tool.web import clause_form as cf
+from sbd_tool.web.access import rule, user
+from sbd_tool.web.state import project_state
+from sbd_tool.web.store import catalogue, commit_save, db, get_project, save_answers
+
+bp = Blueprint("clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"changed_clauses": changed_clauses}
+
+
+def changed_clauses(answers: dict[str, Any], rid: str) -> int:
+    """How many of a requirement's clauses are reworded or added (step 6 says so on its row)."""
+    tailoring = answers.get("tailoring") or {}
+    return sum(1 for key in tailoring if str(key).startswith(f"{rid}.")) + len(cf.added_of(answers, rid))
+
+
+def _page(project: Project, rid: str) -> tuple[list[cf.PageClause], int, Any] | None:
+    """The printed clauses, how many the spec prints before the added ones, and the outcome."""
+    cat = catalogue()
+    state = project_state(cat, project.answers, project.visited)
+    if state.evaluation is None:
+        return None
+    clauses, before = cf.page_clauses(cat, state.evaluation, rid)
+    return clauses, before, state.evaluation.requirements[rid]
+
+
+@bp.route("/<rid>/clauses", methods=["GET", "POST"])
+@rule("project:edit")
+def edit(project_id: int, rid: str) -> Any:
+    cat = catalogue()
+    if rid not in cat.requirements:
+        abort(404)
+    project = get_project(project_id)
+    found = _page(project, rid)
+    if found is None:
+        flash("未回答の設問があるため、条項を編集できません。手順4を確認してください。", "error")
+        return redirect(url_for("wizard.step", project_id=project_id, step="questions"))
+    clauses, before, outcome = found
+    form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)))
+    if request.method == "GET":
+        form = form_class(formdata=None, data=cf.load(project.answers, clauses, rid))
+        form.version.data = str(project.version)
+        return _render(project, rid, form, clauses, before, outcome)
+    form = form_class()
+    if form.version.data != str(project.version):
+        return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
+    if not form.validate():
+        return _render(project, rid, form, clauses, before, outcome, status=400)
+    action = request.form.get("action", "save")
+    remove = int(action[7:]) if action.startswith("remove:") and action[7:].isdigit() else None
+    if action.startswith("revert:"):
+        for c in clauses:
+            if f"c{c.index}" == action[7:]:
+                form[f"text_c{c.index}"].data, form[f"reason_c{c.index}"].data = c.catalogue_text, ""
+    answers, rows = cf.store(project.answers, form, clauses, rid, remove)
+    errors = cf.problems(cat, answers, form, clauses, rows)
+    if errors:
+        for field, message in errors:
+            field.errors = [*field.errors, message]
+        return _render(project, rid, form, clauses, before, outcome, status=400)
+    revision = save_answers(project, answers, "decisions", user())
+    audit.record(db(), "revision", project_id=project.id, revision=revision.number, step="decisions")
+    if not commit_save():
+        return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
+    flash("条項を保存しました。", "success")
+    if action == "back":
+        return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=f"req-{rid}"))
+    return redirect(url_for(".edit", project_id=project_id, rid=rid))
+
+
+def _render(
+    project: Project,
+    rid: str,
+    form: Any,
+    clauses: list[cf.PageClause],
+    before: int,
+    outcome: Any,
+    status: int = 200,
+    conflict: bool = False,
+) -> Any:
+    cat = catalogue()
+    printed = {c.key for c in clauses}
+    tailoring = project.answers.get("tailoring") or {}
+    hidden = [  # tailored clauses of a level above the decided one: kept, but not printed
+        (key, item) for key, item in tailoring.items() if key.startswith(f"{rid}.") and key not in printed
+    ]
+    added = len(cf.added_of(project.answers, rid))
+    page = render_template(
+        "wizard/clauses.html",
+        project=project,
+        cat=cat,
+        req=cat.requirements[rid].requirement,
+        outcome=outcome,
+        form=form,
+        clauses=clauses,
+        added=[(j, cf.added_number(rid, before, j)) for j in range(added)],
+        new_number=cf.added_number(rid, before, added),
+        hidden=hidden,
+        conflict=conflict,
+        obligations_supported=cf.OBLIGATIONS_SUPPORTED,
+    )
+    return page, status

@@ -1,0 +1,126 @@
+"""Step 6's clause page: reword a clause, add one, errors on their fields, conflicts."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import yaml
+from flask.testing import FlaskClient
+
+from tests.web.test_review import import_example
+from tests.web.test_versions import export
+
+TEXT = "利用者の端末と本システムの間の通信は、TLS 1.3 で暗号化すること。"
+
+
+def _form(page: str) -> dict[str, str]:
+    """The page's fields as the browser would send them (textareas, selects, hidden inputs)."""
+    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>', page, re.S):
+        data[name] = value.replace("&#34;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+        data[name] = next(g for g in chosen.groups() if g) if chosen else "required"
+    return data
+
+
+def _page(client: FlaskClient, pid: int, rid: str = "AT-1") -> tuple[str, dict[str, str]]:
+    response = client.get(f"/projects/{pid}/steps/decisions/{rid}/clauses")
+    assert response.status_code == 200
+    page = response.data.decode()
+    return page, _form(page)
+
+
+def _post(client: FlaskClient, pid: int, data: dict[str, Any], rid: str = "AT-1") -> Any:
+    return client.post(f"/projects/{pid}/steps/decisions/{rid}/clauses", data=data)
+
+
+def test_step_6_links_each_requirement_to_its_clause_page(client: FlaskClient) -> None:
+    pid = import_example(client)
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    assert f'href="/projects/{pid}/steps/decisions/AT-1/clauses"' in page and "条項を編集" in page
+
+
+def test_a_reworded_clause_and_an_added_one_are_saved_with_their_reasons(client: FlaskClient) -> None:
+    pid = import_example(client)
+    page, data = _page(client, pid)
+    assert "AT-1-ア" in page and "対策要件集の文言" in page and "カタログの文言に戻す" in page
+    catalogue_text = data["text_c0"]
+    data |= {"text_c0": TEXT, "reason_c0": "TLS 1.3 に限るため。", "action": "save"}
+    data |= {"text_new": "管理画面は庁内からのみ利用できること。", "reason_new": "外部に出さないため。"}
+    response = _post(client, pid, data)
+    assert response.status_code == 302, response.data.decode()[:2000]
+    saved = export(client, pid)
+    (key, item), *_ = saved["tailoring"].items()
+    assert key.startswith("AT-1.") and item == {
+        "text": TEXT,
+        "reason": "TLS 1.3 に限るため。",
+        "catalogue_text": catalogue_text,
+    }
+    assert saved["added_clauses"] == [
+        {"requirement": "AT-1", "text": "管理画面は庁内からのみ利用できること。", "reason": "外部に出さないため。",
+         "obligation": "required"}
+    ]  # fmt: skip
+    page, data = _page(client, pid)
+    assert data["text_c0"] == TEXT and "追加した条項" in page
+    steps = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    assert "変更・追加 2件" in steps
+    # back to the catalogue's wording; the added clause removed
+    response = _post(client, pid, data | {"action": "revert:c0"})
+    assert response.status_code == 302
+    _, data = _page(client, pid)
+    assert _post(client, pid, data | {"action": "remove:0"}).status_code == 302
+    saved = export(client, pid)
+    assert "tailoring" not in saved and "added_clauses" not in saved
+
+
+def test_a_missing_reason_is_shown_on_its_field_and_nothing_typed_is_lost(client: FlaskClient) -> None:
+    pid = import_example(client)
+    before = export(client, pid)
+    _, data = _page(client, pid)
+    response = _post(client, pid, data | {"text_c1": TEXT, "reason_c1": "", "text_new": "追加の文言", "action": "save"})
+    assert response.status_code == 400
+    page = response.data.decode()
+    error = re.search(r'<p class="error" id="reason_c1-error">(.*?)</p>', page)
+    assert error and "条項の文言を変更する理由を入力してください" in error.group(1)
+    assert 'aria-describedby="reason_c1-error"' in page and 'aria-invalid="true"' in page
+    assert re.search(r'<p class="error" id="reason_new-error">', page)
+    assert TEXT in page and "追加の文言" in page
+    assert export(client, pid) == before
+
+
+def test_a_save_from_an_older_page_is_refused_and_keeps_the_input(client: FlaskClient) -> None:
+    pid = import_example(client)
+    _, stale = _page(client, pid)
+    _, data = _page(client, pid)
+    assert (
+        _post(client, pid, data | {"text_c0": "先に保存した文言。", "reason_c0": "先", "action": "save"}).status_code
+        == 302
+    )
+    response = _post(client, pid, stale | {"text_c0": TEXT, "reason_c0": "後", "action": "save"})
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "別の画面（タブ）で先に保存されています" in page and TEXT in page
+    assert (
+        export(client, pid)["tailoring"][next(iter(export(client, pid)["tailoring"]))]["text"] == "先に保存した文言。"
+    )
+
+
+def test_a_tailored_clause_above_the_decided_level_is_kept_but_said_not_to_print(client: FlaskClient) -> None:
+    pid = import_example(client, "internal-small")
+    page, data = _page(client, pid)
+    printed = set(re.findall(r'<span class="key">([^<]+)</span>', page))
+    project = export(client, pid)
+    levels = ("low", "middle", "high")
+    hidden = next(f"AT-1.{lv}.1" for lv in levels if f"AT-1.{lv}.1" not in printed)
+    project["tailoring"] = {hidden: {"text": "上位のレベルの条項の文言。", "reason": "理由"}}
+    response = client.post(
+        "/projects/import",
+        data={"file": (io.BytesIO(yaml.safe_dump(project, allow_unicode=True).encode()), "p.yaml")},
+    )
+    assert response.status_code == 302
+    other = int(response.headers["Location"].split("/")[2])
+    page, _ = _page(client, other)
+    assert "出力されない変更" in page and hidden in page and "上位のレベルの条項の文言。" in page

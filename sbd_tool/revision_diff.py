@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sbd_tool.answers import AnswersError, AnswerValue, parse_answers
+from sbd_tool.clause_changes import revision_changes
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import AnswerGroup, Question
 from sbd_tool.explain import condition_sentence, decision_note, requirement_reasons, value_label
@@ -96,7 +97,7 @@ def diff_revisions(catalogue: Catalogue, before: Any, after: Any) -> RevisionDif
     old, new = _Side(catalogue, before), _Side(catalogue, after)
     fields = tuple(
         change
-        for section in (_project, _features, _diagram, _answers, _decisions, _output)
+        for section in (_project, _features, _diagram, _answers, _decisions, _tailoring, _output)
         for change in section(catalogue, old, new)
         if change.before != change.after
     )
@@ -185,6 +186,7 @@ class _Side:
 
     def __init__(self, catalogue: Catalogue, data: Any) -> None:
         top = _mapping(data)
+        self.data = top
         self.project = _mapping(top.get("project"))
         self.tasks = _keyed(_sequence(self.project.get("tasks")), "T")
         diagram = _mapping(top.get("diagram"))
@@ -463,6 +465,12 @@ def _decisions(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
         )
 
 
+def _tailoring(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
+    """Step 6's clause pages: reworded and added clauses (``sbd_tool.clause_changes``)."""
+    for where, label, before, after in revision_changes(catalogue, old.data, new.data):
+        yield FieldChange("decisions", where, label, before, after)
+
+
 def _chosen(options: Iterable[_Named], entry: Any, key: str, absent: str) -> str:
     """A decision's level or an assignment's party, by label; 「（提案どおり）」 and the like when not set."""
     if entry is None:
@@ -608,14 +616,14 @@ def merge_documents(theirs: Any, mine: Any, take_mine: Iterable[str]) -> dict[st
                 _take_item(
                     _list_in(out, "diagram", kind), _sequence(_mapping(own.get("diagram")).get(kind)), prefix, iid, ""
                 )
-        elif head in ("answers", "parameters", "document"):
+        elif head in ("answers", "parameters", "document", "tailoring"):
             _take_key(out.setdefault(head, {}), _mapping(own.get(head)), rest)
         elif head in ("decisions", "responsibilities"):
             rid, _, key = rest.rpartition(".")
             _take_entry(
                 out.setdefault(head, {}), _mapping(own.get(head)), rid, key, "level" if head == "decisions" else "party"
             )
-    for key in ("answers", "parameters", "document", "decisions", "responsibilities", "diagram"):
+    for key in ("answers", "parameters", "document", "decisions", "responsibilities", "diagram", "tailoring"):
         if key in out and not out[key] and not _mapping(theirs).get(key):
             del out[key]  # not there before and nothing taken into it
     return out

@@ -15,11 +15,13 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.answers_schema import answers_schema
 from sbd_tool.assessment import assess, specification
 from sbd_tool.bidder import bidder_requirements
+from sbd_tool.clause_changes import char_diff, clause_edits
 from sbd_tool.content import Catalogue
 from sbd_tool.document import DocumentModel, render_docx
-from sbd_tool.document.compliance import compliance_rows, compliance_xlsx
+from sbd_tool.document.compliance import IROHA, compliance_rows, compliance_xlsx
 from sbd_tool.document.text_render import render_markdown
 from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_TEXT_CHARS
+from sbd_tool.revision_diff import diff_revisions
 from tests.conftest import example_data
 
 TAILORED = "利用者の端末と本システムの間の通信は、TLS 1.3 で暗号化すること。"
@@ -168,3 +170,36 @@ def test_the_catalogue_text_at_tailoring_time_is_kept(catalogue: Catalogue) -> N
     del data["tailoring"]["AT-1.middle.1"]["catalogue_text"]
     current = str(catalogue.requirements["AT-1"].requirement.levels["middle"].clauses[0])
     assert parse_answers(data, catalogue).tailoring["AT-1.middle.1"].catalogue_text == current
+
+
+def test_char_diff_marks_deleted_and_inserted_characters() -> None:
+    segments = char_diff("ログを1年間保存すること。", "ログを3年間保存し、改ざんを防ぐこと。")
+    assert "".join(t for op, t in segments if op != "insert") == "ログを1年間保存すること。"
+    assert "".join(t for op, t in segments if op != "delete") == "ログを3年間保存し、改ざんを防ぐこと。"
+    assert ("delete", "1") in segments and ("insert", "3") in segments
+
+
+def test_clause_edits_number_each_change_as_printed(catalogue: Catalogue) -> None:
+    data, key = _tailored(catalogue)
+    answers = parse_answers(data, catalogue)
+    evaluation = assess(catalogue, data).evaluation
+    assert evaluation is not None
+    edits = clause_edits(catalogue, answers, evaluation)["AT-1"]
+    assert [(e.key, e.number, e.kind) for e in edits] == [
+        (key, "AT-1-ア", "tailored"),
+        ("AT-1.added.1", f"AT-1-{IROHA[len(_section(_model(catalogue, data), 'AT-1').clauses) - 1]}", "added"),
+    ]
+    assert edits[0].catalogue_text != TAILORED and edits[0].text == TAILORED
+
+
+def test_revision_diff_reports_tailoring_changes(catalogue: Catalogue) -> None:
+    before = example_data("citizen-portal")
+    after, key = _tailored(catalogue)
+    changes = {c.where: c for c in diff_revisions(catalogue, before, after).fields}
+    assert changes[f"tailoring.{key}"].before == "（対策要件集の文言）"
+    assert changes[f"tailoring.{key}"].after == f"{TAILORED}（理由：本調達では TLS 1.3 に限るため。）"
+    assert changes[f"tailoring.{key}"].step == "decisions"
+    assert changes["added_clauses.AT-1.1"].before == "（なし）" and ADDED in changes["added_clauses.AT-1.1"].after
+    reverted = diff_revisions(catalogue, after, before).fields
+    assert {c.where for c in reverted} == {f"tailoring.{key}", "added_clauses.AT-1.1"}
+    assert not diff_revisions(catalogue, after, copy.deepcopy(after)).fields

@@ -15,10 +15,9 @@ from wtforms import Field, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from sbd_tool.answers import TOP_KEYS, AnswersError, parse_answers
-from sbd_tool.cloud import clause_party
+from sbd_tool.clause_changes import mark, printed_numbers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Clause
-from sbd_tool.document.compliance import IROHA
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.tailoring import OBLIGATION_LABELS, OBLIGATIONS
 from sbd_tool.web.forms import WizardForm, options
@@ -39,10 +38,6 @@ class PageClause:
     default_obligation: str  # the catalogue's 必須/提案
 
 
-def _mark(i: int) -> str:
-    return IROHA[i] if i < len(IROHA) else str(i + 1)
-
-
 def default_obligation(clause: Clause) -> str:
     traits = getattr(clause, "traits", None)
     return str(getattr(traits, "obligation", None) or getattr(clause, "obligation", None) or "required")
@@ -54,17 +49,13 @@ def page_clauses(cat: Catalogue, evaluation: Evaluation, rid: str) -> tuple[list
     outcome = evaluation.requirements[rid]
     if outcome.decided == "not_applicable":
         return [], 0
+    numbers, before = printed_numbers(cat, evaluation, rid)
     printed = printed_clauses(cat, outcome)
-    clauses = [PageClause(i, c.key, f"{rid}-{_mark(i)}", str(c), default_obligation(c)) for i, c in enumerate(printed)]
-    confirm = 0
-    cloud = evaluation.cloud
-    if cloud is not None and cat.cloud is not None:
-        confirm = int(any(clause_party(cat.cloud, cloud, rid, c) == cat.cloud.provider for c in printed))
-    return clauses, len(clauses) + confirm
+    return [PageClause(i, c.key, numbers[c.key], str(c), default_obligation(c)) for i, c in enumerate(printed)], before
 
 
 def added_number(rid: str, before: int, j: int) -> str:
-    return f"{rid}-{_mark(before + j)}"
+    return f"{rid}-{mark(before + j)}"
 
 
 def clause_form(clauses: list[PageClause], added: int) -> type[WizardForm]:
@@ -133,7 +124,8 @@ def store(
             else:
                 obligations.pop(c.key, None)
     others = [a for a in out.get("added_clauses") or [] if not (isinstance(a, dict) and a.get("requirement") == rid)]
-    mine, rows = [], {}
+    mine: list[dict[str, str]] = []
+    rows: dict[str, str] = {}
     count = len(added_of(answers, rid))
     for row in [f"a{j}" for j in range(count) if j != remove] + ["new"]:
         text, reason = _value(form, f"text_{row}"), _value(form, f"reason_{row}")

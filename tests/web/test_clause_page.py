@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
+from urllib.parse import unquote
 
+import docx
 import yaml
 from flask.testing import FlaskClient
 
@@ -124,3 +126,48 @@ def test_a_tailored_clause_above_the_decided_level_is_kept_but_said_not_to_print
     other = int(response.headers["Location"].split("/")[2])
     page, _ = _page(client, other)
     assert "出力されない変更" in page and hidden in page and "上位のレベルの条項の文言。" in page
+
+
+def _tailor(client: FlaskClient, pid: int) -> str:
+    _, data = _page(client, pid)
+    catalogue_text = data["text_c0"]
+    changed = catalogue_text[:10] + "（TLS 1.3 に限る。）" + catalogue_text[10:]
+    data |= {"text_c0": changed, "reason_c0": "暗号の方式を限るため。", "action": "save"}
+    data |= {"text_new": "管理画面は庁内からのみ利用できること。", "reason_new": "外部に出さないため。"}
+    assert _post(client, pid, data).status_code == 302
+    return catalogue_text
+
+
+def test_the_review_page_shows_each_change_against_the_catalogue_text(client: FlaskClient) -> None:
+    pid = import_example(client)
+    catalogue_text = _tailor(client, pid)
+    page = client.get(f"/projects/{pid}/review").data.decode()
+    changes = page[page.index('id="req-AT-1"') :]
+    changes = changes[: changes.index('id="req-', 10)]
+    assert "条項の変更（2件）" in changes and "AT-1-ア" in changes
+    inserted = re.findall(r"<ins><span class=\"visually-hidden\">［追加：</span>(.*?)<span", changes)
+    assert inserted[0] == "（TLS 1.3 に限る。）" and inserted[1] == "管理画面は庁内からのみ利用できること。"
+    assert "<del>" not in changes  # only inserted characters: nothing of the catalogue text is struck out
+    assert catalogue_text[:10] in changes and "暗号の方式を限るため。" in changes and "外部に出さないため。" in changes
+
+
+def test_revision_downloads_offer_the_three_outputs_named_as_step_7(client: FlaskClient) -> None:
+    pid = import_example(client)
+    _tailor(client, pid)
+    page = client.get(f"/projects/{pid}/review").data.decode()
+    for output in ("paste", "approval", "full"):
+        assert f"/projects/{pid}/revisions/2/spec.docx?output={output}" in page
+    names = {}
+    for output, what in (("paste", "情報セキュリティ要件"), ("approval", "閲覧資料"), ("full", "仕様書一式")):
+        response = client.get(f"/projects/{pid}/revisions/2/spec.docx?output={output}")
+        assert response.status_code == 200
+        disposition = unquote(response.headers["Content-Disposition"])
+        assert disposition.endswith(f"_{what}_第2版.docx") and "filename*=UTF-8''" in disposition
+        names[output] = docx.Document(io.BytesIO(response.data))
+    approval_text = [c.text for t in names["approval"].tables for r in t.rows for c in r.cells]
+    assert "仕様書の条項の変更" in "\n".join(p.text for p in names["approval"].paragraphs)
+    assert "暗号の方式を限るため。" in approval_text
+    assert "暗号の方式を限るため。" not in "\n".join(p.text for p in names["paste"].paragraphs)
+    assert client.get(f"/projects/{pid}/revisions/2/spec.docx?output=other").status_code == 404
+    preview = client.get(f"/projects/{pid}/revisions/2/spec.html?output=paste").data.decode()
+    assert "（TLS 1.3 に限る。）" in preview and "仕様書の条項の変更" not in preview

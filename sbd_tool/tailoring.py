@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
@@ -159,3 +159,40 @@ def tailoring_schema(catalogue: Catalogue) -> dict[str, Any]:
             "description": "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。",
         },
     }
+
+
+@dataclass(frozen=True)
+class TailoredDrift:
+    """A reworded clause whose ground moves when the project changes catalogue version: the
+    catalogue text under it changed, or its key is gone (then the officer's wording is not used)."""
+
+    key: str
+    requirement: str
+    status: Literal["catalogue_changed", "removed"]
+    text: str  # the officer's wording (kept when the key remains)
+    stored: str  # the catalogue's wording when it was tailored
+    now: str | None  # the new catalogue's wording (None: removed)
+
+
+def requirement_of(key: str) -> str:
+    """``AU-1.middle.2`` → ``AU-1``."""
+    return key.rsplit(".", 2)[0]
+
+
+def tailoring_drift(old: Catalogue, new: Catalogue, data: Any) -> tuple[TailoredDrift, ...]:
+    """The project's reworded clauses (raw ``tailoring`` of ``data``) that moving from ``old`` to
+    ``new`` affects, compared with the catalogue text stored when each was tailored."""
+    raw = data.get("tailoring") if isinstance(data, dict) else None
+    before, after = catalogue_clauses(old), catalogue_clauses(new)
+    out = []
+    for key, entry in (raw if isinstance(raw, dict) else {}).items():
+        if not isinstance(entry, dict):
+            continue
+        stored = str(entry.get("catalogue_text") or before.get(str(key), ""))
+        now = after.get(str(key))
+        if now is None or now != stored:
+            status: Literal["catalogue_changed", "removed"] = "removed" if now is None else "catalogue_changed"
+            out.append(
+                TailoredDrift(str(key), requirement_of(str(key)), status, str(entry.get("text", "")), stored, now)
+            )
+    return tuple(out)

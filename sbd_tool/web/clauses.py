@@ -7,16 +7,28 @@ that lost the race to another tab is refused with the input kept (409).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
 from sbd_tool.web import clause_form as cf
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.state import project_state
-from sbd_tool.web.store import catalogue, commit_save, db, get_project, save_answers
+from sbd_tool.web.store import (
+    catalogue,
+    commit_save,
+    db,
+    delete_draft,
+    get_draft,
+    get_project,
+    put_draft,
+    save_answers,
+)
 
 bp = Blueprint("clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions")
 
@@ -56,9 +68,13 @@ def edit(project_id: int, rid: str) -> Any:
     clauses, before, outcome = found
     form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)))
     if request.method == "GET":
-        form = form_class(formdata=None, data=cf.load(project.answers, clauses, rid))
+        draft = get_draft(project, _draft_key(rid), user())
+        if draft is not None:  # what this user typed and did not save (autosaved by the page)
+            form = form_class(formdata=MultiDict(draft.data["pairs"]))
+        else:
+            form = form_class(formdata=None, data=cf.load(project.answers, clauses, rid))
         form.version.data = str(project.version)
-        return _render(project, rid, form, clauses, before, outcome)
+        return _render(project, rid, form, clauses, before, outcome, restored=draft is not None)
     form = form_class()
     if form.version.data != str(project.version):
         return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
@@ -80,6 +96,7 @@ def edit(project_id: int, rid: str) -> Any:
     audit.record(db(), "revision", project_id=project.id, revision=revision.number, step="decisions")
     if not commit_save():
         return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
+    delete_draft(project, _draft_key(rid), user())
     flash("条項を保存しました。", "success")
     if action == "back":
         return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=f"req-{rid}"))
@@ -95,6 +112,7 @@ def _render(
     outcome: Any,
     status: int = 200,
     conflict: bool = False,
+    restored: bool = False,
 ) -> Any:
     cat = catalogue()
     printed = {c.key for c in clauses}
@@ -115,6 +133,34 @@ def _render(
         new_number=cf.added_number(rid, before, added),
         hidden=hidden,
         conflict=conflict,
+        restored=restored,
         obligations_supported=cf.OBLIGATIONS_SUPPORTED,
     )
     return page, status
+
+
+def _draft_key(rid: str) -> str:
+    """The draft's step name: one draft per requirement's clause page (and user)."""
+    return f"clauses:{rid}"
+
+
+@bp.post("/<rid>/clauses/draft")
+@rule("project:edit")
+def save_draft(project_id: int, rid: str) -> Response:
+    """Autosave: the page posts what is typed; it survives a closed tab until saved or discarded."""
+    if rid not in catalogue().requirements:
+        abort(404)
+    project = get_project(project_id)
+    pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
+    put_draft(project, _draft_key(rid), user(), {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
+    return Response(status=204)
+
+
+@bp.post("/<rid>/clauses/draft/discard")
+@rule("project:edit")
+def discard_draft(project_id: int, rid: str) -> BaseResponse:
+    if rid not in catalogue().requirements:
+        abort(404)
+    delete_draft(get_project(project_id), _draft_key(rid), user())
+    flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
+    return redirect(url_for(".edit", project_id=project_id, rid=rid))

@@ -171,3 +171,20 @@ def test_revision_downloads_offer_the_three_outputs_named_as_step_7(client: Flas
     assert client.get(f"/projects/{pid}/revisions/2/spec.docx?output=other").status_code == 404
     preview = client.get(f"/projects/{pid}/revisions/2/spec.html?output=paste").data.decode()
     assert "（TLS 1.3 に限る。）" in preview and "仕様書の条項の変更" not in preview
+
+
+def test_an_autosaved_draft_is_restored_until_saved_or_discarded(client: FlaskClient) -> None:
+    pid = import_example(client)
+    _, data = _page(client, pid)
+    draft = data | {"text_c0": TEXT, "reason_c0": "下書きの理由"}
+    assert client.post(f"/projects/{pid}/steps/decisions/AT-1/clauses/draft", data=draft).status_code == 204
+    assert "tailoring" not in export(client, pid)  # a draft is not a save
+    page, restored = _page(client, pid)
+    assert "下書き）を復元しました" in page and restored["text_c0"] == TEXT and restored["reason_c0"] == "下書きの理由"
+    assert client.post(f"/projects/{pid}/steps/decisions/AT-1/clauses/draft/discard").status_code == 302
+    page, fresh = _page(client, pid)
+    assert "復元しました" not in page and fresh["text_c0"] == data["text_c0"]
+    client.post(f"/projects/{pid}/steps/decisions/AT-1/clauses/draft", data=draft)
+    assert _post(client, pid, restored | {"action": "save"}).status_code == 302
+    page, saved = _page(client, pid)
+    assert "復元しました" not in page and saved["text_c0"] == TEXT

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from sbd_tool.clause_changes import printed_numbers
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
 from sbd_tool.web import clause_form as cf
@@ -38,10 +39,17 @@ def _helpers() -> dict[str, Any]:
     return {"changed_clauses": changed_clauses}
 
 
-def changed_clauses(answers: dict[str, Any], rid: str) -> int:
-    """How many of a requirement's clauses are reworded or added (step 6 says so on its row)."""
+def changed_clauses(answers: dict[str, Any], evaluation: Any, rid: str) -> tuple[int, int]:
+    """How many of a requirement's clauses are reworded or added, and how many of those the
+    decided level does not print (step 6 says both on the requirement's row)."""
     tailoring = answers.get("tailoring") or {}
-    return sum(1 for key in tailoring if str(key).startswith(f"{rid}.")) + len(cf.added_of(answers, rid))
+    mine = [str(key) for key in tailoring if str(key).startswith(f"{rid}.")]
+    added = cf.added_of(answers, rid)
+    if evaluation is None:
+        return len(mine) + len(added), 0
+    printed, _ = printed_numbers(catalogue(), evaluation, rid)
+    hidden = sum(1 for key in mine if key not in printed) + (len(added) if not printed else 0)
+    return len(mine) + len(added), hidden
 
 
 def _page(project: Project, rid: str) -> tuple[list[cf.PageClause], int, Any] | None:

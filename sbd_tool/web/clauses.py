@@ -95,6 +95,11 @@ def edit(project_id: int, rid: str) -> Any:
             if f"c{c.index}" == action[7:]:
                 form[f"text_c{c.index}"].data, form[f"reason_c{c.index}"].data = c.catalogue_text, ""
     answers, rows = cf.store(project.answers, form, clauses, rid, remove)
+    dropped = action[5:] if action.startswith("drop:") and action[5:].startswith(f"{rid}.") else None
+    if dropped is not None and dropped in (answers.get("tailoring") or {}):  # a change that is not printed
+        del answers["tailoring"][dropped]
+        if not answers["tailoring"]:
+            del answers["tailoring"]
     errors = cf.problems(cat, answers, form, clauses, rows)
     if errors:
         for field, message in errors:

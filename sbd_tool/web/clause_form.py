@@ -110,8 +110,8 @@ def store(
     for c in clauses:
         row = f"c{c.index}"
         text, reason = _value(form, f"text_{row}"), _value(form, f"reason_{row}")
-        if text == c.catalogue_text and not reason:
-            tailoring.pop(c.key, None)  # the catalogue's wording
+        if text == c.catalogue_text:
+            tailoring.pop(c.key, None)  # the catalogue's wording (a reason typed anyway is refused by ``problems``)
         else:
             old = tailoring.get(c.key) or {}
             same = old.get("text") == text and old.get("reason") == reason
@@ -150,15 +150,20 @@ def _put(out: dict[str, Any], section: str, value: Any) -> None:
 def problems(
     cat: Catalogue, answers: dict[str, Any], form: Any, clauses: list[PageClause], rows: dict[str, str]
 ) -> list[tuple[Field, str]]:
-    """The core's problems with the stored result, each on the field it is about."""
+    """The core's problems with the stored result, each on the field it is about; and a reason
+    given for a clause whose wording was not changed (it would record a change that is none)."""
+    errors: list[tuple[Field, str]] = [
+        (form[f"reason_c{c.index}"], "文言を対策要件集から変えていないため、理由は不要です（空欄にしてください）。")
+        for c in clauses
+        if _value(form, f"text_c{c.index}") == c.catalogue_text and _value(form, f"reason_c{c.index}")
+    ]
     try:
         parse_answers(answers, cat, partial=True)
     except AnswersError as exc:
         found = exc.problems
     else:
-        return []
+        return errors
     by_key = {c.key: f"c{c.index}" for c in clauses}
-    errors: list[tuple[Field, str]] = []
     for p in found:
         name = _field_name(p.where, by_key, rows)
         if name is not None and name in form:

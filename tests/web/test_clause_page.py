@@ -193,3 +193,11 @@ def test_an_autosaved_draft_is_restored_until_saved_or_discarded(client: FlaskCl
     assert _post(client, pid, restored | {"action": "save"}).status_code == 302
     page, saved = _page(client, pid)
     assert "復元しました" not in page and saved["text_c0"] == TEXT
+
+
+def test_a_reason_without_a_change_is_refused_on_its_field(client: FlaskClient) -> None:
+    pid = import_example(client)
+    _, data = _page(client, pid)
+    response = _post(client, pid, data | {"reason_c0": "理由だけ", "action": "save"})
+    assert response.status_code == 400
+    assert re.search(r'id="reason_c0-error">.*理由は不要です', response.data.decode())

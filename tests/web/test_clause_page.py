@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import unquote
 
 import docx
+import pytest
 import yaml
 from flask.testing import FlaskClient
 
+from sbd_tool import answers as answers_module
+from sbd_tool.web import clause_form
 from tests.web.test_review import import_example
 from tests.web.test_versions import export
 
@@ -201,3 +204,22 @@ def test_a_reason_without_a_change_is_refused_on_its_field(client: FlaskClient) 
     response = _post(client, pid, data | {"reason_c0": "理由だけ", "action": "save"})
     assert response.status_code == 400
     assert re.search(r'id="reason_c0-error">.*理由は不要です', response.data.decode())
+
+
+def test_obligations_are_written_in_the_shared_format(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """必須/提案 per clause goes to ``obligations`` (parsed by the core once it reads the section:
+    until then the page does not offer it). Here the section is let through the parser."""
+    monkeypatch.setattr(clause_form, "OBLIGATIONS_SUPPORTED", True)
+    monkeypatch.setattr(answers_module, "TOP_KEYS", (*answers_module.TOP_KEYS, "obligations"))
+    pid = import_example(client)
+    page, data = _page(client, pid)
+    assert "必須・提案を変える理由" in page and data["obligation_c0"] == "required"
+    data |= {"obligation_c0": "proposal", "obligation_reason_c0": "製品により方式が異なるため。", "action": "save"}
+    assert _post(client, pid, data).status_code == 302
+    (key, entry), *rest = export(client, pid)["obligations"].items()
+    assert key.startswith("AT-1.") and entry == {"obligation": "proposal", "reason": "製品により方式が異なるため。"}
+    assert not rest
+    _, data = _page(client, pid)
+    assert data["obligation_c0"] == "proposal"
+    assert _post(client, pid, data | {"obligation_c0": "required", "obligation_reason_c0": ""}).status_code == 302
+    assert "obligations" not in export(client, pid)

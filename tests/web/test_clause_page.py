@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import docx
+import openpyxl
 import pytest
 import yaml
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 from sbd_tool import answers as answers_module
 from sbd_tool.web import clause_form
 from tests.web.test_review import import_example
+from tests.web.test_shares import create_link
 from tests.web.test_versions import export
 
 TEXT = "利用者の端末と本システムの間の通信は、TLS 1.3 で暗号化すること。"
@@ -223,3 +225,16 @@ def test_obligations_are_written_in_the_shared_format(client: FlaskClient, monke
     assert data["obligation_c0"] == "proposal"
     assert _post(client, pid, data | {"obligation_c0": "required", "obligation_reason_c0": ""}).status_code == 302
     assert "obligations" not in export(client, pid)
+
+
+def test_the_bidder_page_and_its_matrix_print_the_tailored_text(app: Any, client: FlaskClient) -> None:
+    pid = import_example(client)
+    _, data = _page(client, pid)
+    data |= {"text_c0": TEXT, "reason_c0": "TLS 1.3 に限るため。", "action": "save"}
+    assert _post(client, pid, data).status_code == 302
+    url = create_link(client, pid)
+    bidder = app.test_client()  # nobody signed in
+    page = bidder.get(url).data.decode()
+    assert TEXT in page and "TLS 1.3 に限るため。" not in page  # the reason is the adviser's record, not the bidder's
+    sheet = openpyxl.load_workbook(io.BytesIO(bidder.get(url + "/compliance.xlsx").data))["対応表"]
+    assert TEXT in [c.value for row in sheet.iter_rows() for c in row]

@@ -100,9 +100,14 @@ def test_on_a_cloud_service_the_party_mark_stays_in_front_and_parameters_are_fil
     mark = original[: original.index("〕") + 1]
     data["tailoring"] = {original.key: {"text": "ログを{log_retention}保存すること。", "reason": "理由"}}
     data.setdefault("parameters", {})["log_retention"] = "3年間"
-    changed = _section(_model(catalogue, data), section.id).clauses[0]
+    data["added_clauses"] = [{"requirement": section.id, "text": ADDED, "reason": "理由"}]
+    model = _model(catalogue, data)
+    changed = _section(model, section.id).clauses[0]
     assert changed == f"{mark}ログを3年間保存すること。"
     assert changed.catalogue_text is not None and "〔" not in changed.catalogue_text
+    added = _section(model, section.id).clauses[-1]
+    assert added.key == f"{section.id}.added.1" and added.startswith("〔") and added.endswith(ADDED)
+    assert all(r.party for r in compliance_rows(model)), "on a cloud service every row says who implements it"
 
 
 def test_a_clause_not_printed_at_the_decided_level_is_not_printed(catalogue: Catalogue) -> None:

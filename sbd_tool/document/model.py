@@ -240,8 +240,9 @@ def build_document(
                         for clause in printed
                     )
                 clauses = tailored.annotate(  # catalogue wording and reason; added clauses appended
-                    req.id, clauses, originals, answers, lambda t: fill_parameters(t, catalogue, answers, answered)
-                )
+                    req.id, clauses, originals, answers, lambda t: fill_parameters(t, catalogue, answers, answered),
+                    _added_mark(catalogue, cloud, req.id),
+                )  # fmt: skip
                 sections.append(
                     RequirementSection(
                         req.id, req.name, outcome.decided, catalogue.level_label(outcome.decided), clauses
@@ -420,6 +421,14 @@ def _party_note(catalogue: Catalogue, r: Responsibility) -> str:
     if not r.overridden:
         return label
     return f"{label}（既定の{catalogue.party_label(r.default)}から変更：{r.reason or '理由の記載なし'}）"
+
+
+def _added_mark(catalogue: Catalogue, cloud: CloudOutcome | None, rid: str) -> str:
+    """On a cloud service, who an officer's added clause binds: the requirement's party (or, when
+    its split is shared, the catalogue's default party), marked as every clause there is."""
+    if cloud is None or catalogue.cloud is None:
+        return ""
+    return _bound(catalogue, clause_party(catalogue.cloud, cloud, rid, Clause("")))
 
 
 def _bound(catalogue: Catalogue, party: str) -> str:

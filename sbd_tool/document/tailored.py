@@ -31,9 +31,11 @@ def annotate(
     originals: dict[str, str],
     answers: Answers,
     fill: Callable[[str], str],
+    mark: str = "",
 ) -> tuple[SpecClause, ...]:
     """Mark the tailored clauses (catalogue wording, reason) and append the requirement's added
-    clauses (``<rid>.added.<n>``) after its printed ones."""
+    clauses (``<rid>.added.<n>``) after its printed ones, with ``mark`` (〔受注者〕 on a cloud
+    service) in front."""
     from sbd_tool.document.model import SpecClause
 
     out = []
@@ -45,7 +47,7 @@ def annotate(
         catalogue_text = fill(originals[clause.key])
         out.append(SpecClause(str(clause), clause.key, clause.obligation, catalogue_text, tailored.reason))
     for key, added in added_by_requirement(answers.added_clauses).get(rid, []):
-        out.append(SpecClause(fill(added.text), key, added.obligation, None, added.reason))
+        out.append(SpecClause(mark + fill(added.text), key, added.obligation, None, added.reason))
     return tuple(out)
 
 

@@ -152,6 +152,7 @@ def test_the_review_page_shows_each_change_against_the_catalogue_text(client: Fl
     pid = import_example(client)
     catalogue_text = _tailor(client, pid)
     page = client.get(f"/projects/{pid}/review").data.decode()
+    assert '<a href="#req-AT-1">AT-1（2件）</a>' in page  # said at the top, so no change is missed
     changes = page[page.index('id="req-AT-1"') :]
     changes = changes[: changes.index('id="req-', 10)]
     assert "条項の変更（2件）" in changes and "AT-1-ア" in changes

@@ -23,6 +23,7 @@ from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
 from sbd_tool.obligations import ClauseObligation, parse_obligations
 from sbd_tool.problems import Problem, ProblemsError
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.tailoring import AddedClause, TailoredClause, parse_added, parse_tailoring
 from sbd_tool.text import clean_input, has_line_break
 
 FORMAT = "sbd-tool/answers@1"
@@ -37,6 +38,8 @@ TOP_KEYS = (
     "parameters",
     "document",
     "obligations",
+    "tailoring",  # clause tailoring (sbd_tool.tailoring)
+    "added_clauses",
 )
 
 AnswerValue = str | tuple[str, ...]
@@ -150,6 +153,9 @@ class Answers:
     responsibilities: dict[str, Assignment] = field(default_factory=dict)
     diagram: Diagram | None = None
     obligations: dict[str, ClauseObligation] = field(default_factory=dict)  # 必須/提案 changed (obligations.py)
+    # Clause tailoring (sbd_tool.tailoring): reworded catalogue clauses by key, and added clauses.
+    tailoring: dict[str, TailoredClause] = field(default_factory=dict)
+    added_clauses: tuple[AddedClause, ...] = ()
 
 
 class AnswersError(ProblemsError):
@@ -315,10 +321,12 @@ def _parse(data: Any, catalogue: Catalogue, partial: bool, strict: bool) -> tupl
     }
     document = _document(p, top.get("document"))
     obligations = parse_obligations(p, top.get("obligations"))
+    tailoring = parse_tailoring(p, top.get("tailoring"))
+    added = parse_added(p, top.get("added_clauses"))
     if p.problems:
         raise AnswersError(p.problems)
-    found = Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
-    return dataclasses.replace(found, obligations=obligations), p.texts
+    parsed = Answers(project, answers, decisions, parameters, document, responsibilities, diagram)
+    return dataclasses.replace(parsed, obligations=obligations, tailoring=tailoring, added_clauses=added), p.texts
 
 
 def _project(p: _Parser, value: Any, partial: bool) -> Project:

@@ -9,6 +9,7 @@ from sbd_tool.answers import FORMAT
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import Option, ProjectField
 from sbd_tool.obligations import OBLIGATIONS, clause_traits
+from sbd_tool.tailoring import tailoring_schema
 
 
 def _enum(options: list[Option]) -> dict[str, Any]:
@@ -224,5 +225,6 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
                     },
                 },
             },
+            **tailoring_schema(catalogue),
         },
     }

@@ -9,22 +9,27 @@ are reported (and left out of the comparison) rather than raised. Pure: plain da
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import itertools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sbd_tool import rules
 from sbd_tool.answers import FORMAT, Answers, AnswersError, AnswerValue, parse_answers
-from sbd_tool.content.catalogue import LEVEL_ORDER, LEVELS, Catalogue
+from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.explain import value_label
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation, evaluate
+from sbd_tool.rules import Evaluation, RequirementOutcome, evaluate
+from sbd_tool.tailoring import TailoredDrift, tailoring_drift
 
 GRADED = LEVELS[1:]
 _SECTIONS = ("answers", "decisions", "responsibilities", "parameters")
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _MAX_PRUNING_ROUNDS = 10
+_KEYED_BY_CLAUSE = ("tailoring", "obligations")  # sections keyed by a clause key (AT-1.low.1)
+_CLAUSE_FIELDS = ("text", "reason", "catalogue_text", "obligation")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class RequirementDrift:
     decision: str | None  # the level the project itself decided, if any
     decision_dropped: bool  # that level is not defined any more: the new proposal is used
     clause_changes: tuple[ClauseChange, ...] = ()
+    # The project's reworded clauses of this requirement whose catalogue text changed or went
+    # (``sbd_tool.tailoring``): the officer's wording is kept, and the officer should look again.
+    tailoring: tuple[TailoredDrift, ...] = ()
 
     @property
     def proposal_changed(self) -> bool:
@@ -76,6 +84,7 @@ class RequirementDrift:
             or self.level_changed
             or self.text_changed
             or self.decision_dropped
+            or bool(self.tailoring)
         )
 
 
@@ -159,6 +168,11 @@ def _target(tokens: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """What to drop for a problem: one item of a multiple answer, else the whole answer,
     decision, assignment or parameter; elsewhere the innermost list item (a subject, a flow)."""
     head = tokens[0]
+    if head in _KEYED_BY_CLAUSE:  # tailoring.AT-1.low.1.text: the key has dots of its own
+        rest = [str(t) for t in tokens[1:]]
+        if rest and rest[-1] in _CLAUSE_FIELDS:
+            rest = rest[:-1]
+        return (head, ".".join(rest))
     if head == "answers" and len(tokens) >= 3 and isinstance(tokens[2], int):
         return tokens[:3]
     if head in _SECTIONS:
@@ -220,16 +234,11 @@ def parse_leniently(data: Any, catalogue: Catalogue) -> tuple[Answers, tuple[Pro
 # ---------------------------------------------------------------- comparing
 
 
-def printed_clauses(catalogue: Catalogue, requirement_id: str, level: str) -> tuple[str, ...]:
-    """The clauses the specification prints for a requirement at ``level`` (each level adds to
-    those below it), before parameters are filled in."""
-    req = catalogue.requirements[requirement_id].requirement
-    return tuple(
-        clause
-        for lv in GRADED
-        if lv in req.levels and LEVEL_ORDER[lv] <= LEVEL_ORDER[level]
-        for clause in req.levels[lv].clauses
-    )
+def printed_clauses(catalogue: Catalogue, outcome: RequirementOutcome) -> tuple[str, ...]:
+    """The clauses the specification prints for a requirement at its decided level, before
+    parameters are filled in: the engine's own choice (``rules.printed_clauses``), so a clause
+    whose condition does not hold for the project is not compared."""
+    return tuple(str(c) for c in rules.printed_clauses(catalogue, outcome))
 
 
 def clause_changes(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[ClauseChange, ...]:
@@ -259,8 +268,8 @@ def _requirements(
             )
             continue
         before = old_eval.requirements[rid]
-        printed_before = printed_clauses(old, rid, before.decided)
-        printed_after = printed_clauses(new, rid, after.decided)
+        printed_before = printed_clauses(old, before)
+        printed_after = printed_clauses(new, after)
         out.append(
             RequirementDrift(
                 rid,
@@ -341,10 +350,15 @@ def drift(old: Catalogue, new: Catalogue, answers_data: dict[str, Any]) -> Drift
     old_answers, old_problems = parse_leniently(answers_data, old)
     new_answers, new_problems = parse_leniently(answers_data, new)
     old_eval, new_eval = evaluate(old, old_answers), evaluate(new, new_answers)
+    flags = tailoring_drift(old, new, answers_data)
+    requirements = [
+        dataclasses.replace(r, tailoring=tuple(f for f in flags if f.requirement == r.id))
+        for r in _requirements(old, new, old_eval, new_eval, old_answers, new_answers)
+    ]
     return Drift(
         old.content_version,
         new.content_version,
-        tuple(_requirements(old, new, old_eval, new_eval, old_answers, new_answers)),
+        tuple(requirements),
         tuple(_questions(old, new, new_eval, answers_data, old_answers, new_answers)),
         new_problems,
         old_problems,
@@ -365,6 +379,7 @@ def drift_summary(d: Drift) -> str:
         (len(d.removed), "件の対策要件がなくな", "り", "ります"),
         (needs_answer, "件の新しい設問に回答が必要にな", "り", "ります"),
         (len(d.new_answer_problems), "件の回答・決定が新しい版では使えなくな", "り", "ります"),
+        (sum(len(r.tailoring) for r in d.requirements), "件の文言を変更した条項で元の文言が変わ", "り", "ります"),
     ]
     shown = [(n, stem, cont, end) for n, stem, cont, end in parts if n]
     if not shown:  # e.g. an answered question's options changed without touching any level
@@ -385,7 +400,8 @@ def requirement_sentence(old: Catalogue, new: Catalogue, r: RequirementDrift) ->
         return head + f"新しい版で加わります（{new.level_label(r.decided_after)}）"
     if r.status == "removed":
         assert r.decided_before is not None
-        return head + f"新しい版にはありません（現在は{old.level_label(r.decided_before)}）"
+        gone = f"新しい版にはありません（現在は{old.level_label(r.decided_before)}）"
+        return head + "、".join([gone, *_tailoring_notes(r)])
     assert r.proposed_before and r.proposed_after and r.decided_before and r.decided_after
     parts: list[str] = []
     if r.decision_dropped and r.decision is not None:
@@ -399,7 +415,18 @@ def requirement_sentence(old: Catalogue, new: Catalogue, r: RequirementDrift) ->
         parts.append(change)
     if r.text_changed and not r.level_changed:
         parts.append(f"記載文が{len(r.clause_changes)}か所変わります")
+    parts += _tailoring_notes(r)
     return head + ("、".join(parts) if parts else "変わりません")
+
+
+def _tailoring_notes(r: RequirementDrift) -> list[str]:
+    """What moving catalogue version means for the project's reworded clauses of ``r``."""
+    return [
+        f"文言を変更した条項 {t.key} は新しい版にないため、変更後の文言は使われなくなります"
+        if t.status == "removed"
+        else f"文言を変更した条項 {t.key} の元の文言が変わります（変更後の文言はそのまま使います）"
+        for t in r.tailoring
+    ]
 
 
 def question_sentence(old: Catalogue, new: Catalogue, q: QuestionDrift) -> str:

@@ -44,3 +44,8 @@ MAX_MATRIX_ROWS = MATRIX_ROWS.count
 MAX_DIAGRAM_ZONES = DIAGRAM_ZONES.count
 MAX_DIAGRAM_ELEMENTS = DIAGRAM_ELEMENTS.count
 MAX_DIAGRAM_FLOWS = DIAGRAM_FLOWS.count
+
+# Clause tailoring (step 6): the officer's wording of one clause and the clauses added to a requirement.
+CLAUSE_TEXT_CHARS = 2000  # the wording of one tailored or added clause
+CLAUSE_REASON_CHARS = 1000  # why it was tailored or added
+ADDED_CLAUSES = Limit(100, "追加する条項", "件")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sbd_tool.answers import AnswersError, AnswerValue, parse_answers
+from sbd_tool.clause_changes import revision_changes
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import AnswerGroup, Question
 from sbd_tool.explain import condition_sentence, decision_note, requirement_reasons, value_label
@@ -98,7 +99,7 @@ def diff_revisions(catalogue: Catalogue, before: Any, after: Any) -> RevisionDif
     old, new = _Side(catalogue, before), _Side(catalogue, after)
     fields = tuple(
         change
-        for section in (_project, _features, _diagram, _answers, _decisions, _obligations, _output)
+        for section in (_project, _features, _diagram, _answers, _decisions, _obligations, _tailoring, _output)
         for change in section(catalogue, old, new)
         if change.before != change.after
     )
@@ -187,6 +188,7 @@ class _Side:
 
     def __init__(self, catalogue: Catalogue, data: Any) -> None:
         top = _mapping(data)
+        self.data = top
         self.project = _mapping(top.get("project"))
         self.tasks = _keyed(_sequence(self.project.get("tasks")), "T")
         diagram = _mapping(top.get("diagram"))
@@ -479,6 +481,12 @@ def _obligations(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
         )
 
 
+def _tailoring(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
+    """Step 6's clause pages: reworded and added clauses (``sbd_tool.clause_changes``)."""
+    for where, label, before, after in revision_changes(catalogue, old.data, new.data):
+        yield FieldChange("decisions", where, label, before, after)
+
+
 def _chosen(options: Iterable[_Named], entry: Any, key: str, absent: str) -> str:
     """A decision's level or an assignment's party, by label; 「（提案どおり）」 and the like when not set."""
     if entry is None:
@@ -624,13 +632,22 @@ def merge_documents(theirs: Any, mine: Any, take_mine: Iterable[str]) -> dict[st
                 _take_item(
                     _list_in(out, "diagram", kind), _sequence(_mapping(own.get("diagram")).get(kind)), prefix, iid, ""
                 )
-        elif head in ("answers", "parameters", "document"):
+        elif head in ("answers", "parameters", "document", "tailoring"):
             _take_key(out.setdefault(head, {}), _mapping(own.get(head)), rest)
         elif head in ("decisions", "responsibilities", "obligations"):
             rid, _, key = rest.rpartition(".")
             required = {"decisions": "level", "responsibilities": "party", "obligations": "obligation"}[head]
             _take_entry(out.setdefault(head, {}), _mapping(own.get(head)), rid, key, required)
-    for key in ("answers", "parameters", "document", "decisions", "responsibilities", "obligations", "diagram"):
+    for key in (
+        "answers",
+        "parameters",
+        "document",
+        "decisions",
+        "responsibilities",
+        "obligations",
+        "diagram",
+        "tailoring",
+    ):
         if key in out and not out[key] and not _mapping(theirs).get(key):
             del out[key]  # not there before and nothing taken into it
     return out

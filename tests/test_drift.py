@@ -98,8 +98,8 @@ def test_a_narrower_rule_lowers_the_level(catalogue: Catalogue, content_copy: Pa
     at1 = next(r for r in d.requirements if r.id == "AT-1")
     assert at1.level_changed and at1.proposal_changed and at1.changed
     # The clauses of the level no longer reached are what leaves the specification.
-    gone = set(printed_clauses(catalogue, "AT-1", at1.decided_before or "")) - set(
-        printed_clauses(new, "AT-1", at1.decided_after or "")
+    gone = set(printed_clauses(catalogue, before.requirements["AT-1"])) - set(
+        printed_clauses(new, after.requirements["AT-1"])
     )
     assert gone and {c.before for c in at1.clause_changes} == gone and all(c.after is None for c in at1.clause_changes)
     assert d.changed and d.text_changes == ()
@@ -297,3 +297,75 @@ def test_parse_leniently_keeps_what_is_still_valid(catalogue: Catalogue) -> None
     assert [s.name for s in answers.project.tasks[0].subjects] == ["申請者（国民・事業者）"]
     assert answers.decisions == parse_answers(CITIZEN, catalogue).decisions
     assert [p.where for p in problems] == ["project.tasks[0].subjects[1].kind", "answers.network[1]"]
+
+
+# ---------------------------------------------------------------- tailored clauses (issue 15 item 4)
+
+AT1_LOW_1 = "管理機能への不正な接続を防止するため、サーバ及びネットワーク機器の管理用の通信を"
+
+
+def _tailored_citizen(catalogue: Catalogue) -> dict[str, Any]:
+    data = copy.deepcopy(CITIZEN)
+    data["tailoring"] = {
+        "AT-1.low.1": {"text": "管理用の通信は専用の VLAN に分けること。", "reason": "庁内標準に合わせるため。"},
+        "AT-1.high.2": {"text": "管理は専用端末からのみ行うこと。", "reason": "運用体制に合わせるため。"},
+    }
+    return data
+
+
+def test_a_tailored_clause_is_kept_and_flagged_when_the_catalogue_text_under_it_changes(
+    catalogue: Catalogue, content_copy: Path
+) -> None:
+    edit(
+        content_copy,
+        "requirement_sets/AT.yaml",
+        AT1_LOW_1,
+        "管理画面への不正な接続を防止するため、サーバ及びネットワーク機器の管理用の通信を",
+    )
+    new = load_catalogue(content_copy)
+    data = _tailored_citizen(catalogue)
+    d = drift(catalogue, new, data)
+    at1 = next(r for r in d.requirements if r.id == "AT-1")
+    assert [(t.key, t.status) for t in at1.tailoring] == [("AT-1.low.1", "catalogue_changed")]
+    assert at1.tailoring[0].now is not None and at1.tailoring[0].now.startswith("管理画面への")
+    assert at1.changed and d.changed
+    assert (
+        "文言を変更した条項 AT-1.low.1 の元の文言が変わります（変更後の文言はそのまま使います）"
+        in requirement_sentence(catalogue, new, at1)
+    )
+    assert "1件の文言を変更した条項で元の文言が変わります" in drift_summary(d)
+    kept, problems = parse_leniently(data, new)
+    assert kept.tailoring["AT-1.low.1"].text == "管理用の通信は専用の VLAN に分けること。" and not problems
+    # the officer looked again: the stored catalogue text is the new one, nothing is flagged
+    data["tailoring"]["AT-1.low.1"]["catalogue_text"] = at1.tailoring[0].now
+    assert not next(r for r in drift(catalogue, new, data).requirements if r.id == "AT-1").tailoring
+
+
+def test_a_tailored_clause_whose_key_disappears_is_flagged_and_the_others_are_kept(
+    catalogue: Catalogue, content_copy: Path
+) -> None:
+    def drop_last_high_clause(data: Any) -> None:
+        at1 = next(r for p in data["policies"] for r in p["requirements"] if r["id"] == "AT-1")
+        at1["levels"]["high"]["clauses"].pop()  # AT-1.high.3 goes; AT-1.high.2 stays
+
+    edit_yaml(content_copy, "requirement_sets/AT.yaml", drop_last_high_clause)
+    new = load_catalogue(content_copy)
+    data = _tailored_citizen(catalogue)
+    data["tailoring"]["AT-1.high.3"] = {"text": "閉域接続に限ること。", "reason": "理由"}
+    at1 = next(r for r in drift(catalogue, new, data).requirements if r.id == "AT-1")
+    assert [(t.key, t.status) for t in at1.tailoring] == [("AT-1.high.3", "removed")]
+    kept, problems = parse_leniently(data, new)
+    assert set(kept.tailoring) == {"AT-1.low.1", "AT-1.high.2"}  # only the key that went is dropped
+    assert [p.where for p in problems] == ["tailoring.AT-1.high.3"]
+
+
+def test_printed_clauses_leave_out_clauses_whose_condition_does_not_hold(catalogue: Catalogue) -> None:
+    outcome = evaluated(catalogue, CITIZEN).requirements["AT-1"]
+    levels = catalogue.requirements["AT-1"].requirement.levels
+    reached = [lv for lv in ("low", "middle", "high") if lv in levels][
+        : ["low", "middle", "high"].index(outcome.decided) + 1
+    ]
+    every = [str(c) for lv in reached for c in levels[lv].clauses]
+    omitted = {str(levels[o.level].clauses[o.position]) for o in outcome.omitted if o.level in reached}
+    assert omitted, "the citizen portal leaves out AT-1's clauses for managed services"
+    assert printed_clauses(catalogue, outcome) == tuple(c for c in every if c not in omitted)

@@ -54,7 +54,7 @@ def test_every_translated_template_string_has_an_english_entry() -> None:
 FORMS = (LoginForm, PasswordForm, NewProjectForm, ImportForm, DecideForm, SubmitForm, CommentForm, CourseForm,
          ShareForm, CatalogueImportForm, OrganisationForm, UserForm, NewUserForm)  # fmt: skip
 # The modules whose fixed messages (flash, validation errors) are translated when the page shows them.
-MODULES = ("admin", "auth", "catalogue", "courses", "projects", "review", "shares", "wizard")
+MODULES = ("admin", "auth", "catalogue", "clauses", "courses", "projects", "review", "shares", "wizard")
 
 
 def _form_texts(form: type) -> list[str]:

@@ -24,6 +24,7 @@ from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
 from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES
 from sbd_tool.document.kinds import OutputKind as OutputKind
 from sbd_tool.document.model import DocumentModel, SpecClause, Table
+from sbd_tool.document.tailored import CHANGES_TITLE, changes_table
 from sbd_tool.obligations import obligation_label
 from sbd_tool.procurement import PHASE_TITLES, work_phrase
 
@@ -197,6 +198,7 @@ def _approval(model: DocumentModel) -> Iterator[Block]:
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
     yield from _obligation_changes(model)
     yield from _warnings(model)
+    yield from _changes(model)
     if model.cloud is not None:
         yield Heading(1, "クラウドサービスの責任分担")
         yield Para(
@@ -322,6 +324,15 @@ def _obligation_changes(model: DocumentModel) -> Iterator[Block]:
         yield TableBlock(Table(("番号", "区分", "変更の理由"), rows, (1.3, 1, 7.7)), "必須／提案を変更した条項")
 
 
+def _changes(model: DocumentModel) -> Iterator[Block]:
+    """The clauses reworded or added for this procurement, with the reasons (not in the section to paste)."""
+    table = changes_table(model)
+    if table is not None:
+        yield Label(CHANGES_TITLE)
+        yield Para("次の条項は、対策要件集の文言を本調達のために変更し、又は追加したものである。")
+        yield TableBlock(table, CHANGES_TITLE)
+
+
 def _warnings(model: DocumentModel) -> Iterator[Block]:
     if model.warnings:
         yield Label("確認事項（回答と業務の特徴の不一致）")
@@ -334,6 +345,7 @@ def _appendices(model: DocumentModel) -> Iterator[Block]:
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
     yield from _obligation_changes(model)
     yield from _warnings(model)
+    yield from _changes(model)
     yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
     yield Para(
         "入札者が要件の趣旨を理解し、同じ前提で提案できるよう、本調達で求める各対策要件について、"

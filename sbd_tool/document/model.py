@@ -17,6 +17,7 @@ from sbd_tool.content.schema import Clause
 from sbd_tool.derive import ResolvedAnswer
 from sbd_tool.diagram import flow_rows
 from sbd_tool.diagram_draw import Picture
+from sbd_tool.document import tailored
 from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
 from sbd_tool.obligations import clause_traits, effective, obligation_label
 from sbd_tool.parameters import parameter_value
@@ -348,7 +349,9 @@ def _security_sections(
                 if outcome.decided == "not_applicable":
                     not_applicable.append(f"{req.id} {req.name}")
                     continue
-                printed = printed_clauses(catalogue, outcome)
+                catalogue_clauses = printed_clauses(catalogue, outcome)
+                originals = {c.key: str(c) for c in catalogue_clauses}
+                printed = tailored.reword(catalogue_clauses, answers)  # the officer's wording
                 if cloud is not None and catalogue.cloud is not None:
                     clauses = _cloud_clauses(catalogue, cloud, req.id, req.name, printed, answers, answered)
                 else:
@@ -356,6 +359,10 @@ def _security_sections(
                         _spec(catalogue, answers, fill_parameters(clause, catalogue, answers, answered), clause.key)
                         for clause in printed
                     )
+                clauses = tailored.annotate(  # catalogue wording and reason; added clauses appended
+                    req.id, clauses, originals, answers, lambda t: fill_parameters(t, catalogue, answers, answered),
+                    _added_mark(catalogue, cloud, req.id),
+                )  # fmt: skip
                 clauses, placed = _place(catalogue, clauses, phases)
                 qualifications += placed
                 if clauses:
@@ -485,6 +492,14 @@ def _party_note(catalogue: Catalogue, r: Responsibility) -> str:
     if not r.overridden:
         return label
     return f"{label}（既定の{catalogue.party_label(r.default)}から変更：{r.reason or '理由の記載なし'}）"
+
+
+def _added_mark(catalogue: Catalogue, cloud: CloudOutcome | None, rid: str) -> str:
+    """On a cloud service, who an officer's added clause binds: the requirement's party (or, when
+    its split is shared, the catalogue's default party), marked as every clause there is."""
+    if cloud is None or catalogue.cloud is None:
+        return ""
+    return _bound(catalogue, clause_party(catalogue.cloud, cloud, rid, Clause("")))
 
 
 def _bound(catalogue: Catalogue, party: str) -> str:

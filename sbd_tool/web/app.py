@@ -34,6 +34,7 @@ from sbd_tool.web import (
     wizard,
 )
 from sbd_tool.web import catalogue as catalogue_pages
+from sbd_tool.web import clauses as clause_pages
 from sbd_tool.web.paths import ROOT
 from sbd_tool.web.settings import ConfigError
 
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     shares.bp,
     catalogue_pages.bp,
     courses.bp,
+    clause_pages.bp,  # step 6: one requirement's clauses
     i18n.bp,
 )
 HOOKS = (auth, store, pages, errors, headers, shares)  # each one's init_app adds its hooks

@@ -23,7 +23,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
-from sbd_tool.document import Approval, render_docx
+from sbd_tool.clause_changes import clause_edits
+from sbd_tool.document import OUTPUT_KINDS, Approval, OutputKind, render_docx
+from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.text_render import render_html
 from sbd_tool.revision_diff import diff_revisions
 from sbd_tool.rules import evaluate
@@ -32,7 +34,7 @@ from sbd_tool.web import audit, releases
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.choices import SelectChoice
-from sbd_tool.web.downloads import attachment
+from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.notifications import notify
 from sbd_tool.web.state import project_state
@@ -243,26 +245,38 @@ def _local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
 
 
+def _output() -> OutputKind:
+    """The output asked for (``?output=paste|approval|full``), as step 7 offers them."""
+    wanted = request.args.get("output", "full")
+    if wanted not in OUTPUT_KINDS:
+        abort(404)
+    return next(kind for kind in OUTPUT_KINDS if kind == wanted)
+
+
 @bp.get("/revisions/<int:number>/spec.docx")
 @rule("project:read")
 def revision_docx(project_id: int, number: int) -> Response:
-    """The Word spec of one revision; an approved revision's states who approved it and when."""
+    """One of the three Word outputs of one revision (``?output=``), named as step 7 names them
+    (「<名称>_情報セキュリティ要件_第N版.docx」); an approved revision's states who approved it and when."""
     project = get_project(project_id)
-    data = render_docx(_revision_model(project, number))
-    audit.record(db(), "export", project_id=project.id, format="docx", revision=number)
+    output = _output()
+    model = _revision_model(project, number)
+    data = render_docx(model, kind=output)
+    audit.record(db(), "export", project_id=project.id, format="docx", revision=number, output=output)
     db().commit()
-    suffix = "-approved" if approved_review(project, number) else ""
-    return attachment(data, f"sbd-spec-{project.id}-r{number}{suffix}.docx")
+    name = document_filename(model.name or project.name, OUTPUT_NAMES[output], number, "docx")
+    return attachment(data, name, ascii_filename(output, project.id, number, "docx"))
 
 
 @bp.get("/revisions/<int:number>/spec.html")
 @rule("project:read")
 def revision_html(project_id: int, number: int) -> Response:
-    """The document preview of one revision, as a standalone page without scripts."""
+    """The document preview of one revision (``?output=``), as a standalone page without scripts."""
     project = get_project(project_id)
+    output = _output()
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
     return Response(
-        render_html(_revision_model(project, number)),
+        render_html(_revision_model(project, number), output),
         mimetype="text/html; charset=utf-8",
         headers={"Content-Security-Policy": policy},
     )
@@ -412,6 +426,7 @@ def review(project_id: int) -> str:
         current_approved=approved_review(project, project.version) is not None,
         status_labels=STATUS_LABELS,
         editable=can_edit(user(), project),
+        clause_edits=clause_edits(catalogue_of(revision), answers, evaluation) if answers and evaluation else {},
     )
 
 

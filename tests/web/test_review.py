@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import threading
+from urllib.parse import unquote
 
 import docx
 import pytest
@@ -102,7 +103,8 @@ def test_review_flow_end_to_end(app: Flask, client: FlaskClient, adviser: FlaskC
     status = client.get(f"/projects/{pid}/steps/output").data.decode()
     assert "相談 花子 さんが承認済みです" in status
     response = client.get(f"/projects/{pid}/revisions/2/spec.docx")
-    assert response.status_code == 200 and "approved" in response.headers["Content-Disposition"]
+    assert response.status_code == 200  # named as step 7 names it: the procurement, the output, the revision
+    assert unquote(response.headers["Content-Disposition"]).endswith("_仕様書一式_第2版.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
     assert re.search(r"承認：本書（第2版）は、令和\d+年\d+月\d+日、相談 花子（テスト省）が承認した。", text)
     # Editing after approval makes a new draft revision that the approval does not cover.

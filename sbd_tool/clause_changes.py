@@ -1,0 +1,140 @@
+"""What the officer changed in the catalogue's clauses (``sbd_tool.tailoring``), as a reviewer
+reads it: each reworded clause against the catalogue text, character by character (Japanese has
+no spaces to split words on), and each added clause; and the same between two revisions.
+
+Pure: the catalogue, the parsed answers and their evaluation (or raw documents) in, plain data out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sbd_tool.answers import Answers
+from sbd_tool.cloud import clause_party
+from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
+from sbd_tool.rules import Evaluation, printed_clauses
+from sbd_tool.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses
+
+Segment = tuple[Literal["equal", "delete", "insert"], str]
+CATALOGUE_WORDING = "（対策要件集の文言）"
+NO_CLAUSE = "（なし）"
+
+
+def mark(i: int) -> str:
+    return IROHA[i] if i < len(IROHA) else str(i + 1)
+
+
+def char_diff(before: str, after: str) -> tuple[Segment, ...]:
+    """``before`` → ``after`` as runs of kept, deleted and inserted characters."""
+    out: list[Segment] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("equal", before[a1:a2]))
+            continue
+        if a2 > a1:
+            out.append(("delete", before[a1:a2]))
+        if b2 > b1:
+            out.append(("insert", after[b1:b2]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ClauseEdit:
+    """One reworded or added clause of a requirement, for the review page."""
+
+    key: str
+    number: str  # AT-1-ア as printed; "" when the decided level does not print it
+    kind: Literal["tailored", "added"]
+    text: str
+    reason: str
+    catalogue_text: str = ""  # the catalogue's current wording (tailored clauses)
+    obligation: str = ""  # 必須/提案 (added clauses)
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def printed(self) -> bool:
+        return bool(self.number)
+
+
+def printed_numbers(catalogue: Catalogue, evaluation: Evaluation, rid: str) -> tuple[dict[str, str], int]:
+    """Each printed clause's number by key, and how many the spec prints before the added ones
+    (on a cloud service a clause confirming the provider's share follows the catalogue's)."""
+    outcome = evaluation.requirements[rid]
+    if outcome.decided == "not_applicable":
+        return {}, 0
+    printed = printed_clauses(catalogue, outcome)
+    numbers = {c.key: f"{rid}-{mark(i)}" for i, c in enumerate(printed)}
+    confirm = 0
+    cloud = evaluation.cloud
+    if cloud is not None and catalogue.cloud is not None:
+        provider = catalogue.cloud.provider
+        confirm = int(any(clause_party(catalogue.cloud, cloud, rid, c) == provider for c in printed))
+    return numbers, len(printed) + confirm
+
+
+def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, list[ClauseEdit]]:
+    """Per requirement, its reworded clauses (catalogue order) and then its added clauses."""
+    current = catalogue_clauses(catalogue)
+    added = added_by_requirement(answers.added_clauses)
+    out: dict[str, list[ClauseEdit]] = {}
+    for rid in catalogue.requirements:
+        numbers, before = printed_numbers(catalogue, evaluation, rid)
+        edits = [
+            ClauseEdit(key, numbers.get(key, ""), "tailored", t.text, t.reason, current[key], "",
+                       char_diff(current[key], t.text))
+            for key in current
+            if key.startswith(f"{rid}.") and (t := answers.tailoring.get(key)) is not None
+        ]  # fmt: skip
+        shown = bool(numbers)
+        for j, (key, a) in enumerate(added.get(rid, [])):
+            number = f"{rid}-{mark(before + j)}" if shown else ""
+            edits.append(ClauseEdit(key, number, "added", a.text, a.reason, obligation=OBLIGATION_LABELS[a.obligation]))
+        if edits:
+            out[rid] = edits
+    return out
+
+
+# ---------------------------------------------------------------- between two revisions (raw documents)
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _shown(entry: Any) -> str:
+    item = _mapping(entry)
+    if not item:
+        return CATALOGUE_WORDING
+    return f"{item.get('text', '')}（理由：{item.get('reason', '')}）"
+
+
+def _added(data: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in data if isinstance(data, list) else []:
+        a = _mapping(item)
+        obligation = OBLIGATION_LABELS.get(str(a.get("obligation", "required")), str(a.get("obligation")))
+        shown = f"{a.get('text', '')}（{obligation}、理由：{a.get('reason', '')}）"
+        out.setdefault(str(a.get("requirement", "")), []).append(shown)
+    return out
+
+
+def revision_changes(catalogue: Catalogue, before: Any, after: Any) -> Iterator[tuple[str, str, str, str]]:
+    """(where, label, before, after) for each reworded clause and each requirement's added
+    clauses that differ between two answers documents (step 6's fields of ``revision_diff``)."""
+    old, new = _mapping(_mapping(before).get("tailoring")), _mapping(_mapping(after).get("tailoring"))
+    for key in [*old, *(k for k in new if k not in old)]:
+        if old.get(key) != new.get(key):
+            yield f"tailoring.{key}", f"条項 {key} の文言", _shown(old.get(key)), _shown(new.get(key))
+    added_old, added_new = _added(_mapping(before).get("added_clauses")), _added(_mapping(after).get("added_clauses"))
+    for rid in [*added_old, *(r for r in added_new if r not in added_old)]:
+        a, b = added_old.get(rid, []), added_new.get(rid, [])
+        for n in range(max(len(a), len(b))):
+            was = a[n] if n < len(a) else NO_CLAUSE
+            now = b[n] if n < len(b) else NO_CLAUSE
+            if was != now:
+                yield f"added_clauses.{rid}.{n + 1}", f"{rid} に追加した条項 {n + 1}", was, now

@@ -1,0 +1,198 @@
+"""Clause tailoring: the officer's own wording of a catalogue clause for one procurement, and
+clauses the officer adds to a requirement, each with a required reason.
+
+The answers file holds them in two sections (see docs/answers-format.md)::
+
+    tailoring:
+      "AU-1.middle.2": {text: "…", reason: "…", catalogue_text: "<the catalogue's wording then>"}
+    added_clauses:
+      - {requirement: "AU-1", text: "…", reason: "…", obligation: required}
+
+``catalogue_text`` records the catalogue wording the officer started from, so that a later
+catalogue version that rewrites the clause can be flagged (``sbd_tool.drift``). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
+
+if TYPE_CHECKING:
+    from sbd_tool.answers import _Parser
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.model fills them
+OBLIGATIONS = ("required", "proposal")  # 必須 / 提案
+OBLIGATION_LABELS = {"required": "必須", "proposal": "提案"}
+
+
+@dataclass(frozen=True)
+class TailoredClause:
+    """A catalogue clause reworded for this procurement."""
+
+    text: str
+    reason: str
+    catalogue_text: str = ""  # the catalogue's wording when it was tailored
+
+
+@dataclass(frozen=True)
+class AddedClause:
+    """A clause the officer adds after a requirement's printed clauses."""
+
+    requirement: str
+    text: str
+    reason: str
+    obligation: str = "required"
+
+
+def catalogue_clauses(catalogue: Catalogue) -> dict[str, str]:
+    """Every requirement clause of the catalogue by key (``AU-1.middle.2``) → its wording."""
+    return {
+        clause.key: str(clause)
+        for placed in catalogue.requirements.values()
+        for level in placed.requirement.levels.values()
+        for clause in level.clauses
+    }
+
+
+def added_key(requirement: str, n: int) -> str:
+    """The key of the n-th (from 1) clause added to a requirement: ``AU-1.added.1``."""
+    return f"{requirement}.added.{n}"
+
+
+def added_by_requirement(added: tuple[AddedClause, ...]) -> dict[str, list[tuple[str, AddedClause]]]:
+    """The added clauses of each requirement with their keys, in the file's order."""
+    out: dict[str, list[tuple[str, AddedClause]]] = {}
+    for clause in added:
+        mine = out.setdefault(clause.requirement, [])
+        mine.append((added_key(clause.requirement, len(mine) + 1), clause))
+    return out
+
+
+def _clause_text(p: _Parser, raw: dict[str, Any], where: str, what: str, why: str) -> tuple[str, str]:
+    text = p.text(raw.get("text"), f"{where}.text", multiline=True).strip()
+    reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True).strip()
+    if not text:
+        p.fail(f"{where}.text", f"{what}の文言を入力してください")
+    elif len(text) > CLAUSE_TEXT_CHARS:
+        p.fail(f"{where}.text", f"{what}の文言は{CLAUSE_TEXT_CHARS}文字以内にしてください（{len(text)}文字）")
+    unknown = [name for name in PLACEHOLDER.findall(text) if name not in p.cat.parameters]
+    if unknown:
+        names = "、".join(f"{{{n}}}" for n in p.cat.parameters) or "なし"
+        p.fail(f"{where}.text", f"{{{unknown[0]}}} は対策要件集の項目ではありません（使える項目: {names}）")
+    if not reason:
+        p.fail(f"{where}.reason", f"{why}理由を入力してください")
+    elif len(reason) > CLAUSE_REASON_CHARS:
+        p.fail(f"{where}.reason", f"理由は{CLAUSE_REASON_CHARS}文字以内にしてください（{len(reason)}文字）")
+    return text, reason
+
+
+def parse_tailoring(p: _Parser, value: Any) -> dict[str, TailoredClause]:
+    """The ``tailoring`` section: catalogue clause key → the officer's wording and reason."""
+    known = catalogue_clauses(p.cat)
+    out: dict[str, TailoredClause] = {}
+    for key, item in p.mapping(value, "tailoring", None).items():
+        where = f"tailoring.{key}"
+        if key not in known:
+            example = next(iter(known), "AU-1.middle.2")
+            p.fail(where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）")
+            continue
+        raw = p.mapping(item, where, ("text", "reason", "catalogue_text"))
+        text, reason = _clause_text(p, raw, where, "変更後の条項", "条項の文言を変更する")
+        before = p.text(raw.get("catalogue_text"), f"{where}.catalogue_text", multiline=True)
+        if text and reason:
+            out[str(key)] = TailoredClause(text, reason, before or known[key])
+    return out
+
+
+def parse_added(p: _Parser, value: Any) -> tuple[AddedClause, ...]:
+    """The ``added_clauses`` section: clauses added after a requirement's printed clauses."""
+    out: list[AddedClause] = []
+    for i, item in enumerate(p.sequence(value, "added_clauses", ADDED_CLAUSES)):
+        where = f"added_clauses[{i}]"
+        raw = p.mapping(item, where, ("requirement", "text", "reason", "obligation"))
+        rid = p.text(raw.get("requirement"), f"{where}.requirement")
+        if rid not in p.cat.requirements:
+            p.fail(f"{where}.requirement", f"対策要件 '{rid}' はありません（条項を追加する対策要件のidを指定）")
+        text, reason = _clause_text(p, raw, where, "追加する条項", "条項を追加する")
+        obligation = p.choice(raw.get("obligation", "required"), f"{where}.obligation", list(OBLIGATIONS))
+        if rid in p.cat.requirements and text and reason and obligation is not None:
+            out.append(AddedClause(rid, text, reason, obligation))
+    return tuple(out)
+
+
+def tailoring_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """The JSON Schema of the two sections (merged into ``answers_schema``)."""
+    text = {"type": "string", "minLength": 1, "maxLength": CLAUSE_TEXT_CHARS}
+    reason = {"type": "string", "minLength": 1, "maxLength": CLAUSE_REASON_CHARS}
+    return {
+        "tailoring": {
+            "type": "object",
+            "propertyNames": {"enum": list(catalogue_clauses(catalogue))},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "reason"],
+                "properties": {"text": text, "reason": reason, "catalogue_text": {"type": "string"}},
+            },
+            "description": (
+                "条項の文言の変更（条項のキー → 変更後の文言と理由）。catalogue_text は変更時の対策要件集の文言。"
+            ),
+        },
+        "added_clauses": {
+            "type": "array",
+            "maxItems": ADDED_CLAUSES.count,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["requirement", "text", "reason"],
+                "properties": {
+                    "requirement": {"enum": list(catalogue.requirements)},
+                    "text": text,
+                    "reason": reason,
+                    "obligation": {"enum": list(OBLIGATIONS), "default": "required", "description": "必須 / 提案"},
+                },
+            },
+            "description": "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。",
+        },
+    }
+
+
+@dataclass(frozen=True)
+class TailoredDrift:
+    """A reworded clause whose ground moves when the project changes catalogue version: the
+    catalogue text under it changed, or its key is gone (then the officer's wording is not used)."""
+
+    key: str
+    requirement: str
+    status: Literal["catalogue_changed", "removed"]
+    text: str  # the officer's wording (kept when the key remains)
+    stored: str  # the catalogue's wording when it was tailored
+    now: str | None  # the new catalogue's wording (None: removed)
+
+
+def requirement_of(key: str) -> str:
+    """``AU-1.middle.2`` → ``AU-1``."""
+    return key.rsplit(".", 2)[0]
+
+
+def tailoring_drift(old: Catalogue, new: Catalogue, data: Any) -> tuple[TailoredDrift, ...]:
+    """The project's reworded clauses (raw ``tailoring`` of ``data``) that moving from ``old`` to
+    ``new`` affects, compared with the catalogue text stored when each was tailored."""
+    raw = data.get("tailoring") if isinstance(data, dict) else None
+    before, after = catalogue_clauses(old), catalogue_clauses(new)
+    out = []
+    for key, entry in (raw if isinstance(raw, dict) else {}).items():
+        if not isinstance(entry, dict):
+            continue
+        stored = str(entry.get("catalogue_text") or before.get(str(key), ""))
+        now = after.get(str(key))
+        if now is None or now != stored:
+            status: Literal["catalogue_changed", "removed"] = "removed" if now is None else "catalogue_changed"
+            out.append(
+                TailoredDrift(str(key), requirement_of(str(key)), status, str(entry.get("text", "")), stored, now)
+            )
+    return tuple(out)

@@ -95,7 +95,7 @@ def test_the_review_page_lists_open_parameters(app: Flask, client: FlaskClient, 
     page = adviser.get(f"/projects/{pid}/review").data.decode()
     listed = page[page.index('id="open-parameters"') :]
     assert "ログの保存期間（発注者が指定する期間）" in listed
-    assert page.index('id="open-parameters"') < page.index("仕様書のプレビュー")
+    assert page.index('id="open-parameters"') < page.index("output=paste")  # before any download
 
 
 def test_the_bidder_page_marks_each_clause_and_shows_entry_qualifications(app: Flask, client: FlaskClient) -> None:

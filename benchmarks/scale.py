@@ -476,7 +476,7 @@ def bench_cold_start(runs: int) -> None:
         "`sbd-tool --help`": [SBD, "--help"],
     }
     probe = (
-        "import time; t0 = time.perf_counter(); import sbd_tool.cli; t1 = time.perf_counter(); "
+        "import time; t0 = time.perf_counter(); import sbd_tool.main; t1 = time.perf_counter(); "
         "from sbd_tool.content import load_catalogue; load_catalogue(); t2 = time.perf_counter(); "
         "load_catalogue(); t3 = time.perf_counter(); print(t1 - t0, t2 - t1, t3 - t2)"
     )
@@ -511,7 +511,7 @@ def bench_cold_start(runs: int) -> None:
             found.append([float(x) for x in out.stdout.split()])
     imports, first, again = (statistics.median(f[i] for f in found) for i in range(3))
     say()
-    say(f"In a fresh process (median of {runs}): importing `sbd_tool.cli` {ms(imports)} ms, the first "
+    say(f"In a fresh process (median of {runs}): importing `sbd_tool.main` {ms(imports)} ms, the first "
         f"`load_catalogue()` {ms(first)} ms, a second one (same content: cached) {ms(again)} ms.")  # fmt: skip
     say()
 

@@ -72,3 +72,18 @@ def normalise_date(value: object) -> object:
         return parse_date(value).isoformat()
     except DateFormatError:
         return value
+
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+def japan_time(moment: dt.datetime) -> dt.datetime:
+    """A stored time (UTC; naive means UTC) in Japan time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(JST)
+
+
+def japan_date(moment: dt.datetime) -> dt.date:
+    """The date in Japan of a stored UTC time."""
+    return japan_time(moment).date()

@@ -13,7 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from sbd_tool import settings
 from sbd_tool.content import Catalogue, load_catalogue
+from sbd_tool.settings import ConfigError
 from sbd_tool.storage.db import make_engine, pending_migrations
 from sbd_tool.web import (
     admin,
@@ -28,7 +30,6 @@ from sbd_tool.web import (
     projects,
     releases,
     review,
-    settings,
     shares,
     store,
     wizard,
@@ -36,7 +37,6 @@ from sbd_tool.web import (
 from sbd_tool.web import catalogue as catalogue_pages
 from sbd_tool.web import clauses as clause_pages
 from sbd_tool.web.paths import ROOT
-from sbd_tool.web.settings import ConfigError
 
 csrf = CSRFProtect()
 BLUEPRINTS = (

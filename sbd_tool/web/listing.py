@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sbd_tool.storage.models import Project, Review, Revision, User
 from sbd_tool.web import releases
 from sbd_tool.web.progress import steps_done
-from sbd_tool.web.store import _visible, db
+from sbd_tool.web.store import db, visible_to
 
 PER_PAGE = 50
 MAX_QUERY = 200  # characters of the name search (names are at most 200)
@@ -117,7 +117,7 @@ def project_page(who: User, kind: str, args: Mapping[str, Any], param: str = "pa
         .correlate(Project)
         .scalar_subquery()
     )
-    where = [Project.deleted_at.is_(None), _visible(who), Project.kind == kind]
+    where = [Project.deleted_at.is_(None), visible_to(who), Project.kind == kind]
     text = search_text(args)
     if text:
         where.append(Project.name.ilike(_like(text), escape="\\"))

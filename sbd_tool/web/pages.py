@@ -9,20 +9,15 @@ from typing import Any
 from flask import Flask, g
 
 from sbd_tool import explain
+from sbd_tool.dates import japan_time
 from sbd_tool.web import admin, releases, render
 from sbd_tool.web.banners import review_summary
 from sbd_tool.web.store import catalogue, db
 
-JST = dt.timezone(dt.timedelta(hours=9))
-
 
 def datetime_ja(moment: dt.datetime | None) -> str:
     """A stored (UTC) time as Japan time, e.g. ``2026-11-27 20:05``."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+    return "" if moment is None else japan_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _review_status() -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
 from sbd_tool.clause_changes import clause_edits
+from sbd_tool.dates import japan_date
 from sbd_tool.document import OUTPUT_KINDS, Approval, OutputKind, render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.text_render import render_html
@@ -234,15 +235,8 @@ def _revision_model(project: Project, number: int) -> Any:
     approval = None
     if review is not None and review.decided_at is not None:
         org = review.adviser.organisation.name if review.adviser.organisation else ""
-        approval = Approval(number, review.adviser.display_name, org, _local_date(review.decided_at))
-    return specification(assessment, _local_date(revision.created_at), approval)
-
-
-def _local_date(moment: dt.datetime) -> dt.date:
-    """The date in Japan of a stored UTC time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+        approval = Approval(number, review.adviser.display_name, org, japan_date(review.decided_at))
+    return specification(assessment, japan_date(revision.created_at), approval)
 
 
 def _output() -> OutputKind:

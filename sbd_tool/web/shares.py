@@ -35,6 +35,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from sbd_tool.assessment import assess, specification
 from sbd_tool.bidder import bidder_cloud, bidder_qualifications, bidder_requirements
+from sbd_tool.dates import japan_date
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.obligations import obligation_label
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
@@ -42,7 +43,7 @@ from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
-from sbd_tool.web.review import _local_date, approved_review
+from sbd_tool.web.review import approved_review
 from sbd_tool.web.store import catalogue_of, db, get_project, get_revision
 
 bp = Blueprint("shares", __name__)
@@ -224,7 +225,7 @@ def _evaluated(revision: Revision) -> Any:
     assessment = assess(catalogue_of(revision), revision.answers)
     if not assessment.ready:
         return None
-    return assessment.answers, assessment.evaluation, specification(assessment, _local_date(revision.created_at))
+    return assessment.answers, assessment.evaluation, specification(assessment, japan_date(revision.created_at))
 
 
 def _shared(token: str, what: str) -> tuple[Project, Revision, Any, Any] | tuple[str, int]:

@@ -51,7 +51,7 @@ def get_project(project_id: int, *, deleted: bool = False) -> Project:
     return project
 
 
-def _visible(who: User) -> ColumnElement[bool]:
+def visible_to(who: User) -> ColumnElement[bool]:
     if who.role == "adviser":  # the same rule as access.is_shared, in SQL
         if who.organisation_id is None:
             return false()
@@ -73,7 +73,7 @@ def trainer_ids() -> Select[int]:
 
 
 def visible_projects(who: User, *, kind: str | None = None) -> list[Project]:
-    query = select(Project).where(Project.deleted_at.is_(None), _visible(who))
+    query = select(Project).where(Project.deleted_at.is_(None), visible_to(who))
     if kind is not None:
         query = query.where(Project.kind == kind)
     return list(db().scalars(query.order_by(Project.updated_at.desc())))
@@ -84,7 +84,7 @@ def pending_reviews(who: User) -> list[Review]:
     query = (
         select(Review)
         .join(Project, Project.id == Review.project_id)
-        .where(Review.adviser_id == who.id, Review.status == "pending", Project.deleted_at.is_(None), _visible(who))
+        .where(Review.adviser_id == who.id, Review.status == "pending", Project.deleted_at.is_(None), visible_to(who))
     )
     return list(db().scalars(query.order_by(Review.submitted_at.desc())))
 
@@ -93,7 +93,7 @@ def trashed_projects(who: User) -> list[Project]:
     """Deleted projects still restorable (removed for good only by ``sbd-tool purge``; a GET never writes)."""
     if who.role == "adviser":
         return []
-    query = select(Project).where(Project.deleted_at.is_not(None), _visible(who)).order_by(Project.deleted_at.desc())
+    query = select(Project).where(Project.deleted_at.is_not(None), visible_to(who)).order_by(Project.deleted_at.desc())
     return list(db().scalars(query))
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from sbd_tool.web import settings
+from sbd_tool import settings
 from sbd_tool.web.logredact import RedactingFilter, RedactingGunicornLogger, redact
 from tests.accounts import add_user
 from tests.conftest import ROOT
 from tests.web.conftest import make_app
 
-CLI = [sys.executable, "-c", "from sbd_tool.cli import main; main()"]
+CLI = [sys.executable, "-c", "from sbd_tool.main import main; main()"]
 
 
 def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -63,11 +63,17 @@ def clause_traits(catalogue: Catalogue) -> dict[str, ClauseTraits]:
 
 
 def parse_obligations(p: Any, value: Any) -> dict[str, ClauseObligation]:
-    """The ``obligations`` section, read by the answers parser ``p`` (its structure only: which
-    keys exist and whether a reason is given are the core's problems, ``obligation_problems``)."""
+    """The ``obligations`` section, read by the answers parser ``p``: a key the catalogue does not
+    have is refused here, like any unknown id, so a project moved to a catalogue version without
+    that clause drops it (``drift``) instead of being stuck; a missing reason is the core's problem
+    (``obligation_problems``)."""
     out: dict[str, ClauseObligation] = {}
+    traits = clause_traits(p.cat)
     for key, item in p.mapping(value, "obligations", None).items():
         where = f"obligations.{key}"
+        if str(key) not in traits:
+            p.fail(where, f"条項「{key}」は対策要件集にありません（AU-1.middle.2 のように指定）")
+            continue
         raw = p.mapping(item, where, ("obligation", "reason"))
         obligation = p.choice(raw.get("obligation"), f"{where}.obligation", list(OBLIGATIONS))
         reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True)
@@ -77,15 +83,11 @@ def parse_obligations(p: Any, value: Any) -> dict[str, ClauseObligation]:
 
 
 def obligation_problems(catalogue: Catalogue, answers: Answers) -> list[Problem]:
-    """A change of 必須/提案 without a reason, and a change for a clause the catalogue lacks."""
+    """A change of 必須/提案 without a reason (unknown clauses are refused when the answers are read)."""
     traits = clause_traits(catalogue)
     problems = []
     for key, chosen in answers.obligations.items():
-        if key not in traits:
-            problems.append(
-                Problem(f"obligations.{key}", f"条項「{key}」は対策要件集にありません（AU-1.middle.2 のように指定）")
-            )
-        elif chosen.obligation != traits[key].obligation and not chosen.reason:
+        if key in traits and chosen.obligation != traits[key].obligation and not chosen.reason:
             was, now = obligation_label(traits[key].obligation), obligation_label(chosen.obligation)
             problems.append(
                 Problem(

@@ -266,3 +266,18 @@ def test_a_changed_obligation_shows_in_the_revision_diff_and_merges(catalogue: C
     merged = merge_documents(before, after, list(changes))
     assert merged["obligations"] == after["obligations"]
     assert "obligations" not in merge_documents(before, after, [])
+
+
+def test_a_project_moved_to_a_catalogue_without_a_clause_drops_its_obligation(catalogue: Catalogue) -> None:
+    """An obligation for a clause the new catalogue version lacks is dropped (and reported) when the
+    project adopts that version, instead of blocking its specification with no way to remove it."""
+    from sbd_tool.drift import parse_leniently
+
+    data = example_data("citizen-portal")
+    data["obligations"] = {
+        "AU-1.middle.99": {"obligation": "proposal", "reason": "旧版の条項"},
+        "AU-1.middle.2": {"obligation": "proposal", "reason": "既存の基盤で代えられるため。"},
+    }
+    answers, problems = parse_leniently(data, catalogue)
+    assert [p.where for p in problems] == ["obligations.AU-1.middle.99"]
+    assert list(answers.obligations) == ["AU-1.middle.2"]

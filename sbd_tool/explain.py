@@ -94,12 +94,38 @@ def clause_head(text: str) -> str:
     return text[:30] + "…"
 
 
+def clause_name(text: str, shared_heads: set[str]) -> str:
+    """A clause named by its purpose, or, when another clause of the requirement has the same
+    purpose (a variant for another setting), by its purpose and the start of what it requires,
+    so that a note never names a clause the specification prints."""
+    head = clause_head(text)
+    if head not in shared_heads:
+        return head
+    _, _, body = text.partition("ため、")
+    body = body.split("{", 1)[0]
+    return f"{head}、{body[:BODY_CHARS]}…"
+
+
+BODY_CHARS = 20
+
+
+def _shared_heads(catalogue: Catalogue, requirement_id: str) -> set[str]:
+    """The purposes that more than one clause of the requirement states."""
+    placed = catalogue.requirements.get(requirement_id)
+    if placed is None:
+        return set()
+    heads = [clause_head(str(c)) for level in placed.requirement.levels.values() for c in level.clauses]
+    return {h for h in heads if heads.count(h) > 1}
+
+
 def omission_notes(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
     """The clauses of the printed levels that the specification leaves out, one sentence per
     set of conditions that do not hold."""
     groups: dict[tuple[str, ...], list[str]] = {}
+    shared = _shared_heads(catalogue, outcome.id)
     for o in omitted_at_decided(outcome):
-        groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{clause_head(o.text)}」")
+        name = clause_name(o.text, shared)
+        groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{name}」")
     notes = []
     for conditions, heads in groups.items():
         named = "、".join(f"「{catalogue.conditions[c].label}」" for c in conditions)

@@ -1,0 +1,57 @@
+"""What an outside adviser sent back after reading the generated documents of the examples
+(docs/adviser-review.md): each test reads an example's answers and checks the Word output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import docx
+
+from sbd_tool.answers import parse_answers
+from sbd_tool.content import Catalogue
+from sbd_tool.document import build_document, render_docx
+from sbd_tool.rules import evaluate
+from tests.conftest import example_data
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def word(catalogue: Catalogue, name: str, kind: str, **answers: Any) -> docx.document.Document:
+    data = example_data(name)
+    data["answers"] = {**data["answers"], **answers}
+    parsed = parse_answers(data, catalogue)
+    model = build_document(catalogue, parsed, evaluate(catalogue, parsed), TODAY)
+    return docx.Document(io.BytesIO(render_docx(model, None, kind)))  # type: ignore[arg-type]
+
+
+def clauses(document: docx.document.Document) -> list[str]:
+    """The printed clauses, without the 【必須】/【提案】 and 〔party〕 marks."""
+    out = []
+    for p in document.paragraphs:
+        if p.style is not None and p.style.name == "SBD Clause":
+            out.append(re.sub(r"^【..】(〔[^〕]*〕)?", "", p.text))
+    return out
+
+
+def table_cells(document: docx.document.Document) -> list[str]:
+    return [c.text for t in document.tables for r in t.rows for c in r.cells]
+
+
+def test_a_clause_said_to_be_left_out_is_not_printed(catalogue: Catalogue) -> None:
+    """The level table of the approval file says which clauses are left out. Where a left-out
+    clause shares its purpose with a printed one (the cloud wording of AT-1, the mail and web
+    variants of AT-5), the note names it so that it cannot be read as the printed clause."""
+    paste = clauses(word(catalogue, "citizen-portal", "paste"))
+    approval = word(catalogue, "citizen-portal", "approval")
+    notes = [line for cell in table_cells(approval) for line in cell.split("\n") if "次の条項は記載しない" in line]
+    assert notes
+    named = [n for line in notes for n in re.findall(r"[低中高]位「([^」]*)」", line.split("記載しない：", 1)[1])]
+    assert named
+    for name in named:
+        stem = name.rstrip("…")
+        assert not any(c.startswith(stem) for c in paste), f"「{name}」 is said to be left out but is printed"
+    # The AT-1 cloud variant is named by what it requires, not only by the purpose it shares.
+    assert any(n.startswith("管理機能への不正な接続を防止するため、クラウドサービスの") for n in named)

@@ -55,3 +55,16 @@ def test_a_clause_said_to_be_left_out_is_not_printed(catalogue: Catalogue) -> No
         assert not any(c.startswith(stem) for c in paste), f"「{name}」 is said to be left out but is printed"
     # The AT-1 cloud variant is named by what it requires, not only by the purpose it shares.
     assert any(n.startswith("管理機能への不正な接続を防止するため、クラウドサービスの") for n in named)
+
+
+def test_reasons_state_each_condition_as_one_fact(catalogue: Catalogue) -> None:
+    """The conditions of a reason are listed with 「、」: a condition that is itself an
+    alternative says 「又は」, so the list cannot be misread. And a system with 要配慮個人情報
+    but no 特定個人情報 is not said to hold both."""
+    cells = "\n".join(table_cells(word(catalogue, "citizen-portal", "approval")))
+    assert "不特定多数が利用し、又は情報を一般に公開する［利用者の範囲＝不特定多数（国民等）" in cells
+    assert "可用性2の情報を扱い、又は業務停止の許容時間が1日以内である［" in cells
+    assert "組織外の利用者が操作する画面があり、又は情報を一般に公開する［" in cells
+    assert "するか、" not in cells
+    assert "要配慮個人情報・特定個人情報を含む" not in cells
+    assert "個人情報の取扱い＝要配慮個人情報又は特定個人情報を含む" in cells

@@ -68,3 +68,20 @@ def test_reasons_state_each_condition_as_one_fact(catalogue: Catalogue) -> None:
     assert "するか、" not in cells
     assert "要配慮個人情報・特定個人情報を含む" not in cells
     assert "個人情報の取扱い＝要配慮個人情報又は特定個人情報を含む" in cells
+
+
+def test_the_cloud_chapter_introduces_itself_once(catalogue: Catalogue) -> None:
+    """The cloud chapter's first paragraph names the service model in a sentence of its own,
+    says what a clause marked 〔発注者〕 asks of the contractor, and leaves the pointer to the
+    responsibility table to the section that holds it; the contractor's check of the provider's
+    clauses names the requirement as its heading does."""
+    paste = word(catalogue, "cloud-interagency", "paste")
+    texts = [p.text for p in paste.paragraphs]
+    intro = texts[texts.index("クラウドサービス利用時の要件") + 1]
+    assert "利用するサービスの種類は、IaaS（仮想サーバ・ネットワーク等の基盤）とする。" in intro
+    assert intro.endswith("。") and "）（" not in intro
+    assert "発注者が担う条項は発注者が実施し" in intro
+    assert sum("次の責任分担表のとおりとする" in t for t in texts) == 1
+    checks = [c for c in clauses(paste) if "とした事項が満たされていること" in c]
+    assert checks and all(re.match(r"^[^ ]+（P[A-Z]-\d）のうち", c) for c in checks), checks
+    assert not [t for t in texts if re.search(r"[A-Z]{2}-\d [^ ]", t)]

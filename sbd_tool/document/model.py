@@ -26,6 +26,7 @@ from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+SERVICE_MODEL = "{service_model}"  # in the cloud chapter's intro: the service model's label
 
 
 @dataclass(frozen=True)
@@ -468,7 +469,7 @@ def _cloud_clauses(
             _spec(
                 catalogue,
                 answers,
-                catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"),
+                catalogue.cloud.provider_clause.replace("{requirement}", f"{name}（{rid}）"),
                 f"{rid}.confirm",
             )
         )
@@ -532,7 +533,11 @@ def _cloud_section(
             notes.append(f"既定（{catalogue.party_label(r.default)}）から変更：{r.reason}")
         rows.append((rid, placed.requirement.name, *marks, "。".join(notes)))
     table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
-    intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
+    intro = catalogue.cloud.intro
+    if SERVICE_MODEL in intro:
+        intro = intro.replace(SERVICE_MODEL, model)
+    else:  # an office's catalogue written before the placeholder
+        intro = f"{intro}（利用するサービスの種類：{model}）"
     topics = []
     for t in cloud.topics:
         printed = tuple(

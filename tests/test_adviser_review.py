@@ -85,3 +85,14 @@ def test_the_cloud_chapter_introduces_itself_once(catalogue: Catalogue) -> None:
     checks = [c for c in clauses(paste) if "とした事項が満たされていること" in c]
     assert checks and all(re.match(r"^[^ ]+（P[A-Z]-\d）のうち", c) for c in checks), checks
     assert not [t for t in texts if re.search(r"[A-Z]{2}-\d [^ ]", t)]
+
+
+def test_clauses_fit_the_system_and_read_as_one_time(catalogue: Catalogue) -> None:
+    """The records clause does not speak of applications for a platform that takes none, and
+    the return of data at the end of the contract has one deadline, not 「契約終了時には…前までに」."""
+    cloud = clauses(word(catalogue, "cloud-interagency", "paste"))
+    records = next(c for c in cloud if c.startswith("法令等が求める記録を失わないため"))
+    assert "申請" not in records and "連携の記録の作成の日から3年間保存し" in records
+    exit_clause = next(c for c in cloud if c.startswith("契約終了後も業務を他の情報システムで継続できるようにするため"))
+    assert "契約の終了に当たっては契約終了日の60日前までに" in exit_clause
+    assert "契約終了時には" not in exit_clause

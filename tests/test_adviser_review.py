@@ -96,3 +96,13 @@ def test_clauses_fit_the_system_and_read_as_one_time(catalogue: Catalogue) -> No
     exit_clause = next(c for c in cloud if c.startswith("契約終了後も業務を他の情報システムで継続できるようにするため"))
     assert "契約の終了に当たっては契約終了日の60日前までに" in exit_clause
     assert "契約終了時には" not in exit_clause
+
+
+def test_the_policy_the_contractor_follows_is_the_ordering_organisation_s(catalogue: Catalogue) -> None:
+    """SC-1 binds the contractor to the office's own policy: in every example it names the
+    organisation that orders (the cloud example named a 庁 while a 省 orders)."""
+    for name in ("citizen-portal", "cloud-interagency", "internal-small"):
+        data = example_data(name)
+        ministry = data["project"]["organisation"].split()[0]
+        sc1 = next(c for c in clauses(word(catalogue, name, "paste")) if "情報セキュリティポリシー" in c)
+        assert f"{ministry}情報セキュリティポリシー" in sc1, (name, sc1)

@@ -106,3 +106,21 @@ def test_the_policy_the_contractor_follows_is_the_ordering_organisation_s(catalo
         ministry = data["project"]["organisation"].split()[0]
         sc1 = next(c for c in clauses(word(catalogue, name, "paste")) if "情報セキュリティポリシー" in c)
         assert f"{ministry}情報セキュリティポリシー" in sc1, (name, sc1)
+
+
+CJK = "\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef"
+STRAY_SPACE = re.compile(f"[{CJK}] +[{CJK}]")
+
+
+def test_no_stray_space_between_japanese_words(catalogue: Catalogue) -> None:
+    """A YAML folded line of Japanese prose became a space in the printed text (「内閣サイバー
+    セキュリティ センター」 in 別紙3). The organisation's name keeps its own spaces."""
+    for name in ("citizen-portal", "cloud-interagency"):
+        organisation = example_data(name)["project"]["organisation"]
+        for kind in ("paste", "approval", "full"):
+            document = word(catalogue, name, kind)
+            texts = [p.text for p in document.paragraphs] + table_cells(document)
+            stray = [t for t in texts if STRAY_SPACE.search(t.replace(organisation, ""))]
+            assert not stray, (name, kind, stray[:3])
+    full = "\n".join(p.text for p in word(catalogue, "citizen-portal", "full").paragraphs)
+    assert "内閣サイバーセキュリティセンター（NISC）" in full

@@ -124,3 +124,16 @@ def test_no_stray_space_between_japanese_words(catalogue: Catalogue) -> None:
             assert not stray, (name, kind, stray[:3])
     full = "\n".join(p.text for p in word(catalogue, "citizen-portal", "full").paragraphs)
     assert "内閣サイバーセキュリティセンター（NISC）" in full
+
+
+def test_gaps_in_the_question_numbers_are_explained(catalogue: Catalogue) -> None:
+    """The 前提条件 table numbers its rows with the questions' numbers, which the reasons cite;
+    a system off the cloud skips the cloud questions, and the sentence above the table says why
+    the numbers jump (17, 18, 20 and 21 were missing without a word)."""
+    approval = word(catalogue, "citizen-portal", "approval")
+    texts = [p.text for p in approval.paragraphs]
+    table = next(t for t in approval.tables if t.rows[0].cells[1].text == "設問")
+    numbers = [int(r.cells[0].text) for r in table.rows[1:]]
+    assert numbers != list(range(1, len(numbers) + 1))
+    intro = next(t for t in texts if t.startswith("セキュリティ要件の決定に当たり前提とした条件は"))
+    assert "本システムに該当しない設問は記載していないため、番号は連続しない" in intro

@@ -235,9 +235,12 @@ def _diagram(model: DocumentModel) -> Iterator[Block]:
 
 def _assumptions(model: DocumentModel, cited_in: str) -> Iterator[Block]:
     yield Heading(1, "前提条件")
+    numbers = [int(row[0]) for row in model.answers.rows if row and row[0].isdigit()]
+    gaps = bool(numbers) and numbers != list(range(1, max(numbers) + 1))
+    skipped = "。本システムに該当しない設問は記載していないため、番号は連続しない" if gaps else ""
     yield Para(
         "セキュリティ要件の決定に当たり前提とした条件は、次のとおりである"
-        f"（番号は定型設問の番号であり、{cited_in}で引用する）。"
+        f"（番号は定型設問の番号であり、{cited_in}で引用する{skipped}）。"
     )
     yield TableBlock(model.answers, "前提条件（定型設問への回答）")
 

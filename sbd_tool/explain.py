@@ -9,11 +9,14 @@ from sbd_tool.rules import ConditionOutcome, Evaluation, Fact, Ground, Requireme
 
 
 def value_label(catalogue: Catalogue, question_id: str, value: AnswerValue | None) -> str:
-    """An answer's option labels, or 未回答."""
+    """An answer's option labels (「A、B及びC」), or 未回答."""
     if value is None:
         return "未回答"
     ids = (value,) if isinstance(value, str) else value
-    return "・".join(catalogue.option_label(question_id, v) for v in ids)
+    labels = [catalogue.option_label(question_id, v) for v in ids]
+    if len(labels) < 2:  # labels may hold 「・」 themselves: several are joined 「A、B及びC」
+        return "".join(labels)
+    return "、".join(labels[:-1]) + "及び" + labels[-1]
 
 
 def answer_sentence(catalogue: Catalogue, answer: ResolvedAnswer) -> str:

@@ -137,3 +137,13 @@ def test_gaps_in_the_question_numbers_are_explained(catalogue: Catalogue) -> Non
     assert numbers != list(range(1, len(numbers) + 1))
     intro = next(t for t in texts if t.startswith("セキュリティ要件の決定に当たり前提とした条件は"))
     assert "本システムに該当しない設問は記載していないため、番号は連続しない" in intro
+
+
+def test_several_answers_are_joined_so_that_each_can_be_read(catalogue: Catalogue) -> None:
+    """Option labels hold 「・」 themselves (「他機関等との閉域網・専用線」), so a multiple answer
+    joined with 「・」 could not be split back into its options."""
+    approval = word(catalogue, "cloud-interagency", "approval")
+    table = next(t for t in approval.tables if t.rows[0].cells[1].text == "設問")
+    answers = {r.cells[1].text: r.cells[2].text for r in table.rows[1:]}
+    assert answers["外部ネットワークとの接続"] == "他機関等との閉域網・専用線及びインターネット"
+    assert answers["利用場所"] == "庁舎内及び庁外（テレワーク・出張先）"

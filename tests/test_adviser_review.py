@@ -147,3 +147,11 @@ def test_several_answers_are_joined_so_that_each_can_be_read(catalogue: Catalogu
     answers = {r.cells[1].text: r.cells[2].text for r in table.rows[1:]}
     assert answers["外部ネットワークとの接続"] == "他機関等との閉域網・専用線及びインターネット"
     assert answers["利用場所"] == "庁舎内及び庁外（テレワーク・出張先）"
+
+
+def test_the_time_clause_binds_only_terminals_the_procurement_brings(catalogue: Catalogue) -> None:
+    """The citizen portal's staff use their existing office terminals (terminals: none): the
+    time synchronisation clause must not make the contractor responsible for them."""
+    paste = clauses(word(catalogue, "citizen-portal", "paste"))
+    time_sync = next(c for c in paste if c.startswith("複数の機器のログを時系列で正しく突き合わせられるようにするため"))
+    assert "本調達で導入する端末" in time_sync and "セキュリティ機器及び端末" not in time_sync

@@ -155,3 +155,12 @@ def test_the_time_clause_binds_only_terminals_the_procurement_brings(catalogue: 
     paste = clauses(word(catalogue, "citizen-portal", "paste"))
     time_sync = next(c for c in paste if c.startswith("複数の機器のログを時系列で正しく突き合わせられるようにするため"))
     assert "本調達で導入する端末" in time_sync and "セキュリティ機器及び端末" not in time_sync
+
+
+def test_a_reason_does_not_claim_an_internet_facing_application_it_cannot_know(catalogue: Catalogue) -> None:
+    """The inter-agency platform connects to the Internet (the operator's console) and has
+    screens for other agencies (over the closed network): the reasons may say both facts, not
+    that a web application is published on the Internet."""
+    cells = "\n".join(table_cells(word(catalogue, "cloud-interagency", "approval")))
+    assert "インターネットに公開するウェブアプリケーション" not in cells
+    assert "インターネットと接続し、組織外の利用者が操作する画面又は一般に公開する情報がある［" in cells

@@ -154,7 +154,7 @@ def test_the_time_clause_binds_only_terminals_the_procurement_brings(catalogue: 
     time synchronisation clause must not make the contractor responsible for them."""
     paste = clauses(word(catalogue, "citizen-portal", "paste"))
     time_sync = next(c for c in paste if c.startswith("複数の機器のログを時系列で正しく突き合わせられるようにするため"))
-    assert "本調達で導入する端末" in time_sync and "セキュリティ機器及び端末" not in time_sync
+    assert "本システムを構成する機器の時刻" in time_sync and "端末" not in time_sync
 
 
 def test_a_reason_does_not_claim_an_internet_facing_application_it_cannot_know(catalogue: Catalogue) -> None:

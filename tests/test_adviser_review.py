@@ -164,3 +164,15 @@ def test_a_reason_does_not_claim_an_internet_facing_application_it_cannot_know(c
     cells = "\n".join(table_cells(word(catalogue, "cloud-interagency", "approval")))
     assert "インターネットに公開するウェブアプリケーション" not in cells
     assert "インターネットと接続し、組織外の利用者が操作する画面又は一般に公開する情報がある［" in cells
+
+
+def test_the_mark_required_is_defined_for_every_clause_that_carries_it(catalogue: Catalogue) -> None:
+    """【必須】 is printed on the 入札参加資格 (binding the bidder) and on clauses marked 〔発注者〕:
+    the note that explains the marks must not say that 【必須】 binds the contractor only."""
+    paste = word(catalogue, "cloud-interagency", "paste")
+    texts = [p.text for p in paste.paragraphs]
+    note = next(t for t in texts if t.startswith("各条項の冒頭の【必須】は"))
+    assert note.startswith("各条項の冒頭の【必須】は、必ず満たすべき事項を示し")
+    qualification = texts[texts.index("入札参加資格（情報セキュリティに係るもの）") + 2]
+    assert qualification.startswith("【必須】")
+    assert any(t.startswith("【必須】〔発注者〕") for t in texts)

@@ -176,3 +176,26 @@ def test_the_mark_required_is_defined_for_every_clause_that_carries_it(catalogue
     qualification = texts[texts.index("入札参加資格（情報セキュリティに係るもの）") + 2]
     assert qualification.startswith("【必須】")
     assert any(t.startswith("【必須】〔発注者〕") for t in texts)
+
+
+def test_the_responsibility_table_marks_the_parties_of_the_printed_clauses(catalogue: Catalogue) -> None:
+    """The table said 受注者 for PH-1 because of a clause this procurement does not print
+    (removable media are not used): each ● must be a party at the head of a printed clause (the
+    contractor's check of the provider's share aside, which the chapter's intro explains)."""
+    paste = word(catalogue, "cloud-interagency", "paste")
+    marks: dict[str, set[str]] = {}
+    current = ""
+    for p in paste.paragraphs:
+        heading = re.search(r"（([A-Z]{2}-\d+)）$", p.text)
+        if p.style is not None and p.style.name.startswith("Heading"):
+            current = heading.group(1) if heading and p.style.name == "Heading 4" else ""
+        elif p.style is not None and p.style.name == "SBD Clause" and current:
+            party = re.match(r"^【..】〔([^〕]*)〕", p.text)
+            if party and "とした事項が満たされていること" not in p.text:
+                marks.setdefault(current, set()).add(party.group(1))
+    table = next(t for t in paste.tables if t.rows[0].cells[0].text == "ID")
+    parties = [c.text for c in table.rows[0].cells[2:5]]
+    for row in table.rows[1:]:
+        rid = row.cells[0].text
+        dotted = {party for party, cell in zip(parties, row.cells[2:5], strict=True) if cell.text == "●"}
+        assert dotted == marks[rid], (rid, dotted, marks[rid])

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import docx
+import openpyxl
 
 from sbd_tool.answers import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
+from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.rules import evaluate
 from tests.conftest import example_data
 
@@ -199,3 +202,17 @@ def test_the_responsibility_table_marks_the_parties_of_the_printed_clauses(catal
         rid = row.cells[0].text
         dotted = {party for party, cell in zip(parties, row.cells[2:5], strict=True) if cell.text == "●"}
         assert dotted == marks[rid], (rid, dotted, marks[rid])
+
+
+def test_the_matrix_instructions_fit_operation_clauses(catalogue: Catalogue, tmp_path: Path) -> None:
+    """The matrix carries the operation clauses (AT-8 …), whose evidence comes during operation:
+    the instructions must not say that all evidence is due while designing and building."""
+    data = example_data("citizen-portal")
+    parsed = parse_answers(data, catalogue)
+    model = build_document(catalogue, parsed, evaluate(catalogue, parsed), TODAY)
+    path = tmp_path / "matrix.xlsx"
+    path.write_bytes(compliance_xlsx(model))
+    sheet = openpyxl.load_workbook(path)["記入要領"]
+    text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert "設計・構築の過程で提出を求める" not in text
+    assert "本業務の実施の過程（設計・構築及び運用・保守のうち本調達の範囲）で提出を求める" in text

@@ -9,11 +9,14 @@ from sbd_tool.rules import ConditionOutcome, Evaluation, Fact, Ground, Requireme
 
 
 def value_label(catalogue: Catalogue, question_id: str, value: AnswerValue | None) -> str:
-    """An answer's option labels, or 未回答."""
+    """An answer's option labels (「A、B及びC」), or 未回答."""
     if value is None:
         return "未回答"
     ids = (value,) if isinstance(value, str) else value
-    return "・".join(catalogue.option_label(question_id, v) for v in ids)
+    labels = [catalogue.option_label(question_id, v) for v in ids]
+    if len(labels) < 2:  # labels may hold 「・」 themselves: several are joined 「A、B及びC」
+        return "".join(labels)
+    return "、".join(labels[:-1]) + "及び" + labels[-1]
 
 
 def answer_sentence(catalogue: Catalogue, answer: ResolvedAnswer) -> str:
@@ -94,12 +97,38 @@ def clause_head(text: str) -> str:
     return text[:30] + "…"
 
 
+def clause_name(text: str, shared_heads: set[str]) -> str:
+    """A clause named by its purpose, or, when another clause of the requirement has the same
+    purpose (a variant for another setting), by its purpose and the start of what it requires,
+    so that a note never names a clause the specification prints."""
+    head = clause_head(text)
+    if head not in shared_heads:
+        return head
+    _, _, body = text.partition("ため、")
+    body = body.split("{", 1)[0]
+    return f"{head}、{body[:BODY_CHARS]}…"
+
+
+BODY_CHARS = 20
+
+
+def _shared_heads(catalogue: Catalogue, requirement_id: str) -> set[str]:
+    """The purposes that more than one clause of the requirement states."""
+    placed = catalogue.requirements.get(requirement_id)
+    if placed is None:
+        return set()
+    heads = [clause_head(str(c)) for level in placed.requirement.levels.values() for c in level.clauses]
+    return {h for h in heads if heads.count(h) > 1}
+
+
 def omission_notes(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
     """The clauses of the printed levels that the specification leaves out, one sentence per
     set of conditions that do not hold."""
     groups: dict[tuple[str, ...], list[str]] = {}
+    shared = _shared_heads(catalogue, outcome.id)
     for o in omitted_at_decided(outcome):
-        groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{clause_head(o.text)}」")
+        name = clause_name(o.text, shared)
+        groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{name}」")
     notes = []
     for conditions, heads in groups.items():
         named = "、".join(f"「{catalogue.conditions[c].label}」" for c in conditions)

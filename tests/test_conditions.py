@@ -81,7 +81,7 @@ def test_condition_trace_names_the_deciding_answer(catalogue: Catalogue, make_an
     sentence = condition_sentence(catalogue, evaluation, evaluation.conditions["C-internet"])
     assert (
         sentence
-        == "該当する：「外部ネットワークとの接続は？（複数選択可）」→「他機関等との閉域網・専用線・インターネット」"
+        == "該当する：「外部ネットワークとの接続は？（複数選択可）」→「他機関等との閉域網・専用線及びインターネット」"
     )
     unmet = condition_sentence(catalogue, evaluation, evaluation.conditions["C-pii"])
     assert unmet.startswith("該当しない：") and "「取り扱わない」" in unmet

@@ -59,7 +59,7 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
     assert {rid for rid, e in editions.items() if e == "rev2015"} == {"SC-1", "SC-2"}
     assert len(catalogue.questions) == 28 and len(catalogue.conditions) == 40
     assert catalogue.cloud is not None and set(catalogue.cloud.responsibility) == set(DOMAIN_IDS)
-    assert re.fullmatch(r"2\.1\.0\+[0-9a-f]{12}", catalogue.content_version)
+    assert re.fullmatch(r"2\.1\.1\+[0-9a-f]{12}", catalogue.content_version)
 
 
 def test_provenance_is_recorded_honestly(catalogue: Catalogue) -> None:

@@ -128,7 +128,7 @@ def test_a_staff_only_system_is_not_called_public(catalogue: Catalogue, make_ans
     assert at4 == (
         "過負荷時に通信を自動的に制限し、サービスを継続させる必要がある（該当した判断条件："
         "インターネットと接続する［外部ネットワークとの接続＝インターネット（定型設問9）］、"
-        "可用性2の情報を扱うか、業務停止の許容時間が1日以内である［可用性の最高格付け＝可用性2（定型設問7）］）。"
+        "可用性2の情報を扱い、又は業務停止の許容時間が1日以内である［可用性の最高格付け＝可用性2（定型設問7）］）。"
     )
 
 
@@ -137,7 +137,7 @@ def test_only_the_alternative_that_held_is_named(catalogue: Catalogue, make_answ
     evaluation = evaluate(catalogue, make_answers(pii="sensitive", confidentiality="c2"))
     (reason,) = requirement_reasons(catalogue, evaluation.requirements["AC-1"])[:1]
     assert (
-        "要配慮個人情報又は特定個人情報を扱う［個人情報の取扱い＝要配慮個人情報・特定個人情報を含む（定型設問8）］"
+        "要配慮個人情報又は特定個人情報を扱う［個人情報の取扱い＝要配慮個人情報又は特定個人情報を含む（定型設問8）］"
         in reason
     )
     assert "機密性3" not in reason and "庁外" not in reason

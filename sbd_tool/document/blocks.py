@@ -34,7 +34,7 @@ CLOUD_CHAPTER = "クラウドサービス利用時の要件"
 APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"
 QUALIFICATION_CHAPTER = "入札参加資格（情報セキュリティに係るもの）"
 MARKS_NOTE = (
-    "各条項の冒頭の【必須】は、受注者が必ず満たすべき事項を示し、【提案】は、実現の方法又は水準を入札者の"
+    "各条項の冒頭の【必須】は、必ず満たすべき事項を示し、【提案】は、実現の方法又は水準を入札者の"
     "提案に委ね、提案の内容により評価する事項を示す。特定の製品、規格、認証等を示した条項は、これと同等以上の"
     "ものを認める。"
 )
@@ -235,9 +235,12 @@ def _diagram(model: DocumentModel) -> Iterator[Block]:
 
 def _assumptions(model: DocumentModel, cited_in: str) -> Iterator[Block]:
     yield Heading(1, "前提条件")
+    numbers = [int(row[0]) for row in model.answers.rows if row and row[0].isdigit()]
+    gaps = bool(numbers) and numbers != list(range(1, max(numbers) + 1))
+    skipped = "。本システムに該当しない設問は記載していないため、番号は連続しない" if gaps else ""
     yield Para(
         "セキュリティ要件の決定に当たり前提とした条件は、次のとおりである"
-        f"（番号は定型設問の番号であり、{cited_in}で引用する）。"
+        f"（番号は定型設問の番号であり、{cited_in}で引用する{skipped}）。"
     )
     yield TableBlock(model.answers, "前提条件（定型設問への回答）")
 

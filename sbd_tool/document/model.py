@@ -26,6 +26,7 @@ from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+SERVICE_MODEL = "{service_model}"  # in the cloud chapter's intro: the service model's label
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,8 @@ def build_document(
     diagram = _diagram(catalogue, answers)
     cloud_section = None
     if cloud is not None:
-        cloud_section = _cloud_section(catalogue, cloud, answers, answered, phases, qualifications)
+        shown = {r.id: r.clauses for c in categories for p in c.policies for r in p.requirements}
+        cloud_section = _cloud_section(catalogue, cloud, answers, answered, phases, qualifications, shown)
     title_lines = (answers.document.title,) if answers.document.title else (answers.project.name, DEFAULT_TITLE)
     title = "　".join(title_lines)
     provenance = (
@@ -468,7 +470,7 @@ def _cloud_clauses(
             _spec(
                 catalogue,
                 answers,
-                catalogue.cloud.provider_clause.replace("{requirement}", f"{rid} {name}"),
+                catalogue.cloud.provider_clause.replace("{requirement}", f"{name}（{rid}）"),
                 f"{rid}.confirm",
             )
         )
@@ -507,6 +509,19 @@ def _bound(catalogue: Catalogue, party: str) -> str:
     return f"〔{catalogue.party_label(party)}〕" if party else ""
 
 
+def _printed_parties(catalogue: Catalogue, clauses: tuple[SpecClause, ...]) -> set[str]:
+    """The parties named at the head of printed clauses (〔受注者〕 …), leaving out the
+    contractor's check of the provider's share (``….confirm``), which the intro explains."""
+    assert catalogue.cloud is not None
+    ids = {p.label: p.id for p in catalogue.cloud.parties}
+    found = set()
+    for clause in clauses:
+        mark = _BOUND.match(clause)
+        if mark and not clause.key.endswith(".confirm"):
+            found.add(ids.get(mark.group(0)[1:-1], ""))
+    return found - {""}
+
+
 def _cloud_section(
     catalogue: Catalogue,
     cloud: CloudOutcome,
@@ -514,9 +529,12 @@ def _cloud_section(
     answered: Mapping[str, object],
     phases: frozenset[str],
     qualifications: list[SpecClause],
+    shown: Mapping[str, tuple[SpecClause, ...]],
 ) -> CloudSection:
     """The cloud chapter: the responsibility table and the topics' clauses (in the procurement's
-    scope, parameters filled); a topic clause placed in 入札参加資格 is added to ``qualifications``."""
+    scope, parameters filled); a topic clause placed in 入札参加資格 is added to ``qualifications``.
+    The table marks the parties of the clauses the chapter before prints (``shown``), so that it
+    says what the spec binds, not what clauses outside this procurement would."""
     assert catalogue.cloud is not None
     shared = catalogue.cloud.shared
     parties = [p for p in catalogue.cloud.parties if p.id != shared]  # "shared" is no column of its own
@@ -525,14 +543,20 @@ def _cloud_section(
     for rid, placed in catalogue.requirements.items():
         r = cloud.responsibilities[rid]
         clauses = [c for level in placed.requirement.levels.values() for c in level.clauses]
-        bound = {clause_party(catalogue.cloud, cloud, rid, c) for c in clauses}
+        bound = _printed_parties(catalogue, shown.get(rid, ())) or {
+            clause_party(catalogue.cloud, cloud, rid, c) for c in clauses
+        }
         marks = tuple("●" if party.id in bound else "" for party in parties)
         notes = ["条項ごとに分担（各条項の冒頭に記載）"] if r.party == shared else []
         if r.overridden:
             notes.append(f"既定（{catalogue.party_label(r.default)}）から変更：{r.reason}")
         rows.append((rid, placed.requirement.name, *marks, "。".join(notes)))
     table = Table(("ID", "対策要件", *(p.label for p in parties), "備考"), tuple(rows), (1.2, 3.6, 1.6, 1.2, 1.2, 3))
-    intro = f"{catalogue.cloud.intro}（利用するサービスの種類：{model}）"
+    intro = catalogue.cloud.intro
+    if SERVICE_MODEL in intro:
+        intro = intro.replace(SERVICE_MODEL, model)
+    else:  # an office's catalogue written before the placeholder
+        intro = f"{intro}（利用するサービスの種類：{model}）"
     topics = []
     for t in cloud.topics:
         printed = tuple(

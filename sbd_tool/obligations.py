@@ -21,6 +21,7 @@ from sbd_tool.problems import Problem
 
 if TYPE_CHECKING:
     from sbd_tool.answers import Answers
+    from sbd_tool.answers_model import ObligationDoc
     from sbd_tool.content import Catalogue
 
 OBLIGATIONS = ("required", "proposal")
@@ -62,15 +63,14 @@ def clause_traits(catalogue: Catalogue) -> dict[str, ClauseTraits]:
     return traits
 
 
-def parse_obligations(p: Any, value: Any) -> dict[str, ClauseObligation]:
+def parse_obligations(p: Any, value: dict[str, ObligationDoc] | None) -> dict[str, ClauseObligation]:
     """The ``obligations`` section, read by the answers parser ``p`` (its structure only: which
     keys exist and whether a reason is given are the core's problems, ``obligation_problems``)."""
     out: dict[str, ClauseObligation] = {}
-    for key, item in p.mapping(value, "obligations", None).items():
+    for key, item in (value or {}).items():
         where = f"obligations.{key}"
-        raw = p.mapping(item, where, ("obligation", "reason"))
-        obligation = p.choice(raw.get("obligation"), f"{where}.obligation", list(OBLIGATIONS))
-        reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True)
+        obligation = p.choice(item.obligation, f"{where}.obligation", list(OBLIGATIONS))
+        reason = p.text(item.reason, f"{where}.reason", multiline=True)
         if obligation is not None:
             out[str(key)] = ClauseObligation(obligation, reason.strip())
     return out

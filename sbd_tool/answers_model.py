@@ -21,7 +21,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from sbd_tool.dates import parse_date
-from sbd_tool.limits import ADDED_CLAUSES, DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, TASKS
+from sbd_tool.limits import (
+    ADDED_CLAUSES,
+    CLAUSE_REASON_CHARS,
+    CLAUSE_TEXT_CHARS,
+    DIAGRAM_ELEMENTS,
+    DIAGRAM_FLOWS,
+    DIAGRAM_ZONES,
+    TASKS,
+)
 
 FORMAT = "sbd-tool/answers@1"
 MAX_START_CHAPTER = 99
@@ -109,6 +117,9 @@ Chapter = Annotated[int, BeforeValidator(_chapter)]
 Date = Annotated[dt.date | None, BeforeValidator(_date)]
 Format = Annotated[str, BeforeValidator(_format)]
 Mapping = dict[str, Any]
+# Lengths the second pass checks on the normalised text (so not refused here), stated in the schema.
+ClauseText = Annotated[Text, Field(json_schema_extra={"minLength": 1, "maxLength": CLAUSE_TEXT_CHARS})]
+ClauseReason = Annotated[Text, Field(json_schema_extra={"minLength": 1, "maxLength": CLAUSE_REASON_CHARS})]
 
 
 class _Doc(BaseModel):
@@ -186,7 +197,7 @@ class DocumentDoc(_Doc):
     title: Text = None
     date: Date = None
     compliance_appendix: bool = False
-    start_chapter: Chapter = 1
+    start_chapter: Chapter = Field(1, json_schema_extra={"minimum": 1, "maximum": MAX_START_CHAPTER})
     training_appendix: bool = False
 
 
@@ -196,15 +207,15 @@ class ObligationDoc(_Doc):
 
 
 class TailoredDoc(_Doc):
-    text: Text = None
-    reason: Text = None
+    text: ClauseText = None
+    reason: ClauseReason = None
     catalogue_text: Text = None
 
 
 class AddedClauseDoc(_Doc):
     requirement: Text = None
-    text: Text = None
-    reason: Text = None
+    text: ClauseText = None
+    reason: ClauseReason = None
     obligation: Choice = "required"
 
 

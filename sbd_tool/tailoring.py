@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
+from sbd_tool.limits import CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
 
 if TYPE_CHECKING:
     from sbd_tool.answers import _Parser
@@ -121,43 +121,6 @@ def parse_added(p: _Parser, value: list[AddedClauseDoc] | None) -> tuple[AddedCl
         if rid in p.cat.requirements and text and reason and obligation is not None:
             out.append(AddedClause(rid, text, reason, obligation))
     return tuple(out)
-
-
-def tailoring_schema(catalogue: Catalogue) -> dict[str, Any]:
-    """The JSON Schema of the two sections (merged into ``answers_schema``)."""
-    text = {"type": "string", "minLength": 1, "maxLength": CLAUSE_TEXT_CHARS}
-    reason = {"type": "string", "minLength": 1, "maxLength": CLAUSE_REASON_CHARS}
-    return {
-        "tailoring": {
-            "type": "object",
-            "propertyNames": {"enum": list(catalogue_clauses(catalogue))},
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["text", "reason"],
-                "properties": {"text": text, "reason": reason, "catalogue_text": {"type": "string"}},
-            },
-            "description": (
-                "条項の文言の変更（条項のキー → 変更後の文言と理由）。catalogue_text は変更時の対策要件集の文言。"
-            ),
-        },
-        "added_clauses": {
-            "type": "array",
-            "maxItems": ADDED_CLAUSES.count,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["requirement", "text", "reason"],
-                "properties": {
-                    "requirement": {"enum": list(catalogue.requirements)},
-                    "text": text,
-                    "reason": reason,
-                    "obligation": {"enum": list(OBLIGATIONS), "default": "required", "description": "必須 / 提案"},
-                },
-            },
-            "description": "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。",
-        },
-    }
 
 
 @dataclass(frozen=True)

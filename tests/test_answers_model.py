@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -15,6 +16,7 @@ from sbd_tool.answers import AnswersError, import_answers, parse_answers, read_a
 from sbd_tool.answers_dump import dump_answers
 from sbd_tool.answers_errors import allowed_keys, read_document
 from sbd_tool.answers_model import AnswersDoc
+from sbd_tool.answers_schema import answers_schema
 from sbd_tool.content import Catalogue
 from sbd_tool.limits import ADDED_CLAUSES, TASKS
 from sbd_tool.web.state import empty_answers
@@ -132,6 +134,31 @@ STRUCTURAL: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
 def test_structural_problems_keep_their_paths_and_messages(catalogue: Catalogue, case: str) -> None:
     change, expected = STRUCTURAL[case]
     assert expected in problems(catalogue, change)
+
+
+@pytest.mark.parametrize("case", list(STRUCTURAL))
+def test_the_generated_schema_refuses_what_the_parser_refuses(catalogue: Catalogue, case: str) -> None:
+    schema = answers_schema(catalogue)
+    jsonschema.validate(copy.deepcopy(MINIMAL), schema)
+    data = copy.deepcopy(MINIMAL)
+    STRUCTURAL[case][0](data)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_the_schema_states_the_models_limits(catalogue: Catalogue) -> None:
+    properties = answers_schema(catalogue)["properties"]
+    assert properties["project"]["properties"]["tasks"]["maxItems"] == TASKS.count
+    assert properties["added_clauses"]["maxItems"] == ADDED_CLAUSES.count
+    assert properties["document"]["properties"]["start_chapter"] == {
+        "type": "integer",
+        "default": 1,
+        "minimum": 1,
+        "maximum": 99,
+        "title": "貼り付ける節の章番号",
+        "description": properties["document"]["properties"]["start_chapter"]["description"],
+    }
+    assert properties["tailoring"]["additionalProperties"]["additionalProperties"] is False
 
 
 def test_a_refused_item_is_read_as_far_as_it_goes(catalogue: Catalogue) -> None:

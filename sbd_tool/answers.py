@@ -333,6 +333,8 @@ _SECTIONS += ("document", "obligations", "tailoring", "added_clauses")
 def _in_order(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
     """The problems by section, then as the file lists what they are about (a key the file lacks
     takes its parent's place), so that the structural and the catalogue pass read as one list."""
+    if not problems:
+        return problems
     order: dict[str, int] = {}
 
     def walk(value: Any, where: str) -> None:

@@ -132,6 +132,10 @@ def _prune(data: Any, err: ErrorDetails) -> bool:
 
 def read_document(data: dict[str, Any], options: Options, *, strict: bool = False) -> tuple[AnswersDoc, list[Problem]]:
     """The typed document and the structural problems of ``data`` (a mapping), in order, each once."""
+    try:  # the usual case (a stored project, an example): valid at once, nothing copied
+        return AnswersDoc.model_validate(data, context={"strict": strict}), []
+    except ValidationError:
+        pass
     work = copy.deepcopy(data)
     found: dict[tuple[str, str], Problem] = {}
     for _ in range(20):  # each round prunes one level deeper; files are far shallower

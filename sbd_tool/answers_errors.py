@@ -43,6 +43,36 @@ MESSAGES: dict[str, str] = {
     "extra_forbidden": "定義されていない項目です（使える項目: {allowed}）",
 }
 _EMPTY_MAPPING = {"model_type", "model_attributes_type", "dict_type"}
+_EN_MAPPING = "give a mapping of keys to values (a {type} is given)"
+# Every error type → the message in English (``{type}`` in English; the others from the error).
+ENGLISH: dict[str, str] = {
+    "model_type": _EN_MAPPING,
+    "model_attributes_type": _EN_MAPPING,
+    "dict_type": _EN_MAPPING,
+    "list_type": "give a list (a {type} is given)",
+    "string_type": "give a text (a {type} is given)",
+    "text_type": "give a text (a {type} is given)",
+    "choice_type": "give one of {options} (a {type} is given)",
+    "bool_type": "give true or false",
+    "extra_forbidden": "unknown key (the keys allowed: {allowed})",
+    "too_long": "at most {max_length} items (there are {actual_length})",
+    "not_finite": 'not a usable number ({value}); put a text in quotes (")',
+    "chapter": "give the chapter number as a whole number from 1 to {max} (given: {value})",
+    "date": "give a date such as 2026-12-01",
+    "format": "give '{expected}' (given: {given})",
+}
+_EN_TYPES = {"str": "text", "int": "whole number", "float": "number", "bool": "true/false", "NoneType": "null"}
+
+
+def english(err: ErrorDetails, options: list[str], allowed: tuple[str, ...]) -> str:
+    """The English message of one error (pydantic's own for a type not in ``ENGLISH``)."""
+    template = ENGLISH.get(err["type"])
+    if template is None:
+        return err["msg"]
+    value_type = type(err.get("input")).__name__
+    fields = {**err.get("ctx", {}), "type": _EN_TYPES.get(value_type, value_type)}
+    fields.update(options=" / ".join(options), allowed=", ".join(allowed))
+    return template.format_map(fields)
 
 
 def where(loc: tuple[int | str, ...]) -> str:
@@ -85,21 +115,22 @@ def allowed_keys(loc: tuple[int | str, ...]) -> tuple[str, ...]:
 
 
 def problem(err: ErrorDetails, options: Options) -> Problem:
-    """One pydantic error as the parser's problem."""
+    """One pydantic error as the parser's problem, in Japanese and English."""
     loc, kind = tuple(err["loc"]), err["type"]
+    on_key = bool(loc) and loc[-1] == "[key]"
     path = where(loc)
+    choices = options(path) if kind == "choice_type" else []
+    allowed = allowed_keys(loc[:-2] if on_key else loc[:-1]) if kind in MESSAGES else ()
+    en = english(err, choices, allowed)
     given = type_name(err.get("input"))
-    if kind == "choice_type":
-        choices = options(path)
-        if choices:
-            return Problem(path, f"{' / '.join(choices)} のいずれかを指定してください（{given}が指定されています）")
+    if choices:
+        return Problem(path, f"{' / '.join(choices)} のいずれかを指定してください（{given}が指定されています）", en)
     if kind == "too_long" and str(loc[-1]) in LIMITS:
-        return Problem(path, LIMITS[str(loc[-1])].refusal(int(err.get("ctx", {}).get("actual_length", 0))))
+        found = int(err.get("ctx", {}).get("actual_length", 0))
+        return Problem(path, LIMITS[str(loc[-1])].refusal(found), en)
     if kind in MESSAGES:
-        parent = loc[:-2] if loc and loc[-1] == "[key]" else loc[:-1]
-        message = MESSAGES[kind].format(type=given, allowed=", ".join(allowed_keys(parent)))
-        return Problem(path if loc[-1:] != ("[key]",) else where(loc[:-1]), message)
-    return Problem(path, err["msg"])  # the validators' own (Japanese) messages
+        return Problem(path, MESSAGES[kind].format(type=given, allowed=", ".join(allowed)), en)
+    return Problem(path, err["msg"], en)  # the validators' own (Japanese) messages
 
 
 def _prune(data: Any, err: ErrorDetails) -> bool:

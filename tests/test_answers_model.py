@@ -202,3 +202,19 @@ def test_allowed_keys_follow_the_model() -> None:
     )
     assert allowed_keys(("decisions", "AT-1")) == ("level", "reason")
     assert allowed_keys(())[:3] == ("format", "project", "diagram")
+
+
+def test_structural_problems_are_also_in_english(catalogue: Catalogue) -> None:
+    data = copy.deepcopy(MINIMAL)
+    data["project"]["owner"] = "x"
+    data["project"]["tasks"] = [{"name": "受付", "subjects": [{"name": "職員", "kind": ["staff"]}]}]
+    data["document"] = {"start_chapter": 0}
+    _, found, _ = read_answers(data, catalogue)
+    english = {p.where: p.en for p in found}
+    assert english["project.owner"] == "unknown key (the keys allowed: name, organisation, purpose, effects, tasks)"
+    assert (
+        english["project.tasks[0].subjects[0].kind"]
+        == "give one of staff / partner / public / system (a list is given)"
+    )
+    assert english["document.start_chapter"] == "give the chapter number as a whole number from 1 to 99 (given: 0)"
+    assert found[0] == type(found[0])(found[0].where, found[0].message)  # the English does not change equality

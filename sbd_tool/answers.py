@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sbd_tool.answers_errors import Options, read_document
+from sbd_tool.answers_errors import UNKNOWN_KEY, Options, read_document
 from sbd_tool.answers_model import FORMAT as FORMAT
 from sbd_tool.answers_model import MAX_START_CHAPTER as MAX_START_CHAPTER
 from sbd_tool.answers_model import TOP_KEYS as TOP_KEYS
@@ -200,15 +200,26 @@ class _Parser:
         self.strict = strict
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # where → the normalised text, for ``import_answers``
+        self.reported: set[str] = set()  # where the structural pass found a problem
+        self.unknown: set[str] = set()  # keys the catalogue lacks: what is under them is not read
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
+
+    def unknown_key(self, where: str, message: str) -> None:
+        """A key the catalogue lacks (a question, requirement, parameter, clause)."""
+        self.unknown.add(where)
+        self.fail(where, message)
+
+    def structural(self, problems: list[Problem]) -> list[Problem]:
+        """The structural problems that are not under a key the catalogue lacks (not read)."""
+        return [p for p in problems if not any(p.where == u or p.where.startswith(f"{u}.") for u in self.unknown)]
 
     def mapping(self, value: dict[str, Any] | None, where: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         """A mapping whose keys are the catalogue's (question ids, parameter ids)."""
         for key in value or {}:
             if key not in allowed:
-                self.fail(f"{where}.{key}", f"定義されていない項目です（使える項目: {', '.join(allowed)}）")
+                self.unknown_key(f"{where}.{key}", f"{UNKNOWN_KEY}（使える項目: {', '.join(allowed)}）")
         return value or {}
 
     def text(
@@ -223,6 +234,8 @@ class _Parser:
         """A text of the file, normalised by ``clean_input``: one line unless ``multiline`` (or,
         when not given, the project field ``spec``) says the text may have lines."""
         lines = spec.multiline if multiline is None and spec is not None else bool(multiline)
+        if where in self.reported:  # refused by the structural pass: read as empty, not asked for again
+            return ""
         if self.strict and not self._acceptable(value, where, lines):
             return ""
         # The one place user text comes in: control and format characters go, line ends become
@@ -295,6 +308,7 @@ def read_answers(
         return Answers(), [Problem("", message)], {}
     doc, structural = read_document(data, _options(catalogue), strict=strict)
     p = _Parser(catalogue, strict)
+    p.reported = {problem.where for problem in structural}
     project = _project(p, doc.project or ProjectDoc(), partial)
     answers = _fixed_answers(p, doc.answers)
     decisions = _decisions(p, doc.decisions)
@@ -313,7 +327,7 @@ def read_answers(
         tailoring=parse_tailoring(p, doc.tailoring),
         added_clauses=parse_added(p, doc.added_clauses),
     )
-    return parsed, _in_order(structural + p.problems, data), p.texts
+    return parsed, _in_order(p.structural(structural) + p.problems, data), p.texts
 
 
 # The order the sections' problems are listed in (the hand-written parser's).
@@ -348,12 +362,17 @@ def _in_order(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
 
     walk(data, "")
 
+    def parent(path: str) -> str:
+        return re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path) if re.search(r"[.\[]", path) else ""
+
     def key(problem: Problem) -> tuple[int, int]:
-        head = re.split(r"[.\[]", problem.where, maxsplit=1)[0]
-        section = _SECTIONS.index(head) if head in _SECTIONS else len(_SECTIONS)
         path = problem.where
+        if problem.message.startswith(UNKNOWN_KEY):  # found when its mapping is read, before what it holds
+            path = parent(path)
+        head = re.split(r"[.\[]", path, maxsplit=1)[0]
+        section = _SECTIONS.index(head) if head in _SECTIONS else len(_SECTIONS)
         while path and path not in order:
-            path = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path) if re.search(r"[.\[]", path) else ""
+            path = parent(path)
         return section, order.get(path, 0)
 
     return sorted(problems, key=key)
@@ -506,7 +525,7 @@ def _decisions(p: _Parser, value: dict[str, DecisionDoc] | None) -> dict[str, De
     for rid, item in (value or {}).items():
         where = f"decisions.{rid}"
         if rid not in reqs:
-            p.fail(
+            p.unknown_key(
                 where, f"対策要件 '{rid}' はありません（{', '.join(list(reqs)[:4])} … のようなidを指定してください）"
             )
             continue
@@ -574,13 +593,13 @@ def _diagram(p: _Parser, doc: DiagramDoc) -> Diagram:
 def _responsibilities(p: _Parser, value: dict[str, AssignmentDoc] | None) -> dict[str, Assignment]:
     out: dict[str, Assignment] = {}
     if value and p.cat.cloud is None:
-        p.fail("responsibilities", "この対策要件集にはクラウドサービスの責任分担（cloud.yaml）がありません")
+        p.unknown_key("responsibilities", "この対策要件集にはクラウドサービスの責任分担（cloud.yaml）がありません")
         return out
     parties = [party.id for party in p.cat.cloud.parties] if p.cat.cloud else []
     for rid, item in (value or {}).items():
         where = f"responsibilities.{rid}"
         if rid not in p.cat.requirements:
-            p.fail(where, f"対策要件 '{rid}' はありません")
+            p.unknown_key(where, f"対策要件 '{rid}' はありません")
             continue
         party = p.choice(item.party, f"{where}.party", parties)
         reason = p.text(item.reason, f"{where}.reason")

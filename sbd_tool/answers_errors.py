@@ -31,6 +31,7 @@ LIMITS: dict[str, Limit] = {
     "flows": DIAGRAM_FLOWS,
     "added_clauses": ADDED_CLAUSES,
 }
+UNKNOWN_KEY = "定義されていない項目です"  # how an unknown key's message starts
 _MAPPING = "キーと値の組（マッピング）を指定してください（{type}が指定されています）"
 # pydantic's own error types → the message (``{type}``: the given value's type; ``{allowed}``: the keys).
 MESSAGES: dict[str, str] = {
@@ -40,7 +41,7 @@ MESSAGES: dict[str, str] = {
     "list_type": "リストを指定してください（{type}が指定されています）",
     "string_type": "文字列を指定してください（{type}が指定されています）",
     "bool_type": "true 又は false を指定してください",
-    "extra_forbidden": "定義されていない項目です（使える項目: {allowed}）",
+    "extra_forbidden": UNKNOWN_KEY + "（使える項目: {allowed}）",
 }
 _EMPTY_MAPPING = {"model_type", "model_attributes_type", "dict_type"}
 _EN_MAPPING = "give a mapping of keys to values (a {type} is given)"
@@ -181,11 +182,24 @@ def read_document(data: dict[str, Any], options: Options, *, strict: bool = Fals
                 changed = _prune(work, err) or changed
             if not changed:
                 break
+    for _ in range(20):
+        try:
+            return AnswersDoc.model_validate(work, context={"strict": strict, "lenient": True}), list(found.values())
+        except ValidationError as exc:  # not expected: every refusal is pruned or has a fallback
+            for err in exc.errors():
+                p = problem(err, options)
+                found.setdefault((p.where, p.message), p)
+                _drop(work, tuple(err["loc"]))
+    return AnswersDoc.model_validate({}, context={"lenient": True}), list(found.values())
+
+
+def _drop(data: Any, loc: tuple[int | str, ...]) -> None:
+    """Remove what is at ``loc`` (the last resort: a value no fallback reads)."""
+    loc = loc[:-1] if loc and loc[-1] == "[key]" else loc
     try:
-        doc = AnswersDoc.model_validate(work, context={"strict": strict, "lenient": True})
-    except ValidationError as exc:  # not expected: every refusal is pruned or has a fallback
-        for err in exc.errors():
-            p = problem(err, options)
-            found.setdefault((p.where, p.message), p)
-        doc = AnswersDoc.model_validate({"format": data.get("format")}, context={"lenient": True})
-    return doc, list(found.values())
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        del parent[loc[-1]]
+    except (KeyError, IndexError, TypeError):
+        pass

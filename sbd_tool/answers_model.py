@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from sbd_tool.dates import parse_date
@@ -125,6 +125,12 @@ ClauseReason = Annotated[Text, Field(json_schema_extra={"minLength": 1, "maxLeng
 class _Doc(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_empty(cls, data: Any) -> Any:
+        """A mapping written as null (``- ~`` in a list) is read as an empty one."""
+        return {} if data is None else data
+
 
 class SubjectDoc(_Doc):
     name: Text = None
@@ -145,7 +151,7 @@ class TaskDoc(_Doc):
     description: Text = None
     subjects: list[SubjectDoc] | None = None
     information: list[InformationDoc] | None = None
-    means: list[Annotated[str, BeforeValidator(_choice)]] | None = None
+    means: list[Choice] | None = None
 
 
 class ProjectDoc(_Doc):

@@ -99,7 +99,9 @@ def parse_tailoring(p: _Parser, value: dict[str, TailoredDoc] | None) -> dict[st
         where = f"tailoring.{key}"
         if key not in known:
             example = next(iter(known), "AU-1.middle.2")
-            p.fail(where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）")
+            p.unknown_key(
+                where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）"
+            )
             continue
         text, reason = _clause_text(p, item, where, "変更後の条項", "条項の文言を変更する")
         before = p.text(item.catalogue_text, f"{where}.catalogue_text", multiline=True)

@@ -218,3 +218,21 @@ def test_structural_problems_are_also_in_english(catalogue: Catalogue) -> None:
     )
     assert english["document.start_chapter"] == "give the chapter number as a whole number from 1 to 99 (given: 0)"
     assert found[0] == type(found[0])(found[0].where, found[0].message)  # the English does not change equality
+
+
+def test_what_the_old_parser_read_silently_or_once_stays_so(catalogue: Catalogue) -> None:
+    """Found by comparing with the hand-written parser over fuzzed files: a null list item is an
+    empty mapping, a refused required text is not also asked for, nothing under an unknown
+    requirement is read, and a null means is one problem that keeps the rest of the file."""
+    task = {"name": "受付", "subjects": [None], "means": [None, "office_lan"]}
+    got = problems(catalogue, lambda d: d["project"].update(tasks=[task], name=["x"]))
+    assert got == [
+        "project.name: 文字列を指定してください（リストが指定されています）",
+        "project.tasks[0].subjects[0].name: 主体の名称を入力してください",
+        "project.tasks[0].subjects[0].kind: 主体の種類を指定してください（staff, partner, public, system のいずれか）",
+        "project.tasks[0].means[0]: "
+        + " / ".join(o.id for o in catalogue.steps.matrix.means)
+        + " のいずれかを指定してください（NoneTypeが指定されています）",
+    ]
+    got = problems(catalogue, lambda d: d.update(decisions={"XX-1": {"level": []}, "AT-1": {"level": "high"}}))
+    assert len(got) == 1 and got[0].startswith("decisions.XX-1: 対策要件 'XX-1' はありません")

@@ -4,6 +4,7 @@ round-trips, and structural problems keep the hand-written parser's paths and me
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sbd_tool.answers_schema import answers_schema
 from sbd_tool.content import Catalogue
 from sbd_tool.limits import ADDED_CLAUSES, TASKS
 from sbd_tool.web.state import empty_answers
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, example_data
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -236,3 +237,25 @@ def test_what_the_old_parser_read_silently_or_once_stays_so(catalogue: Catalogue
     ]
     got = problems(catalogue, lambda d: d.update(decisions={"XX-1": {"level": []}, "AT-1": {"level": "high"}}))
     assert len(got) == 1 and got[0].startswith("decisions.XX-1: 対策要件 'XX-1' はありません")
+
+
+GOLDEN = ROOT / "tests" / "data" / "answers_golden.json"  # written by the hand-written parser
+
+
+def test_problems_are_those_of_the_hand_written_parser(catalogue: Catalogue) -> None:
+    """200 files, each an example with one to three values replaced by a wrong one (a wrong type,
+    an unknown key, a NUL, a line break, …), and the problems the hand-written parser (before the
+    model) found in them, normal and strict: the model-based read finds the same ones.
+    ``tests/data/answers_golden_gen.py`` wrote the file (run at commit 6945615)."""
+    cases = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    base = {name: json.loads(json.dumps(example_data(name), default=str)) for name in {c["example"] for c in cases}}
+    for i, case in enumerate(cases):
+        data = copy.deepcopy(base[case["example"]])
+        for path, value in case["changes"]:
+            node = data
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = copy.deepcopy(value)
+        for strict, expected in ((False, case["problems"]), (True, case["strict_problems"])):
+            _, found, _ = read_answers(copy.deepcopy(data), catalogue, strict=strict)
+            assert sorted(str(p) for p in found) == expected, (i, strict)

@@ -22,7 +22,7 @@ from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.limits import CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
 
 if TYPE_CHECKING:
-    from sbd_tool.answers import _Parser
+    from sbd_tool.answers_check import AnswersChecker
     from sbd_tool.answers_model import AddedClauseDoc, TailoredDoc
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.model fills them
@@ -73,7 +73,9 @@ def added_by_requirement(added: tuple[AddedClause, ...]) -> dict[str, list[tuple
     return out
 
 
-def _clause_text(p: _Parser, item: TailoredDoc | AddedClauseDoc, where: str, what: str, why: str) -> tuple[str, str]:
+def _clause_text(
+    p: AnswersChecker, item: TailoredDoc | AddedClauseDoc, where: str, what: str, why: str
+) -> tuple[str, str]:
     text = p.text(item.text, f"{where}.text", multiline=True).strip()
     reason = p.text(item.reason, f"{where}.reason", multiline=True).strip()
     if not text:
@@ -91,7 +93,7 @@ def _clause_text(p: _Parser, item: TailoredDoc | AddedClauseDoc, where: str, wha
     return text, reason
 
 
-def parse_tailoring(p: _Parser, value: dict[str, TailoredDoc] | None) -> dict[str, TailoredClause]:
+def parse_tailoring(p: AnswersChecker, value: dict[str, TailoredDoc] | None) -> dict[str, TailoredClause]:
     """The ``tailoring`` section: catalogue clause key → the officer's wording and reason."""
     known = catalogue_clauses(p.cat)
     out: dict[str, TailoredClause] = {}
@@ -110,7 +112,7 @@ def parse_tailoring(p: _Parser, value: dict[str, TailoredDoc] | None) -> dict[st
     return out
 
 
-def parse_added(p: _Parser, value: list[AddedClauseDoc] | None) -> tuple[AddedClause, ...]:
+def parse_added(p: AnswersChecker, value: list[AddedClauseDoc] | None) -> tuple[AddedClause, ...]:
     """The ``added_clauses`` section: clauses added after a requirement's printed clauses."""
     out: list[AddedClause] = []
     for i, item in enumerate(value or []):

@@ -1,134 +1,163 @@
-"""JSON Schema of ``sbd-tool/answers@1``, generated from the loaded questionnaire so that it
-always lists the questions and options the parser accepts."""
+"""JSON Schema of ``sbd-tool/answers@1``: generated from the structural model (``AnswersDoc``),
+then given the loaded catalogue's vocabulary (questions and options, requirement ids, parameter
+ids, clause keys, required texts) so that it lists exactly what the parser accepts."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sbd_tool.answers import FORMAT
+from sbd_tool.answers_model import FORMAT, AnswersDoc
 from sbd_tool.content.catalogue import LEVELS, Catalogue
-from sbd_tool.content.schema import Option, ProjectField
+from sbd_tool.content.schema import ProjectField
 from sbd_tool.obligations import OBLIGATIONS, clause_traits
-from sbd_tool.tailoring import tailoring_schema
+from sbd_tool.tailoring import catalogue_clauses
+
+Schema = dict[str, Any]
 
 
-def _enum(options: list[Option]) -> dict[str, Any]:
-    return {"enum": [o.id for o in options], "description": " / ".join(f"{o.id}: {o.label}" for o in options)}
+class _Option(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
 
 
-def _text(field: ProjectField) -> dict[str, Any]:
+def _enum(options: Sequence[_Option], sep: str = " / ") -> Schema:
+    return {"enum": [o.id for o in options], "description": sep.join(f"{o.id}: {o.label}" for o in options)}
+
+
+def _text(field: ProjectField) -> Schema:
     return {"type": "string", "maxLength": field.max_length, "title": field.label, "description": field.help}
 
 
-def _diagram_schema(catalogue: Catalogue) -> dict[str, Any]:
-    vocab = catalogue.steps.diagram
-    text = {"type": "string"}
-
-    def kinds(options: list[Any]) -> dict[str, Any]:
-        return {"enum": [o.id for o in options], "description": "、".join(f"{o.id}: {o.label}" for o in options)}
-
-    def item(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
-
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "title": "システム概要図",
-        "description": "区域（境界）、区域に置く要素、要素間の情報の流れ。idは図全体で一意。",
-        "properties": {
-            "zones": {
-                "type": "array",
-                "items": item(["kind"], {"id": text, "kind": kinds(vocab.zone_kinds), "label": text}),
-            },
-            "elements": {
-                "type": "array",
-                "items": item(
-                    ["kind", "label"],
-                    {"id": text, "kind": kinds(vocab.element_kinds), "label": text, "zone": text},
-                ),
-            },
-            "flows": {
-                "type": "array",
-                "items": item(
-                    ["from", "to"],
-                    {
-                        "id": text,
-                        "from": text,
-                        "to": text,
-                        "information": {**text, "description": "手順2の情報の名称"},
-                        "means": _enum(catalogue.steps.matrix.means),
-                    },
-                ),
-            },
-        },
-    }
+def _plain(node: Any, defs: Schema) -> Any:
+    """The model's schema without ``$ref``s (inlined), ``null`` alternatives (a file leaves a key
+    out rather than writing null) and pydantic's English titles and null defaults."""
+    if isinstance(node, list):
+        return [_plain(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        return _plain({**defs[node["$ref"].rsplit("/", 1)[1]], **rest}, defs)
+    node = {k: v for k, v in node.items() if k != "title" and not (k == "default" and v is None)}
+    options = [o for o in node.pop("anyOf", []) if o != {"type": "null"}]
+    if len(options) == 1:
+        return _plain({**options[0], **node}, defs)
+    if options:
+        node["anyOf"] = options
+    out = {k: v if k in ("enum", "const", "required", "properties") else _plain(v, defs) for k, v in node.items()}
+    if "properties" in out:  # its keys are the file's, one may be called "title"
+        out["properties"] = {name: _plain(value, defs) for name, value in out["properties"].items()}
+    return out
 
 
-def obligations_schema(catalogue: Catalogue) -> dict[str, Any]:
-    """``obligations``: the officer's 必須/提案 for a clause, by clause key (sbd_tool/obligations.py)."""
-    return {
-        "type": "object",
-        "title": "条項ごとの必須／提案の変更",
-        "description": (
-            "条項のキー（AU-1.middle.2、cloud.exit.1 等）ごとに、必須（required）又は提案（proposal）を指定する。"
-            "対策要件集の区分から変える場合は reason（理由）が必須。"
-        ),
-        "propertyNames": {"enum": sorted(clause_traits(catalogue))},
-        "additionalProperties": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["obligation"],
-            "properties": {
-                "obligation": {"enum": list(OBLIGATIONS), "title": "必須（required）又は提案（proposal）"},
-                "reason": {"type": "string", "title": "変更の理由"},
-            },
-        },
-    }
+def _structure() -> Schema:
+    raw = AnswersDoc.model_json_schema(by_alias=True)
+    return dict(_plain({k: v for k, v in raw.items() if k != "$defs"}, raw.get("$defs", {})))
 
 
-def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
-    """The schema as a plain dict (draft 2020-12)."""
-    m = catalogue.steps.matrix
-    classes: dict[str, Any] = {
-        c.id: {
-            "enum": [int(o.id) if o.id.isdigit() else o.id for o in c.classes],
-            "title": c.label,
-            "description": " / ".join(f"{o.id}: {o.label}" for o in c.classes),
+def _project(schema: Schema, catalogue: Catalogue) -> None:
+    m, steps = catalogue.steps.matrix, catalogue.steps
+    project = schema["properties"]["project"]
+    project["required"] = [f.id for f in steps.project_fields if f.required]
+    project["properties"].update({f.id: _text(f) for f in steps.project_fields})
+    task = project["properties"]["tasks"]["items"]
+    task["required"] = [f.id for f in steps.task_fields if f.required]
+    task["properties"]["id"]["title"] = "業務のid（省略時は T1, T2, …）"
+    task["properties"].update({f.id: _text(f) for f in steps.task_fields})
+    subject = task["properties"]["subjects"]
+    subject.update(title="主体")
+    subject["items"]["required"] = ["name", "kind"]
+    subject["items"]["properties"]["kind"] = _enum(m.subject_kinds)
+    information = task["properties"]["information"]
+    information.update(title="情報")
+    information["items"]["required"] = ["name"]
+    information["items"]["properties"].update(
+        {
+            c.id: {
+                "enum": [int(o.id) if o.id.isdigit() else o.id for o in c.classes],
+                "title": c.label,
+                "description": " / ".join(f"{o.id}: {o.label}" for o in c.classes),
+            }
+            for c in m.classifications
         }
-        for c in m.classifications
+    )
+    information["items"]["properties"]["name"]["title"] = "情報の名称"
+    information["items"]["properties"]["pii"] = {**_enum(m.pii), "title": "個人情報"}
+    task["properties"]["means"] = {
+        "type": "array",
+        "title": "利用環境・手段",
+        "items": _enum(m.means),
+        "uniqueItems": True,
     }
-    information = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["name"],
-        "properties": {
-            "name": {"type": "string", "title": "情報の名称"},
-            **classes,
-            "pii": {**_enum(m.pii), "title": "個人情報"},
-        },
+
+
+def _diagram(schema: Schema, catalogue: Catalogue) -> None:
+    vocab = catalogue.steps.diagram
+    diagram = schema["properties"]["diagram"]
+    diagram["title"] = "システム概要図"
+    diagram["description"] = "区域（境界）、区域に置く要素、要素間の情報の流れ。idは図全体で一意。"
+    parts = diagram["properties"]
+    parts["zones"]["items"]["required"] = ["kind"]
+    parts["zones"]["items"]["properties"]["kind"] = _enum(vocab.zone_kinds, "、")
+    parts["elements"]["items"]["required"] = ["kind", "label"]
+    parts["elements"]["items"]["properties"]["kind"] = _enum(vocab.element_kinds, "、")
+    flow = parts["flows"]["items"]
+    flow["required"] = ["from", "to"]
+    flow["properties"]["information"]["description"] = "手順2の情報の名称"
+    flow["properties"]["means"] = _enum(catalogue.steps.matrix.means)
+
+
+def _keyed(section: Schema, keys: list[str], required: list[str], description: str) -> None:
+    """A section keyed by the catalogue's ids (requirements, clauses)."""
+    section["propertyNames"] = {"enum": keys}
+    section["additionalProperties"]["required"] = required
+    section["description"] = description
+
+
+def _decisions(props: Schema, catalogue: Catalogue) -> None:
+    requirements = list(catalogue.requirements)
+    _keyed(
+        props["decisions"], requirements, ["level"], "対策要件ごとの決定レベル。提案より下げる場合は reason が必須。"
+    )
+    props["decisions"]["additionalProperties"]["properties"]["level"] = {"enum": list(LEVELS)}
+    if catalogue.cloud is None:
+        del props["responsibilities"]
+        return
+    description = "クラウド利用時の要件ごとの実施主体。既定から変える場合は reason が必須。"
+    _keyed(props["responsibilities"], requirements, ["party"], description)
+    parties = [p.id for p in catalogue.cloud.parties]
+    props["responsibilities"]["additionalProperties"]["properties"]["party"] = {"enum": parties}
+
+
+def _clauses(props: Schema, catalogue: Catalogue) -> None:
+    obligations = props["obligations"]
+    obligations["title"] = "条項ごとの必須／提案の変更"
+    description = (
+        "条項のキー（AU-1.middle.2、cloud.exit.1 等）ごとに、必須（required）又は提案（proposal）を指定する。"
+        "対策要件集の区分から変える場合は reason（理由）が必須。"
+    )
+    _keyed(obligations, sorted(clause_traits(catalogue)), ["obligation"], description)
+    obligation = {"enum": list(OBLIGATIONS), "title": "必須（required）又は提案（proposal）"}
+    obligations["additionalProperties"]["properties"]["obligation"] = obligation
+    obligations["additionalProperties"]["properties"]["reason"]["title"] = "変更の理由"
+    description = "条項の文言の変更（条項のキー → 変更後の文言と理由）。catalogue_text は変更時の対策要件集の文言。"
+    _keyed(props["tailoring"], list(catalogue_clauses(catalogue)), ["text", "reason"], description)
+    added = props["added_clauses"]
+    added["description"] = "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。"
+    added["items"]["required"] = ["requirement", "text", "reason"]
+    added["items"]["properties"]["requirement"] = {"enum": list(catalogue.requirements)}
+    added["items"]["properties"]["obligation"] = {
+        "enum": list(OBLIGATIONS),
+        "default": "required",
+        "description": "必須 / 提案",
     }
-    task = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [f.id for f in catalogue.steps.task_fields if f.required],
-        "properties": {
-            "id": {"type": "string", "title": "業務のid（省略時は T1, T2, …）"},
-            **{f.id: _text(f) for f in catalogue.steps.task_fields},
-            "subjects": {
-                "type": "array",
-                "title": "主体",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "kind"],
-                    "properties": {"name": {"type": "string"}, "kind": _enum(m.subject_kinds)},
-                },
-            },
-            "information": {"type": "array", "title": "情報", "items": information},
-            "means": {"type": "array", "title": "利用環境・手段", "items": _enum(m.means), "uniqueItems": True},
-        },
-    }
-    answers: dict[str, Any] = {}
+
+
+def _answers_and_parameters(props: Schema, catalogue: Catalogue) -> None:
+    answers: Schema = {}
     for q in catalogue.questions.values():
         one = _enum(q.options)
         answers[q.id] = (
@@ -136,95 +165,50 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
             if q.type == "single"
             else {"type": "array", "items": one, "minItems": 1, "uniqueItems": True, "title": q.label}
         )
+    props["answers"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": answers,
+        "description": "定型設問への回答。省略した設問は業務の特徴から推定される。",
+    }
+    props["parameters"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            p.id: {"type": "string", "maxLength": 200, "title": p.label, "description": p.help}
+            for p in catalogue.parameters.values()
+        },
+    }
+
+
+def _document(props: Schema) -> None:
+    doc = props["document"]["properties"]
+    doc["title"]["title"] = "表題"
+    doc["date"]["title"] = "作成日"
+    doc["compliance_appendix"]["title"] = "別紙4として対応表を付ける"
+    doc["start_chapter"]["title"] = "貼り付ける節の章番号"
+    doc["start_chapter"]["description"] = (
+        "仕様書に貼り付ける節「情報セキュリティに関する事項」の章番号（調達仕様書の章番号に続ける）。"
+    )
+    doc["training_appendix"]["title"] = "研修用の別紙（全レベルの考え方）を付ける"
+
+
+def answers_schema(catalogue: Catalogue) -> Schema:
+    """The schema as a plain dict (draft 2020-12)."""
+    schema = _structure()
+    props = schema["properties"]
+    props["format"] = {"const": FORMAT}
+    _project(schema, catalogue)
+    _diagram(schema, catalogue)
+    _answers_and_parameters(props, catalogue)
+    _decisions(props, catalogue)
+    _clauses(props, catalogue)
+    _document(props)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": FORMAT,
+        **schema,
         "title": "sbd-tool answers file",
         "description": "調達案件の業務の特徴、定型設問への回答及び対策要件の決定。",
-        "type": "object",
-        "additionalProperties": False,
         "required": ["format", "project", "answers"],
-        "properties": {
-            "format": {"const": FORMAT},
-            "project": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": [f.id for f in catalogue.steps.project_fields if f.required],
-                "properties": {
-                    **{f.id: _text(f) for f in catalogue.steps.project_fields},
-                    "tasks": {"type": "array", "items": task},
-                },
-            },
-            "diagram": _diagram_schema(catalogue),
-            "answers": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": answers,
-                "description": "定型設問への回答。省略した設問は業務の特徴から推定される。",
-            },
-            "decisions": {
-                "type": "object",
-                "propertyNames": {"enum": list(catalogue.requirements)},
-                "additionalProperties": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["level"],
-                    "properties": {"level": {"enum": list(LEVELS)}, "reason": {"type": "string"}},
-                },
-                "description": "対策要件ごとの決定レベル。提案より下げる場合は reason が必須。",
-            },
-            **(
-                {
-                    "responsibilities": {
-                        "type": "object",
-                        "propertyNames": {"enum": list(catalogue.requirements)},
-                        "additionalProperties": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["party"],
-                            "properties": {
-                                "party": {"enum": [p.id for p in catalogue.cloud.parties]},
-                                "reason": {"type": "string"},
-                            },
-                        },
-                        "description": "クラウド利用時の要件ごとの実施主体。既定から変える場合は reason が必須。",
-                    }
-                }
-                if catalogue.cloud is not None
-                else {}
-            ),
-            "parameters": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    p.id: {"type": "string", "maxLength": 200, "title": p.label, "description": p.help}
-                    for p in catalogue.parameters.values()
-                },
-            },
-            "obligations": obligations_schema(catalogue),
-            "document": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "title": {"type": "string", "title": "表題"},
-                    "date": {"type": "string", "format": "date", "title": "作成日"},
-                    "compliance_appendix": {"type": "boolean", "title": "別紙4として対応表を付ける"},
-                    "start_chapter": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": 99,
-                        "default": 1,
-                        "title": "貼り付ける節の章番号",
-                        "description": (
-                            "仕様書に貼り付ける節「情報セキュリティに関する事項」の章番号（調達仕様書の章番号に続ける）。"
-                        ),
-                    },
-                    "training_appendix": {
-                        "type": "boolean",
-                        "title": "研修用の別紙（全レベルの考え方）を付ける",
-                    },
-                },
-            },
-            **tailoring_schema(catalogue),
-        },
     }

@@ -29,8 +29,19 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("content", "the questionnaire and requirement set from YAML, validated: the Catalogue", ("sbd_tool.content",)),
     (
         "answers",
-        "one answers document read into typed form, with located problems",
-        ("sbd_tool.answers", "sbd_tool.answers_schema", "sbd_tool.obligations", "sbd_tool.tailoring"),
+        "one answers document read into typed form (a pydantic model), with located problems",
+        (
+            "sbd_tool.answers",
+            "sbd_tool.answers_types",
+            "sbd_tool.answers_model",
+            "sbd_tool.answers_errors",
+            "sbd_tool.answers_check",
+            "sbd_tool.answers_project",
+            "sbd_tool.answers_dump",
+            "sbd_tool.answers_schema",
+            "sbd_tool.obligations",
+            "sbd_tool.tailoring",
+        ),
     ),
     (
         "engine",

@@ -21,6 +21,7 @@ from sbd_tool.problems import Problem
 
 if TYPE_CHECKING:
     from sbd_tool.answers import Answers
+    from sbd_tool.answers_model import ObligationDoc
     from sbd_tool.content import Catalogue
 
 OBLIGATIONS = ("required", "proposal")
@@ -62,21 +63,20 @@ def clause_traits(catalogue: Catalogue) -> dict[str, ClauseTraits]:
     return traits
 
 
-def parse_obligations(p: Any, value: Any) -> dict[str, ClauseObligation]:
+def parse_obligations(p: Any, value: dict[str, ObligationDoc] | None) -> dict[str, ClauseObligation]:
     """The ``obligations`` section, read by the answers parser ``p``: a key the catalogue does not
     have is refused here, like any unknown id, so a project moved to a catalogue version without
     that clause drops it (``drift``) instead of being stuck; a missing reason is the core's problem
     (``obligation_problems``)."""
     out: dict[str, ClauseObligation] = {}
     traits = clause_traits(p.cat)
-    for key, item in p.mapping(value, "obligations", None).items():
+    for key, item in (value or {}).items():
         where = f"obligations.{key}"
         if str(key) not in traits:
             p.fail(where, f"条項「{key}」は対策要件集にありません（AU-1.middle.2 のように指定）")
             continue
-        raw = p.mapping(item, where, ("obligation", "reason"))
-        obligation = p.choice(raw.get("obligation"), f"{where}.obligation", list(OBLIGATIONS))
-        reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True)
+        obligation = p.choice(item.obligation, f"{where}.obligation", list(OBLIGATIONS))
+        reason = p.text(item.reason, f"{where}.reason", multiline=True)
         if obligation is not None:
             out[str(key)] = ClauseObligation(obligation, reason.strip())
     return out

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing to fix: ``where`` locates it (file, line, key path); ``message`` says what."""
+    """One thing to fix: ``where`` locates it (file, line, key path); ``message`` says what.
+    ``en``: the message in English where one is written (the answers file's structural
+    problems); two problems are equal whatever their English."""
 
     where: str
     message: str
+    en: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
+from sbd_tool.limits import CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
 
 if TYPE_CHECKING:
-    from sbd_tool.answers import _Parser
+    from sbd_tool.answers_check import AnswersChecker
+    from sbd_tool.answers_model import AddedClauseDoc, TailoredDoc
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.model fills them
 OBLIGATIONS = ("required", "proposal")  # 必須 / 提案
@@ -72,9 +73,11 @@ def added_by_requirement(added: tuple[AddedClause, ...]) -> dict[str, list[tuple
     return out
 
 
-def _clause_text(p: _Parser, raw: dict[str, Any], where: str, what: str, why: str) -> tuple[str, str]:
-    text = p.text(raw.get("text"), f"{where}.text", multiline=True).strip()
-    reason = p.text(raw.get("reason"), f"{where}.reason", multiline=True).strip()
+def _clause_text(
+    p: AnswersChecker, item: TailoredDoc | AddedClauseDoc, where: str, what: str, why: str
+) -> tuple[str, str]:
+    text = p.text(item.text, f"{where}.text", multiline=True).strip()
+    reason = p.text(item.reason, f"{where}.reason", multiline=True).strip()
     if not text:
         p.fail(f"{where}.text", f"{what}の文言を入力してください")
     elif len(text) > CLAUSE_TEXT_CHARS:
@@ -90,75 +93,38 @@ def _clause_text(p: _Parser, raw: dict[str, Any], where: str, what: str, why: st
     return text, reason
 
 
-def parse_tailoring(p: _Parser, value: Any) -> dict[str, TailoredClause]:
+def parse_tailoring(p: AnswersChecker, value: dict[str, TailoredDoc] | None) -> dict[str, TailoredClause]:
     """The ``tailoring`` section: catalogue clause key → the officer's wording and reason."""
     known = catalogue_clauses(p.cat)
     out: dict[str, TailoredClause] = {}
-    for key, item in p.mapping(value, "tailoring", None).items():
+    for key, item in (value or {}).items():
         where = f"tailoring.{key}"
         if key not in known:
             example = next(iter(known), "AU-1.middle.2")
-            p.fail(where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）")
+            p.unknown_key(
+                where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）"
+            )
             continue
-        raw = p.mapping(item, where, ("text", "reason", "catalogue_text"))
-        text, reason = _clause_text(p, raw, where, "変更後の条項", "条項の文言を変更する")
-        before = p.text(raw.get("catalogue_text"), f"{where}.catalogue_text", multiline=True)
+        text, reason = _clause_text(p, item, where, "変更後の条項", "条項の文言を変更する")
+        before = p.text(item.catalogue_text, f"{where}.catalogue_text", multiline=True)
         if text and reason:
             out[str(key)] = TailoredClause(text, reason, before or known[key])
     return out
 
 
-def parse_added(p: _Parser, value: Any) -> tuple[AddedClause, ...]:
+def parse_added(p: AnswersChecker, value: list[AddedClauseDoc] | None) -> tuple[AddedClause, ...]:
     """The ``added_clauses`` section: clauses added after a requirement's printed clauses."""
     out: list[AddedClause] = []
-    for i, item in enumerate(p.sequence(value, "added_clauses", ADDED_CLAUSES)):
+    for i, item in enumerate(value or []):
         where = f"added_clauses[{i}]"
-        raw = p.mapping(item, where, ("requirement", "text", "reason", "obligation"))
-        rid = p.text(raw.get("requirement"), f"{where}.requirement")
+        rid = p.text(item.requirement, f"{where}.requirement")
         if rid not in p.cat.requirements:
             p.fail(f"{where}.requirement", f"対策要件 '{rid}' はありません（条項を追加する対策要件のidを指定）")
-        text, reason = _clause_text(p, raw, where, "追加する条項", "条項を追加する")
-        obligation = p.choice(raw.get("obligation", "required"), f"{where}.obligation", list(OBLIGATIONS))
+        text, reason = _clause_text(p, item, where, "追加する条項", "条項を追加する")
+        obligation = p.choice(item.obligation, f"{where}.obligation", list(OBLIGATIONS))
         if rid in p.cat.requirements and text and reason and obligation is not None:
             out.append(AddedClause(rid, text, reason, obligation))
     return tuple(out)
-
-
-def tailoring_schema(catalogue: Catalogue) -> dict[str, Any]:
-    """The JSON Schema of the two sections (merged into ``answers_schema``)."""
-    text = {"type": "string", "minLength": 1, "maxLength": CLAUSE_TEXT_CHARS}
-    reason = {"type": "string", "minLength": 1, "maxLength": CLAUSE_REASON_CHARS}
-    return {
-        "tailoring": {
-            "type": "object",
-            "propertyNames": {"enum": list(catalogue_clauses(catalogue))},
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["text", "reason"],
-                "properties": {"text": text, "reason": reason, "catalogue_text": {"type": "string"}},
-            },
-            "description": (
-                "条項の文言の変更（条項のキー → 変更後の文言と理由）。catalogue_text は変更時の対策要件集の文言。"
-            ),
-        },
-        "added_clauses": {
-            "type": "array",
-            "maxItems": ADDED_CLAUSES.count,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["requirement", "text", "reason"],
-                "properties": {
-                    "requirement": {"enum": list(catalogue.requirements)},
-                    "text": text,
-                    "reason": reason,
-                    "obligation": {"enum": list(OBLIGATIONS), "default": "required", "description": "必須 / 提案"},
-                },
-            },
-            "description": "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。",
-        },
-    }
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
@@ -72,31 +73,37 @@ def safe_next(target: str | None) -> str:
 class LoginForm(CleanForm):
     # autocomplete: password managers and assistive tools know what each field is (WCAG 1.3.5)
     username = StringField(
-        "利用者名",
-        validators=[DataRequired("利用者名を入力してください。"), Length(max=64, message="利用者名が長すぎます。")],
+        lazy_gettext("利用者名"),
+        validators=[
+            DataRequired(lazy_gettext("利用者名を入力してください。")),
+            Length(max=64, message=lazy_gettext("利用者名が長すぎます。")),
+        ],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
-        "パスワード",
-        validators=[DataRequired("パスワードを入力してください。")],
+        lazy_gettext("パスワード"),
+        validators=[DataRequired(lazy_gettext("パスワードを入力してください。"))],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class PasswordForm(CleanForm):
-    current = PasswordField("現在のパスワード", validators=[DataRequired("現在のパスワードを入力してください。")])
+    current = PasswordField(
+        lazy_gettext("現在のパスワード"),
+        validators=[DataRequired(lazy_gettext("現在のパスワードを入力してください。"))],
+    )
     new = PasswordField(
-        "新しいパスワード",
+        lazy_gettext("新しいパスワード"),
         description=f"{MIN_PASSWORD}文字以上。利用者名と同じものは使えません。",
         render_kw={"autocomplete": "new-password"},
-        validators=[DataRequired("新しいパスワードを入力してください。")],
+        validators=[DataRequired(lazy_gettext("新しいパスワードを入力してください。"))],
     )
     confirm = PasswordField(
-        "新しいパスワード（確認）",
+        lazy_gettext("新しいパスワード（確認）"),
         render_kw={"autocomplete": "new-password"},
         validators=[
-            DataRequired("確認のため、新しいパスワードをもう一度入力してください。"),
-            EqualTo("new", message="確認用のパスワードが一致しません。同じものを2回入力してください。"),
+            DataRequired(lazy_gettext("確認のため、新しいパスワードをもう一度入力してください。")),
+            EqualTo("new", message=lazy_gettext("確認用のパスワードが一致しません。同じものを2回入力してください。")),
         ],
     )
 
@@ -122,9 +129,12 @@ def _password_matches(stored: str | None, password: str) -> bool:
 def _refused(form: LoginForm, target: str, wait: dt.timedelta) -> tuple[str, int]:
     minutes = max(1, -(-int(wait.total_seconds()) // 60))
     form.form_errors.append(
-        "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
-        f"{minutes}分ほど待ってから、もう一度お試しください。"
-        "パスワードが分からない場合は管理者に再設定を依頼してください。"
+        gettext(
+            "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
+            "%(minutes)s分ほど待ってから、もう一度お試しください。"
+            "パスワードが分からない場合は管理者に再設定を依頼してください。",
+            minutes=minutes,
+        )
     )
     return render_template("auth/login.html", form=form, next=target), 429
 
@@ -173,7 +183,7 @@ def login() -> BaseResponse | tuple[str, int] | str:
     sessions.start(session_, who)
     session_.commit()
     if who.must_change_password:
-        flash("初回のサインインです。新しいパスワードを設定してください。", "success")
+        flash(gettext("初回のサインインです。新しいパスワードを設定してください。"), "success")
         return redirect(url_for("auth.password"))
     return redirect(target)
 
@@ -184,7 +194,7 @@ def logout() -> BaseResponse:
     audit.record(db(), "logout")
     sessions.end_current(db())
     db().commit()
-    flash("サインアウトしました。", "success")
+    flash(gettext("サインアウトしました。"), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -204,7 +214,7 @@ def password() -> BaseResponse | tuple[str, int] | str:
             sessions.end_all(db(), who.id)
             sessions.start(db(), who)  # a new session for this browser; every other one has ended
             db().commit()
-            flash("パスワードを変更しました。ほかの端末のサインインは終了しました。", "success")
+            flash(gettext("パスワードを変更しました。ほかの端末のサインインは終了しました。"), "success")
             return redirect(url_for("projects.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -60,7 +61,7 @@ def _no_line_break(_form: Form, field: Field) -> None:
     """A one-line field refuses a line end (a newline, U+2028, U+2029, …) rather than join the
     lines silently: a browser never sends one there, an import refuses it the same way."""
     if any(isinstance(raw, str) and has_line_break(raw) for raw in field.raw_data or ()):
-        raise ValidationError("改行は入力できません。1行で入力してください。")
+        raise ValidationError(gettext("改行は入力できません。1行で入力してください。"))
 
 
 class CleanMeta:

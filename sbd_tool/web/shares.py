@@ -27,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
@@ -51,14 +52,17 @@ MAX_DAYS = 90
 
 class ShareForm(CleanForm):
     label = StringField(
-        "共有先（事業者名など、一覧で見分けるため）",
-        validators=[DataRequired("共有先を入力してください。"), Length(max=200, message="200文字以内にしてください。")],
+        lazy_gettext("共有先（事業者名など、一覧で見分けるため）"),
+        validators=[
+            DataRequired(lazy_gettext("共有先を入力してください。")),
+            Length(max=200, message=lazy_gettext("200文字以内にしてください。")),
+        ],
     )
     days = IntegerField(
-        "有効期間（日）",
+        lazy_gettext("有効期間（日）"),
         default=14,
         validators=[
-            DataRequired("有効期間を日数で入力してください。"),
+            DataRequired(lazy_gettext("有効期間を日数で入力してください。")),
             NumberRange(min=1, max=MAX_DAYS, message=f"有効期間は1〜{MAX_DAYS}日にしてください。"),
         ],
     )
@@ -169,7 +173,10 @@ def revoke(project_id: int, link_id: int) -> BaseResponse:
         link.revoked_at = utcnow()
         audit.record(db(), "share_revoke", project_id=project.id, link=link.id)
         db().commit()
-    flash(f"「{link.label}」への共有リンクを取り消しました。このリンクでは、もう閲覧できません。", "success")
+    flash(
+        gettext("「%(name)s」への共有リンクを取り消しました。このリンクでは、もう閲覧できません。", name=link.label),
+        "success",
+    )
     return redirect(url_for(".shares", project_id=project.id))
 
 

@@ -17,10 +17,16 @@ from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
 from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.forms import CleanForm, options
+from sbd_tool.web.marks import N_
 from sbd_tool.web.store import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLE_LABELS = {"officer": "調達担当職員", "adviser": "CIO補佐官等", "trainer": "研修講師", "admin": "管理者"}
+ROLE_LABELS = {
+    "officer": N_("調達担当職員"),
+    "adviser": N_("CIO補佐官等"),
+    "trainer": N_("研修講師"),
+    "admin": N_("管理者"),
+}
 
 
 class OrganisationForm(CleanForm):
@@ -85,7 +91,9 @@ class NewUserForm(UserForm):
 
 def _organisation_choices(form: UserForm) -> None:
     orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
-    form.organisation.choices = [SelectChoice(0, "（なし：管理者のみ）")] + [SelectChoice(o.id, o.name) for o in orgs]
+    form.organisation.choices = [SelectChoice(0, gettext("（なし：管理者のみ）"))] + [
+        SelectChoice(o.id, o.name) for o in orgs
+    ]
 
 
 def _default_organisation() -> int:
@@ -110,7 +118,7 @@ def _check_password(form: UserForm, username: str, required: bool) -> bool:
     value = form.password.data or ""
     if not value:
         if required:
-            form.password.errors = ["初期パスワードを入力してください。"]
+            form.password.errors = [N_("初期パスワードを入力してください。")]
         return not required
     problem = password_problem(value, username)
     if problem:
@@ -181,7 +189,7 @@ def unlock_user(user_id: int) -> BaseResponse:
 def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
     target = db().get(User, user_id)
     if target is None:
-        return render_template("errors/error.html", code=404, message="利用者が見つかりません。"), 404
+        return render_template("errors/error.html", code=404, message=N_("利用者が見つかりません。")), 404
     form = UserForm(obj=None) if request.method == "POST" else UserForm(
         formdata=None,
         data={"display_name": target.display_name, "email": target.email or "", "role": target.role,
@@ -192,7 +200,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
         valid = form.validate()
         if _check_password(form, target.username, required=False) and valid:
             if target.id == user().id and (form.role.data != "admin" or not form.active.data):
-                form.role.errors = ["自分自身の管理者権限を外したり、無効にしたりはできません。"]
+                form.role.errors = [N_("自分自身の管理者権限を外したり、無効にしたりはできません。")]
                 return render_template("admin/user.html", form=form, target=target), 400
             changes: dict[str, Any] = {}
             for attr, value in (

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from sbd_tool.storage.models import User, utcnow
 from sbd_tool.web import access, audit, sessions, throttle
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.store import db
 
 bp = Blueprint("auth", __name__)
@@ -47,13 +48,13 @@ def hash_password(password: str) -> str:
 def password_problem(password: str, username: str) -> str | None:
     """What is wrong with a new password, in words for the user; None when it is acceptable."""
     if len(password) < MIN_PASSWORD:
-        return f"パスワードは{MIN_PASSWORD}文字以上にしてください。"
+        return gettext("パスワードは%(count)s文字以上にしてください。", count=MIN_PASSWORD)
     if len(password) > 200:
-        return "パスワードは200文字以内にしてください。"
+        return N_("パスワードは200文字以内にしてください。")
     if password.strip().lower() == username.strip().lower():
-        return "利用者名と同じパスワードは使えません。"
+        return N_("利用者名と同じパスワードは使えません。")
     if len(set(password)) < 4:
-        return "同じ文字の繰り返しが多すぎます。推測されにくいパスワードにしてください。"
+        return N_("同じ文字の繰り返しが多すぎます。推測されにくいパスワードにしてください。")
     return None
 
 
@@ -94,7 +95,7 @@ class PasswordForm(CleanForm):
     )
     new = PasswordField(
         lazy_gettext("新しいパスワード"),
-        description=f"{MIN_PASSWORD}文字以上。利用者名と同じものは使えません。",
+        description=lazy_gettext("%(count)s文字以上。利用者名と同じものは使えません。", count=MIN_PASSWORD),
         render_kw={"autocomplete": "new-password"},
         validators=[DataRequired(lazy_gettext("新しいパスワードを入力してください。"))],
     )
@@ -173,9 +174,9 @@ def login() -> BaseResponse | tuple[str, int] | str:
         audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id, **detail)
         session_.commit()
         if reason == "disabled":
-            form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")
+            form.form_errors.append(N_("このアカウントは無効になっています。管理者に確認してください。"))
             return render_template("auth/login.html", form=form, next=target), 403
-        form.form_errors.append("利用者名又はパスワードが正しくありません。")
+        form.form_errors.append(N_("利用者名又はパスワードが正しくありません。"))
         return render_template("auth/login.html", form=form, next=target), 400
     throttle.succeeded(session_, name, address)
     who.last_login_at = utcnow()
@@ -205,7 +206,7 @@ def password() -> BaseResponse | tuple[str, int] | str:
     who = access.user()
     if form.validate_on_submit():
         if not check_password_hash(who.password_hash, form.current.data or ""):
-            form.current.errors = ["現在のパスワードが正しくありません。"]
+            form.current.errors = [N_("現在のパスワードが正しくありません。")]
         else:
             who.password_hash = hash_password(form.new.data or "")
             who.password_changed_at = utcnow()

@@ -154,7 +154,7 @@ def option_name(catalogue: Catalogue, question_id: str, option_id: str) -> str:
 def value_name(catalogue: Catalogue, question_id: str, value: str | Iterable[str] | None) -> str:
     """An answer's option labels (as ``explain.value_label``), or 未回答 / Not answered."""
     if value is None:
-        return translate("未回答")
+        return flask_babel.gettext("未回答")
     ids = (value,) if isinstance(value, str) else tuple(value)
     return (", " if is_english() else "・").join(option_name(catalogue, question_id, v) for v in ids)
 

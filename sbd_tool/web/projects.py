@@ -22,6 +22,7 @@ from sbd_tool.web import access, audit, listing
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.paths import ROOT
 from sbd_tool.web.state import empty_answers
 from sbd_tool.web.store import (
@@ -37,9 +38,9 @@ from sbd_tool.web.store import (
 bp = Blueprint("projects", __name__)
 EXAMPLES = ROOT / "examples"
 SAMPLES = {
-    "internal-small": "小規模な内部システム（職員のみ・閉域・庁舎内設置）",
-    "citizen-portal": "国民向け電子申請ポータル（要配慮個人情報・インターネット）",
-    "cloud-interagency": "クラウド上の府省庁間連携システム",
+    "internal-small": N_("小規模な内部システム（職員のみ・閉域・庁舎内設置）"),
+    "citizen-portal": N_("国民向け電子申請ポータル（要配慮個人情報・インターネット）"),
+    "cloud-interagency": N_("クラウド上の府省庁間連携システム"),
 }
 
 

@@ -37,6 +37,7 @@ from sbd_tool.web.auth import safe_next
 from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.notifications import notify
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import (
@@ -53,10 +54,10 @@ from sbd_tool.web.store import (
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
 STATUS_LABELS = {
-    "pending": "レビュー中",
-    "approved": "承認済み",
-    "returned": "差戻し",
-    "superseded": "再依頼により終了",
+    "pending": N_("レビュー中"),
+    "approved": N_("承認済み"),
+    "returned": N_("差戻し"),
+    "superseded": N_("再依頼により終了"),
 }
 
 
@@ -64,7 +65,10 @@ class SubmitForm(CleanForm):
     adviser = SelectField(lazy_gettext("レビューを依頼する CIO補佐官等"), coerce=int, validate_choice=True)
     message = TextAreaField(
         lazy_gettext("依頼の内容（任意）"),
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+        validators=[
+            Optional(),
+            Length(max=MAX_COMMENT, message=lazy_gettext("%(count)s文字以内にしてください。", count=MAX_COMMENT)),
+        ],
     )
 
 
@@ -73,7 +77,9 @@ class CommentForm(CleanForm):
         lazy_gettext("コメント"),
         validators=[
             DataRequired(lazy_gettext("コメントを入力してください。")),
-            Length(max=MAX_COMMENT, message=f"コメントは{MAX_COMMENT}文字以内にしてください。"),
+            Length(
+                max=MAX_COMMENT, message=lazy_gettext("コメントは%(count)s文字以内にしてください。", count=MAX_COMMENT)
+            ),
         ],
     )
     requirement = HiddenField()
@@ -85,7 +91,10 @@ class DecideForm(CleanForm):
     revision = HiddenField()
     note = TextAreaField(
         lazy_gettext("所見（差し戻す場合は必須）"),
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+        validators=[
+            Optional(),
+            Length(max=MAX_COMMENT, message=lazy_gettext("%(count)s文字以内にしてください。", count=MAX_COMMENT)),
+        ],
     )
 
 

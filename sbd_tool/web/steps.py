@@ -15,6 +15,7 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.web.forms import options
+from sbd_tool.web.marks import N_
 from sbd_tool.web.state import ProjectState, project_state
 
 Loader = Callable[[Catalogue, dict[str, Any], ProjectState], dict[str, Any]]
@@ -235,9 +236,9 @@ def check_purpose(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
     filled = [e for e in form.tasks.entries if any((e.form[f].data or "").strip() for f in ("name", "description"))]
     for entry in filled:
         if not (entry.form["name"].data or "").strip():
-            errors.append((entry.form["name"], "業務の名称を入力してください（内容だけの行は保存できません）。"))
+            errors.append((entry.form["name"], N_("業務の名称を入力してください（内容だけの行は保存できません）。")))
     if not filled and form.tasks.entries:
-        errors.append((form.tasks.entries[0].form["name"], "業務を少なくとも一つ入力してください。"))
+        errors.append((form.tasks.entries[0].form["name"], N_("業務を少なくとも一つ入力してください。")))
     return errors
 
 
@@ -377,10 +378,10 @@ def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
             dt.date.fromisoformat(value)
         except ValueError:
             errors.append(
-                (form.date, "作成日は 2026-12-01、2026/12/1、令和8年12月1日 又は R8.12.1 の形で入力してください。")
+                (form.date, N_("作成日は 2026-12-01、2026/12/1、令和8年12月1日 又は R8.12.1 の形で入力してください。"))
             )
     if _start_chapter(form) is None:
-        errors.append((form.start_chapter, "章番号は1から99までの数字で入力してください。"))
+        errors.append((form.start_chapter, N_("章番号は1から99までの数字で入力してください。")))
     return errors
 
 

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from wtforms import Field
 
 from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.web.forms import options
+from sbd_tool.web.i18n import is_english, level_name, local_name, party_name
 from sbd_tool.web.marks import N_
 from sbd_tool.web.state import ProjectState, project_state
 
@@ -308,7 +310,13 @@ def check_questions(cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
         q = cat.questions[qid]
         if asked and q.applies_when is not None and not form[qid].data and q.default is None:
             gate = cat.questions[q.applies_when.question]
-            errors.append((form[qid], f"「{q.label}」の回答を選んでください（{gate.term}の回答により必要です）。"))
+            term = local_name(gate) if is_english() else gate.term
+            message = gettext(
+                "「%(question)s」の回答を選んでください（%(term)sの回答により必要です）。",
+                question=local_name(q),
+                term=term,
+            )
+            errors.append((form[qid], message))
     return errors
 
 
@@ -330,8 +338,11 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
                 errors.append(
                     (
                         form[f"party_reason_{rid}"],
-                        f"実施主体を既定の{cat.party_label(r.default)}から"
-                        f"{cat.party_label(party)}に変える理由を記入してください。",
+                        gettext(
+                            "実施主体を既定の%(default)sから%(party)sに変える理由を記入してください。",
+                            default=party_name(cat, r.default),
+                            party=party_name(cat, party),
+                        ),
                     )
                 )
     for rid, outcome in state.evaluation.requirements.items():
@@ -342,7 +353,11 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
             errors.append(
                 (
                     form[f"reason_{rid}"],
-                    f"提案（{cat.level_label(outcome.proposed)}）より低い{cat.level_label(level)}にする理由を記入してください。",
+                    gettext(
+                        "提案（%(proposed)s）より低い%(level)sにする理由を記入してください。",
+                        proposed=level_name(cat, outcome.proposed),
+                        level=level_name(cat, level),
+                    ),
                 )
             )
     return errors

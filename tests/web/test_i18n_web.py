@@ -252,3 +252,14 @@ def test_messages_are_translated_where_they_are_written(client: FlaskClient) -> 
     english(client)
     page = client.post(f"/projects/{pid}/delete", follow_redirects=True).data.decode()
     assert "Deleted “&lt;b&gt;補助金&lt;/b&gt;”. You can restore it" in page
+
+
+def test_step_6_errors_name_levels_in_english(client: FlaskClient) -> None:
+    english(client)
+    pid = sample(client)
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    form = {name: value for name, value in Controls(page).selected.items() if name.startswith(("level_", "party_"))}
+    assert form["level_AT-1"] == "middle"  # the sample keeps the proposed level
+    bad = save(client, pid, "decisions", {**form, "level_AT-1": "low"})
+    assert bad.status_code == 400
+    assert "Please give the reason for choosing Low, lower than the proposed Middle." in bad.data.decode()

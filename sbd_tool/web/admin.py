@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import delete, func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -16,75 +17,83 @@ from sbd_tool.web.access import rule, user
 from sbd_tool.web.auth import hash_password, password_problem
 from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.forms import CleanForm, options
+from sbd_tool.web.marks import N_
 from sbd_tool.web.store import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLE_LABELS = {"officer": "調達担当職員", "adviser": "CIO補佐官等", "trainer": "研修講師", "admin": "管理者"}
+ROLE_LABELS = {
+    "officer": N_("調達担当職員"),
+    "adviser": N_("CIO補佐官等"),
+    "trainer": N_("研修講師"),
+    "admin": N_("管理者"),
+}
 
 
 class OrganisationForm(CleanForm):
     name = StringField(
-        "組織名（府省庁・機関）",
+        lazy_gettext("組織名（府省庁・機関）"),
         validators=[
-            DataRequired("組織名を入力してください。"),
-            Length(max=200, message="組織名は200文字以内にしてください。"),
+            DataRequired(lazy_gettext("組織名を入力してください。")),
+            Length(max=200, message=lazy_gettext("組織名は200文字以内にしてください。")),
         ],
     )
 
     def validate_name(self, field: StringField) -> None:
         if db().scalar(select(Organisation).where(Organisation.name == (field.data or "").strip())):
-            raise ValidationError("同じ名前の組織が既にあります。")
+            raise ValidationError(gettext("同じ名前の組織が既にあります。"))
 
 
 class UserForm(CleanForm):
     display_name = StringField(
-        "氏名",
+        lazy_gettext("氏名"),
         validators=[
-            DataRequired("氏名を入力してください。"),
-            Length(max=100, message="氏名は100文字以内にしてください。"),
+            DataRequired(lazy_gettext("氏名を入力してください。")),
+            Length(max=100, message=lazy_gettext("氏名は100文字以内にしてください。")),
         ],
     )
     email = StringField(
-        "メールアドレス（任意。お知らせをメールでも受け取る）",
+        lazy_gettext("メールアドレス（任意。お知らせをメールでも受け取る）"),
         validators=[
             Optional(),
-            Length(max=254, message="メールアドレスは254文字以内にしてください。"),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="メールアドレスの形式が正しくありません。"),
+            Length(max=254, message=lazy_gettext("メールアドレスは254文字以内にしてください。")),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=lazy_gettext("メールアドレスの形式が正しくありません。")),
         ],
         render_kw={"autocomplete": "off", "type": "email"},
     )
-    role = SelectField("役割", choices=options(list(ROLE_LABELS.items())))
-    organisation = SelectField("組織", coerce=int)
-    active = BooleanField("有効（サインインできる）", default=True)
+    role = SelectField(lazy_gettext("役割"), choices=options(list(ROLE_LABELS.items())))
+    organisation = SelectField(lazy_gettext("組織"), coerce=int)
+    active = BooleanField(lazy_gettext("有効（サインインできる）"), default=True)
     password = PasswordField(
-        "初期パスワード（新規作成時は必須。変更時は、入力した場合だけ再設定）",
-        description="利用者は最初のサインインで自分のパスワードに変更します。",
+        lazy_gettext("初期パスワード（新規作成時は必須。変更時は、入力した場合だけ再設定）"),
+        description=lazy_gettext("利用者は最初のサインインで自分のパスワードに変更します。"),
         render_kw={"autocomplete": "new-password"},
     )
 
     def validate_organisation(self, field: SelectField) -> None:
         if self.role.data != "admin" and not field.data:
-            raise ValidationError("管理者以外は組織を選んでください。")
+            raise ValidationError(gettext("管理者以外は組織を選んでください。"))
 
 
 class NewUserForm(UserForm):
     username = StringField(
-        "利用者名（サインインに使う英数字）",
+        lazy_gettext("利用者名（サインインに使う英数字）"),
         validators=[
-            DataRequired("利用者名を入力してください。"),
-            Length(min=3, max=64, message="利用者名は3〜64文字にしてください。"),
-            Regexp(r"^[A-Za-z0-9._-]+$", message="利用者名には半角英数字と . _ - だけを使ってください。"),
+            DataRequired(lazy_gettext("利用者名を入力してください。")),
+            Length(min=3, max=64, message=lazy_gettext("利用者名は3〜64文字にしてください。")),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=lazy_gettext("利用者名には半角英数字と . _ - だけを使ってください。")),
         ],
     )
 
     def validate_username(self, field: StringField) -> None:
         if db().scalar(select(User).where(func.lower(User.username) == (field.data or "").lower())):
-            raise ValidationError("この利用者名は既に使われています。")
+            raise ValidationError(gettext("この利用者名は既に使われています。"))
 
 
 def _organisation_choices(form: UserForm) -> None:
     orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
-    form.organisation.choices = [SelectChoice(0, "（なし：管理者のみ）")] + [SelectChoice(o.id, o.name) for o in orgs]
+    form.organisation.choices = [SelectChoice(0, gettext("（なし：管理者のみ）"))] + [
+        SelectChoice(o.id, o.name) for o in orgs
+    ]
 
 
 def _default_organisation() -> int:
@@ -109,7 +118,7 @@ def _check_password(form: UserForm, username: str, required: bool) -> bool:
     value = form.password.data or ""
     if not value:
         if required:
-            form.password.errors = ["初期パスワードを入力してください。"]
+            form.password.errors = [N_("初期パスワードを入力してください。")]
         return not required
     problem = password_problem(value, username)
     if problem:
@@ -142,7 +151,7 @@ def new_user() -> BaseResponse | tuple[str, int] | str:
             db().flush()
             audit.record(db(), "admin_user_create", target=created.username, role=created.role)
             db().commit()
-            flash(f"利用者「{created.username}」を作成しました。", "success")
+            flash(gettext("利用者「%(name)s」を作成しました。", name=created.username), "success")
             return redirect(url_for(".users"))
         return render_template("admin/user.html", form=form, target=None), 400
     return render_template("admin/user.html", form=form, target=None)
@@ -171,7 +180,7 @@ def unlock_user(user_id: int) -> BaseResponse:
     cleared = throttle.lift(db(), target.username)
     audit.record(db(), "admin_user_unlock", target=target.username, cleared=cleared)
     db().commit()
-    flash(f"利用者「{target.username}」のサインイン制限を解除しました。", "success")
+    flash(gettext("利用者「%(name)s」のサインイン制限を解除しました。", name=target.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))
 
 
@@ -180,7 +189,7 @@ def unlock_user(user_id: int) -> BaseResponse:
 def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
     target = db().get(User, user_id)
     if target is None:
-        return render_template("errors/error.html", code=404, message="利用者が見つかりません。"), 404
+        return render_template("errors/error.html", code=404, message=N_("利用者が見つかりません。")), 404
     form = UserForm(obj=None) if request.method == "POST" else UserForm(
         formdata=None,
         data={"display_name": target.display_name, "email": target.email or "", "role": target.role,
@@ -191,7 +200,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
         valid = form.validate()
         if _check_password(form, target.username, required=False) and valid:
             if target.id == user().id and (form.role.data != "admin" or not form.active.data):
-                form.role.errors = ["自分自身の管理者権限を外したり、無効にしたりはできません。"]
+                form.role.errors = [N_("自分自身の管理者権限を外したり、無効にしたりはできません。")]
                 return render_template("admin/user.html", form=form, target=target), 400
             changes: dict[str, Any] = {}
             for attr, value in (
@@ -215,7 +224,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
                 _end_shares(target.id)
             audit.record(db(), "admin_user_update", target=target.username, changes=sorted(changes))
             db().commit()
-            flash(f"利用者「{target.username}」を更新しました。", "success")
+            flash(gettext("利用者「%(name)s」を更新しました。", name=target.username), "success")
             return redirect(url_for(".users"))
         return _user_page(form, target), 400
     return _user_page(form, target)
@@ -234,7 +243,7 @@ def organisations() -> BaseResponse | tuple[str, int] | str:
         db().add(org)
         audit.record(db(), "admin_org_create", name=org.name)
         db().commit()
-        flash(f"組織「{org.name}」を作成しました。", "success")
+        flash(gettext("組織「%(name)s」を作成しました。", name=org.name), "success")
         return redirect(url_for(".organisations"))
     orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
     status = 400 if request.method == "POST" else 200

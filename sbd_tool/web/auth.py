@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
@@ -24,6 +25,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from sbd_tool.storage.models import User, utcnow
 from sbd_tool.web import access, audit, sessions, throttle
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.store import db
 
 bp = Blueprint("auth", __name__)
@@ -46,13 +48,13 @@ def hash_password(password: str) -> str:
 def password_problem(password: str, username: str) -> str | None:
     """What is wrong with a new password, in words for the user; None when it is acceptable."""
     if len(password) < MIN_PASSWORD:
-        return f"パスワードは{MIN_PASSWORD}文字以上にしてください。"
+        return gettext("パスワードは%(count)s文字以上にしてください。", count=MIN_PASSWORD)
     if len(password) > 200:
-        return "パスワードは200文字以内にしてください。"
+        return N_("パスワードは200文字以内にしてください。")
     if password.strip().lower() == username.strip().lower():
-        return "利用者名と同じパスワードは使えません。"
+        return N_("利用者名と同じパスワードは使えません。")
     if len(set(password)) < 4:
-        return "同じ文字の繰り返しが多すぎます。推測されにくいパスワードにしてください。"
+        return N_("同じ文字の繰り返しが多すぎます。推測されにくいパスワードにしてください。")
     return None
 
 
@@ -72,31 +74,37 @@ def safe_next(target: str | None) -> str:
 class LoginForm(CleanForm):
     # autocomplete: password managers and assistive tools know what each field is (WCAG 1.3.5)
     username = StringField(
-        "利用者名",
-        validators=[DataRequired("利用者名を入力してください。"), Length(max=64, message="利用者名が長すぎます。")],
+        lazy_gettext("利用者名"),
+        validators=[
+            DataRequired(lazy_gettext("利用者名を入力してください。")),
+            Length(max=64, message=lazy_gettext("利用者名が長すぎます。")),
+        ],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
-        "パスワード",
-        validators=[DataRequired("パスワードを入力してください。")],
+        lazy_gettext("パスワード"),
+        validators=[DataRequired(lazy_gettext("パスワードを入力してください。"))],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class PasswordForm(CleanForm):
-    current = PasswordField("現在のパスワード", validators=[DataRequired("現在のパスワードを入力してください。")])
+    current = PasswordField(
+        lazy_gettext("現在のパスワード"),
+        validators=[DataRequired(lazy_gettext("現在のパスワードを入力してください。"))],
+    )
     new = PasswordField(
-        "新しいパスワード",
-        description=f"{MIN_PASSWORD}文字以上。利用者名と同じものは使えません。",
+        lazy_gettext("新しいパスワード"),
+        description=lazy_gettext("%(count)s文字以上。利用者名と同じものは使えません。", count=MIN_PASSWORD),
         render_kw={"autocomplete": "new-password"},
-        validators=[DataRequired("新しいパスワードを入力してください。")],
+        validators=[DataRequired(lazy_gettext("新しいパスワードを入力してください。"))],
     )
     confirm = PasswordField(
-        "新しいパスワード（確認）",
+        lazy_gettext("新しいパスワード（確認）"),
         render_kw={"autocomplete": "new-password"},
         validators=[
-            DataRequired("確認のため、新しいパスワードをもう一度入力してください。"),
-            EqualTo("new", message="確認用のパスワードが一致しません。同じものを2回入力してください。"),
+            DataRequired(lazy_gettext("確認のため、新しいパスワードをもう一度入力してください。")),
+            EqualTo("new", message=lazy_gettext("確認用のパスワードが一致しません。同じものを2回入力してください。")),
         ],
     )
 
@@ -122,9 +130,12 @@ def _password_matches(stored: str | None, password: str) -> bool:
 def _refused(form: LoginForm, target: str, wait: dt.timedelta) -> tuple[str, int]:
     minutes = max(1, -(-int(wait.total_seconds()) // 60))
     form.form_errors.append(
-        "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
-        f"{minutes}分ほど待ってから、もう一度お試しください。"
-        "パスワードが分からない場合は管理者に再設定を依頼してください。"
+        gettext(
+            "サインインの失敗が続いたため、この利用者名又はこの端末からのサインインを一時的に止めています。"
+            "%(minutes)s分ほど待ってから、もう一度お試しください。"
+            "パスワードが分からない場合は管理者に再設定を依頼してください。",
+            minutes=minutes,
+        )
     )
     return render_template("auth/login.html", form=form, next=target), 429
 
@@ -163,9 +174,9 @@ def login() -> BaseResponse | tuple[str, int] | str:
         audit.record(session_, "login_failed", username=name[:64], user_id=0 if who is None else who.id, **detail)
         session_.commit()
         if reason == "disabled":
-            form.form_errors.append("このアカウントは無効になっています。管理者に確認してください。")
+            form.form_errors.append(N_("このアカウントは無効になっています。管理者に確認してください。"))
             return render_template("auth/login.html", form=form, next=target), 403
-        form.form_errors.append("利用者名又はパスワードが正しくありません。")
+        form.form_errors.append(N_("利用者名又はパスワードが正しくありません。"))
         return render_template("auth/login.html", form=form, next=target), 400
     throttle.succeeded(session_, name, address)
     who.last_login_at = utcnow()
@@ -173,7 +184,7 @@ def login() -> BaseResponse | tuple[str, int] | str:
     sessions.start(session_, who)
     session_.commit()
     if who.must_change_password:
-        flash("初回のサインインです。新しいパスワードを設定してください。", "success")
+        flash(gettext("初回のサインインです。新しいパスワードを設定してください。"), "success")
         return redirect(url_for("auth.password"))
     return redirect(target)
 
@@ -184,7 +195,7 @@ def logout() -> BaseResponse:
     audit.record(db(), "logout")
     sessions.end_current(db())
     db().commit()
-    flash("サインアウトしました。", "success")
+    flash(gettext("サインアウトしました。"), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -195,7 +206,7 @@ def password() -> BaseResponse | tuple[str, int] | str:
     who = access.user()
     if form.validate_on_submit():
         if not check_password_hash(who.password_hash, form.current.data or ""):
-            form.current.errors = ["現在のパスワードが正しくありません。"]
+            form.current.errors = [N_("現在のパスワードが正しくありません。")]
         else:
             who.password_hash = hash_password(form.new.data or "")
             who.password_changed_at = utcnow()
@@ -204,7 +215,7 @@ def password() -> BaseResponse | tuple[str, int] | str:
             sessions.end_all(db(), who.id)
             sessions.start(db(), who)  # a new session for this browser; every other one has ended
             db().commit()
-            flash("パスワードを変更しました。ほかの端末のサインインは終了しました。", "success")
+            flash(gettext("パスワードを変更しました。ほかの端末のサインインは終了しました。"), "success")
             return redirect(url_for("projects.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
@@ -29,13 +30,13 @@ MAX_ZIP = 5_000_000
 
 class ImportForm(CleanForm):
     file = FileField(
-        "対策要件集の zip ファイル",
-        validators=[FileRequired("zip ファイルを選択してください。")],
+        lazy_gettext("対策要件集の zip ファイル"),
+        validators=[FileRequired(lazy_gettext("zip ファイルを選択してください。"))],
         render_kw={"accept": ".zip,application/zip"},
     )
     note = StringField(
-        "この版の説明（任意）",
-        validators=[Optional(), Length(max=500, message="500文字以内にしてください。")],
+        lazy_gettext("この版の説明（任意）"),
+        validators=[Optional(), Length(max=500, message=lazy_gettext("500文字以内にしてください。"))],
     )
 
 
@@ -87,13 +88,17 @@ def index() -> BaseResponse | tuple[str, int] | str:
 def _store(checked: CheckedRelease, note: str) -> BaseResponse:
     release, created = store.save(db(), checked, source="import", note=note, user_id=user().id)
     if not created:
-        flash(f"この内容（版 {checked.content_version}）は既に取り込まれています。", "success")
+        flash(
+            gettext("この内容（版 %(version)s）は既に取り込まれています。", version=checked.content_version), "success"
+        )
         return redirect(url_for(".release", release_id=release.id))
     audit.record(db(), "catalogue_import", version=release.content_version)
     db().commit()
     flash(
-        f"版 {release.content_version} を取り込みました（まだ使われていません）。"
-        "影響を確認してから有効にしてください。",
+        gettext(
+            "版 %(version)s を取り込みました（まだ使われていません）。影響を確認してから有効にしてください。",
+            version=release.content_version,
+        ),
         "success",
     )
     return redirect(url_for(".release", release_id=release.id))
@@ -142,8 +147,11 @@ def activate(release_id: int) -> BaseResponse:
     db().commit()
     releases.forget_active()
     flash(
-        f"版 {found.content_version} を有効にしました。新しい案件はこの版で始まります。"
-        "既存の案件は、各担当者が変更点を確認してから切り替えます。",
+        gettext(
+            "版 %(version)s を有効にしました。新しい案件はこの版で始まります。"
+            "既存の案件は、各担当者が変更点を確認してから切り替えます。",
+            version=found.content_version,
+        ),
         "success",
     )
     return redirect(url_for(".release", release_id=found.id))
@@ -168,22 +176,31 @@ def project_update(project_id: int) -> BaseResponse | str:
     old = catalogue_for(project)
     new = releases.active(db())
     if old.content_version == new.content_version and project.content_version == new.content_version:
-        flash("この案件は既に最新の対策要件集で評価されています。", "success")
+        flash(gettext("この案件は既に最新の対策要件集で評価されています。"), "success")
         return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
     result = drift(old, new, project.answers)
     if request.method == "POST":
         if request.form.get("version") != new.content_version:
-            flash("確認している間に対策要件集の版が変わりました。もう一度変更点を確認してください。", "error")
+            flash(gettext("確認している間に対策要件集の版が変わりました。もう一度変更点を確認してください。"), "error")
             return redirect(url_for(".project_update", project_id=project.id))
         save_answers(project, copy.deepcopy(project.answers), None, user(), content_version=new.content_version)
         audit.record(db(), "catalogue_adopt", project_id=project.id, version=new.content_version)
         if not commit_save():
             flash(
-                "確認している間に、別の画面（タブ）でこの案件が保存されました。もう一度変更点を確認してください。",
+                gettext(
+                    "確認している間に、別の画面（タブ）でこの案件が保存されました。もう一度変更点を確認してください。"
+                ),
                 "error",
             )
             return redirect(url_for(".project_update", project_id=project.id))
-        flash(f"対策要件集を版 {new.content_version} に切り替えました（第{project.version}版）。", "success")
+        flash(
+            gettext(
+                "対策要件集を版 %(version)s に切り替えました（第%(revision)s版）。",
+                version=new.content_version,
+                revision=project.version,
+            ),
+            "success",
+        )
         return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
     return render_template(
         "catalogue/project_update.html",

@@ -21,6 +21,7 @@ from sbd_tool.content.schema import Clause
 from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.tailoring import OBLIGATION_LABELS, OBLIGATIONS
 from sbd_tool.web.forms import WizardForm, options
+from sbd_tool.web.marks import N_
 
 # 必須/提案 per clause (``obligations``) is parsed by the core once it knows the section.
 OBLIGATIONS_SUPPORTED = "obligations" in TOP_KEYS
@@ -66,7 +67,7 @@ def clause_form(clauses: list[PageClause], added: int) -> type[WizardForm]:
     rows = [f"c{c.index}" for c in clauses] + [f"a{j}" for j in range(added)] + ["new"]
     for row in rows:
         attrs[f"text_{row}"] = TextAreaField("条項の文言", [Optional()])
-        attrs[f"reason_{row}"] = TextAreaField("理由", [Optional()])
+        attrs[f"reason_{row}"] = TextAreaField(N_("理由"), [Optional()])
         attrs[f"obligation_{row}"] = SelectField("必須・提案", [Optional()], choices=obligations)
         if row.startswith("c"):
             attrs[f"obligation_reason_{row}"] = TextAreaField("必須・提案を変える理由", [Optional()])
@@ -153,7 +154,7 @@ def problems(
     """The core's problems with the stored result, each on the field it is about; and a reason
     given for a clause whose wording was not changed (it would record a change that is none)."""
     errors: list[tuple[Field, str]] = [
-        (form[f"reason_c{c.index}"], "文言を対策要件集から変えていないため、理由は不要です（空欄にしてください）。")
+        (form[f"reason_c{c.index}"], N_("文言を対策要件集から変えていないため、理由は不要です（空欄にしてください）。"))
         for c in clauses
         if _value(form, f"text_c{c.index}") == c.catalogue_text and _value(form, f"reason_c{c.index}")
     ]

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -71,7 +72,7 @@ def edit(project_id: int, rid: str) -> Any:
     project = get_project(project_id)
     found = _page(project, rid)
     if found is None:
-        flash("未回答の設問があるため、条項を編集できません。手順4を確認してください。", "error")
+        flash(gettext("未回答の設問があるため、条項を編集できません。手順4を確認してください。"), "error")
         return redirect(url_for("wizard.step", project_id=project_id, step="questions"))
     clauses, before, outcome = found
     form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)))
@@ -110,7 +111,7 @@ def edit(project_id: int, rid: str) -> Any:
     if not commit_save():
         return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
     delete_draft(project, _draft_key(rid), user())
-    flash("条項を保存しました。", "success")
+    flash(gettext("条項を保存しました。"), "success")
     if action == "back":
         return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=f"req-{rid}"))
     return redirect(url_for(".edit", project_id=project_id, rid=rid))
@@ -175,5 +176,5 @@ def discard_draft(project_id: int, rid: str) -> BaseResponse:
     if rid not in catalogue().requirements:
         abort(404)
     delete_draft(get_project(project_id), _draft_key(rid), user())
-    flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
+    flash(gettext("下書きを破棄し、保存済みの内容を表示しています。"), "success")
     return redirect(url_for(".edit", project_id=project_id, rid=rid))

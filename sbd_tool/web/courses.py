@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, StringField, TextAreaField
@@ -27,19 +28,22 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 class CourseForm(CleanForm):
     name = StringField(
-        "研修の名称",
+        lazy_gettext("研修の名称"),
         validators=[
-            DataRequired("研修の名称を入力してください。"),
-            Length(max=200, message="200文字以内にしてください。"),
+            DataRequired(lazy_gettext("研修の名称を入力してください。")),
+            Length(max=200, message=lazy_gettext("200文字以内にしてください。")),
         ],
     )
     description = TextAreaField(
-        "説明（受講者に表示）", validators=[Optional(), Length(max=2000, message="2000文字以内にしてください。")]
+        lazy_gettext("説明（受講者に表示）"),
+        validators=[Optional(), Length(max=2000, message=lazy_gettext("2000文字以内にしてください。"))],
     )
     blank = BooleanField(
-        "手順4以降は白紙から始める",
-        description="受講者のコピーには、手順1〜3（業務と図）だけを写し、定型設問の回答から先は受講者が自分で入力します。"
-        "どちらの場合も、模範解答の決定（手順6）は写しません。",
+        lazy_gettext("手順4以降は白紙から始める"),
+        description=lazy_gettext(
+            "受講者のコピーには、手順1〜3（業務と図）だけを写し、定型設問の回答から先は受講者が自分で入力します。"
+            "どちらの場合も、模範解答の決定（手順6）は写しません。"
+        ),
     )
 
 
@@ -108,7 +112,9 @@ def index() -> BaseResponse | tuple[str, int] | str:
             db().flush()
             audit.record(db(), "course_create", course=course.id, name=course.name)
             db().commit()
-            flash(f"研修「{course.name}」を作成しました。サンプル案件を追加してください。", "success")
+            flash(
+                gettext("研修「%(name)s」を作成しました。サンプル案件を追加してください。", name=course.name), "success"
+            )
             return redirect(url_for(".course", course_id=course.id))
     query = select(Course).where(Course.organisation_id == who.organisation_id)
     if who.role != "trainer":
@@ -193,12 +199,12 @@ def add_sample(course_id: int) -> BaseResponse:
         if project is None or project.deleted_at is not None or not can_edit(who, project):
             abort(400)
     else:
-        flash("追加するサンプル案件を選んでください。", "error")
+        flash(gettext("追加するサンプル案件を選んでください。"), "error")
         return redirect(url_for(".course", course_id=course.id))
     db().add(CourseSample(course_id=course.id, project_id=project.id, position=position))
     audit.record(db(), "course_update", course=course.id, added=project.id)
     db().commit()
-    flash(f"「{project.name}」をサンプルに追加しました。", "success")
+    flash(gettext("「%(name)s」をサンプルに追加しました。", name=project.name), "success")
     return redirect(url_for(".course", course_id=course.id))
 
 
@@ -212,7 +218,7 @@ def remove_sample(course_id: int, project_id: int) -> BaseResponse:
     db().delete(found)
     audit.record(db(), "course_update", course=course.id, removed=project_id)
     db().commit()
-    flash("サンプルから外しました（受講者の練習用の案件はそのまま残ります）。", "success")
+    flash(gettext("サンプルから外しました（受講者の練習用の案件はそのまま残ります）。"), "success")
     return redirect(url_for(".course", course_id=course.id))
 
 
@@ -223,7 +229,7 @@ def close(course_id: int) -> BaseResponse:
     course.closed_at = None if course.closed_at else utcnow()
     audit.record(db(), "course_update", course=course.id, closed=course.closed_at is not None)
     db().commit()
-    flash("研修を終了しました。" if course.closed_at else "研修を再開しました。", "success")
+    flash(gettext("研修を終了しました。") if course.closed_at else gettext("研修を再開しました。"), "success")
     return redirect(url_for(".course", course_id=course.id))
 
 
@@ -236,9 +242,9 @@ def settings(course_id: int) -> BaseResponse:
     audit.record(db(), "course_update", course=course.id, blank_from=course.blank_from)
     db().commit()
     flash(
-        "これからの練習は手順4以降を白紙から始めます。"
+        gettext("これからの練習は手順4以降を白紙から始めます。")
         if course.blank_from
-        else "これからの練習はサンプルの回答を写して始めます（模範解答の決定は写しません）。",
+        else gettext("これからの練習はサンプルの回答を写して始めます（模範解答の決定は写しません）。"),
         "success",
     )
     return redirect(url_for(".course", course_id=course.id))
@@ -250,7 +256,7 @@ def copy_sample(course_id: int, project_id: int) -> BaseResponse:
     """A trainee's own copy of a sample, in their sandbox, linked to the course and the sample."""
     course = _course()
     if course.closed_at is not None:
-        flash("この研修は終了しています。", "error")
+        flash(gettext("この研修は終了しています。"), "error")
         return redirect(url_for(".course", course_id=course.id))
     sample = next((p for p in _samples(course) if p.id == project_id), None)
     if sample is None:
@@ -264,5 +270,8 @@ def copy_sample(course_id: int, project_id: int) -> BaseResponse:
     project.content_version = sample.content_version or project.content_version
     audit.record(db(), "project_create", project_id=project.id, course=course.id, copied_from=sample.id)
     db().commit()
-    flash(f"「{sample.name}」を練習用にコピーしました。自由に変えて、模範解答と比べてみてください。", "success")
+    flash(
+        gettext("「%(name)s」を練習用にコピーしました。自由に変えて、模範解答と比べてみてください。", name=sample.name),
+        "success",
+    )
     return redirect(url_for("wizard.step", project_id=project.id, step="questions"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -60,7 +61,7 @@ def _no_line_break(_form: Form, field: Field) -> None:
     """A one-line field refuses a line end (a newline, U+2028, U+2029, …) rather than join the
     lines silently: a browser never sends one there, an import refuses it the same way."""
     if any(isinstance(raw, str) and has_line_break(raw) for raw in field.raw_data or ()):
-        raise ValidationError("改行は入力できません。1行で入力してください。")
+        raise ValidationError(gettext("改行は入力できません。1行で入力してください。"))
 
 
 class CleanMeta:
@@ -324,27 +325,29 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
     """Step 7: the document's title and date, and values for spec-text placeholders."""
     attrs: dict[str, Any] = {
         "title": StringField(
-            "表題（空欄なら「<名称> 調達仕様書（情報セキュリティ要件）」）",
-            [Optional(), Length(max=200, message="表題は200文字以内にしてください。")],
+            lazy_gettext("表題（空欄なら「<名称> 調達仕様書（情報セキュリティ要件）」）"),
+            [Optional(), Length(max=200, message=lazy_gettext("表題は200文字以内にしてください。"))],
         ),
         "date": StringField(
-            "作成日（YYYY-MM-DD、空欄なら出力した日）",
+            lazy_gettext("作成日（YYYY-MM-DD、空欄なら出力した日）"),
             [Optional()],
             filters=[normalise_date],  # 2026/12/1, 令和8年12月1日, R8.12.1 → 2026-12-01
-            description="「2026/12/1」「令和8年12月1日」「R8.12.1」の形でも入力できます。",
+            description=lazy_gettext("「2026/12/1」「令和8年12月1日」「R8.12.1」の形でも入力できます。"),
         ),
         "compliance_appendix": BooleanField(
-            "別紙4として対応表（入札者が要件ごとに対応可否を記入する表）を付ける",
-            description="対応表は、下のボタンから Excel 形式でも出力できます。",
+            lazy_gettext("別紙4として対応表（入札者が要件ごとに対応可否を記入する表）を付ける"),
+            description=lazy_gettext("対応表は、下のボタンから Excel 形式でも出力できます。"),
         ),
         "start_chapter": StringField(
-            "貼り付ける節の章番号（空欄なら1）",
-            [Optional(), Length(max=2, message="章番号は1から99までの数字で入力してください。")],
-            description="調達仕様書の第6章までがある場合は「7」とすると「7. 情報セキュリティに関する事項」となります。",
+            lazy_gettext("貼り付ける節の章番号（空欄なら1）"),
+            [Optional(), Length(max=2, message=lazy_gettext("章番号は1から99までの数字で入力してください。"))],
+            description=lazy_gettext(
+                "調達仕様書の第6章までがある場合は「7」とすると「7. 情報セキュリティに関する事項」となります。"
+            ),
         ),
         "training_appendix": BooleanField(
-            "研修用の別紙（各対策要件の全ての実装レベルの考え方）を一式に付ける",
-            description="入札者向けの文書には付けません。研修や参考のための別紙です。",
+            lazy_gettext("研修用の別紙（各対策要件の全ての実装レベルの考え方）を一式に付ける"),
+            description=lazy_gettext("入札者向けの文書には付けません。研修や参考のための別紙です。"),
         ),
     }
     for p in catalogue.parameters.values():

@@ -1,9 +1,12 @@
 """English labels for the web pages, for vendors and trainers who work in English.
 
-Japanese is the default and the source language: templates write their Japanese text through
-``_("…")``, and ``i18n_en.yaml`` maps each Japanese source string to its English text. A string
-without an entry stays Japanese, so a missing translation never breaks a page. The choice lives
-in the ``sbd_lang`` cookie, set by ``/lang/<code>`` (the header's 「English」/「日本語」 link).
+Japanese is the default and the source language: the message ids are the Japanese text.
+Templates write it through ``_("…")``, Python through Flask-Babel's ``gettext``/``lazy_gettext``
+with ``%(name)s`` placeholders marked where the message is written. The English lives in
+``translations/en/LC_MESSAGES/messages.po`` (compiled to the ``.mo`` next to it, which a test
+keeps in step). A string without an entry stays Japanese, so a missing translation never breaks
+a page. The choice lives in the ``sbd_lang`` cookie, set by ``/lang/<code>`` (the header's
+「English」/「日本語」 link), and is Flask-Babel's locale selector.
 
 Catalogue names (requirements, steps, questions, options, conditions, levels, parties) come
 from the content's own ``name_en``/``title_en``/``label_en`` fields through ``local_name`` and
@@ -15,12 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+import flask_babel
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, redirect, request, url_for
+from flask_babel import Babel
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -33,58 +37,9 @@ LANGUAGES = ("ja", "en")
 DEFAULT = "ja"
 COOKIE = "sbd_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-ENGLISH_FILE = Path(__file__).with_name("i18n_en.yaml")
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+TRANSLATIONS = Path(__file__).with_name("translations")
 
 bp = Blueprint("i18n", __name__)
-
-
-# ---------------------------------------------------------------- the English strings
-
-
-class TranslationFileError(ValueError):
-    """``i18n_en.yaml`` is not a clean mapping of Japanese text to English text."""
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice (PyYAML would keep the last silently)."""
-
-
-def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise TranslationFileError(f"line {key_node.start_mark.line + 1}: {key!r} is given twice")
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
-def load_english(path: Path = ENGLISH_FILE) -> dict[str, str]:
-    """Read and check the translation file: text to text, no blanks, the same ``{placeholders}``."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
-    if not isinstance(data, dict):
-        raise TranslationFileError(f"{path.name}: expected a mapping of Japanese text to English text")
-    problems = []
-    for source, english_text in data.items():
-        if not isinstance(source, str) or not source.strip():
-            problems.append(f"{source!r}: the Japanese source must be non-empty text")
-        elif not isinstance(english_text, str) or not english_text.strip():
-            problems.append(f"{source!r}: the English text must be non-empty text")
-        elif set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(english_text)):
-            problems.append(f"{source!r}: the English text must use the same {{placeholders}}")
-    if problems:
-        raise TranslationFileError(f"{path.name}: " + "; ".join(problems))
-    return data
-
-
-@lru_cache(maxsize=1)
-def english() -> dict[str, str]:
-    """The shipped translations, read once."""
-    return load_english()
 
 
 # ---------------------------------------------------------------- the user's language
@@ -110,48 +65,42 @@ def is_english() -> bool:
     return language() == "en"
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Entries with ``{placeholders}`` as regular expressions over whole messages, so a message
-    made in code with values in it (「「{name}」を作成しました。」) finds its English too."""
-    found = []
-    for source, english_text in english().items():
-        if PLACEHOLDER.search(source):
-            parts = PLACEHOLDER.split(source)  # text, name, text, name, …, text
-            regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-            found.append((re.compile(f"^{regex}$", re.DOTALL), english_text))
-    return tuple(found)
-
-
-def translate(text: str, lang: str) -> str:
-    """``text`` (Japanese) in ``lang``; Japanese when there is no English entry. A message with
-    values in it is matched against the entries that have placeholders, and the values are kept."""
-    if lang != "en":
-        return text
-    exact = english().get(text)
-    if exact is not None:
-        return exact
-    for pattern, english_text in _patterns():
-        match = pattern.match(text)
-        if match:
-            return english_text.format_map(match.groupdict())
-    return text
+def translate(text: str) -> str:
+    """``text`` (a Japanese message id) in the chosen language; itself when there is no entry."""
+    return flask_babel.gettext(text)
 
 
 def gettext(text: Any, /, **values: Any) -> Any:
     """The template function ``_``: ``_("保存")`` is 保存 or Save.
 
-    With ``values`` the chosen text is a ``str.format`` pattern and the result is Markup: the
+    With ``values`` the chosen text is a ``%(name)s`` pattern and the result is Markup: the
     pattern is escaped, each value is escaped unless it is already Markup (a link built in the
-    template), so a sentence can keep its word order around a link in either language.
-    Anything but text (None, an undefined value) is returned unchanged.
+    template), so a sentence can keep its word order around a link in either language. A lazy
+    string (a form's label) is already in the chosen language. Anything but text (None, an
+    undefined value) is returned unchanged.
     """
+    if isinstance(text, LazyString):
+        return str(text)
     if not isinstance(text, str):
         return text
-    chosen = translate(str(text), language())
+    chosen = translate(str(text))
     if values:
-        return escape(chosen).format(**values)
+        return escape(chosen) % values
     return Markup(chosen) if isinstance(text, Markup) else chosen
+
+
+_KANA_KANJI = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e"
+_JAPANESE = re.compile(f"[{_KANA_KANJI}]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def is_japanese(text: Any) -> bool:
+    """Whether ``text`` is mostly Japanese (a message left untranslated, a name typed in Japanese):
+    it has at least as many Japanese characters as Latin letters, so an English sentence quoting a
+    Japanese name is English and 「Word 形式でダウンロード」 is Japanese."""
+    plain = str(text or "")
+    japanese = len(_JAPANESE.findall(plain))
+    return japanese > 0 and japanese >= len(_LATIN.findall(plain))
 
 
 # ---------------------------------------------------------------- catalogue names
@@ -205,7 +154,7 @@ def option_name(catalogue: Catalogue, question_id: str, option_id: str) -> str:
 def value_name(catalogue: Catalogue, question_id: str, value: str | Iterable[str] | None) -> str:
     """An answer's option labels (as ``explain.value_label``), or 未回答 / Not answered."""
     if value is None:
-        return translate("未回答", language())
+        return flask_babel.gettext("未回答")
     ids = (value,) if isinstance(value, str) else tuple(value)
     return (", " if is_english() else "・").join(option_name(catalogue, question_id, v) for v in ids)
 
@@ -221,7 +170,6 @@ def ja_label(label: str) -> dict[str, str]:
     return {"aria-label": label, "lang": "ja"} if is_english() else {"aria-label": label}
 
 
-_KANA_KANJI = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e"
 _JAPANESE_RUN = re.compile(f"[0-9]*[{_KANA_KANJI}](?:[{_KANA_KANJI}0-9.・/ ]*[{_KANA_KANJI}])?")
 
 
@@ -274,6 +222,12 @@ def _page_language() -> dict[str, Any]:
     return {"lang": language(), "language_switch": language_switch}
 
 
+@bp.before_app_request
+def _fresh_locale() -> None:
+    """Each request asks the cookie again, also when tests send several through one app context."""
+    flask_babel.refresh()
+
+
 @bp.after_app_request
 def _vary(response: Response) -> Response:
     """Pages differ by the language cookie: shared caches must not mix them up."""
@@ -293,12 +247,21 @@ HELPERS: Mapping[str, Any] = {
     "value_name": value_name,
     "ja_attr": ja_attr,
     "ja_label": ja_label,
+    "is_japanese": is_japanese,
 }
+
+
+def init_babel(app: Flask) -> None:
+    """Flask-Babel with the cookie as the locale selector and Japanese as the source language.
+    The template ``_`` is this module's ``gettext`` (HTML-escaping values), not Jinja's i18n extension."""
+    Babel(app, default_locale=DEFAULT, default_translation_directories=str(TRANSLATIONS),
+          locale_selector=language, configure_jinja=False)  # fmt: skip
 
 
 @bp.record_once
 def _install(state: Any) -> None:
     """Registering the blueprint also gives every template (and macro) the helpers above."""
     app: Flask = state.app
+    init_babel(app)
     app.jinja_env.globals.update(HELPERS)
     app.jinja_env.filters["ja_runs"] = ja_runs

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -77,5 +78,5 @@ def read_all() -> BaseResponse:
         .values(read_at=utcnow())
     )
     db().commit()
-    flash("すべてのお知らせを既読にしました。", "success")
+    flash(gettext("すべてのお知らせを既読にしました。"), "success")
     return redirect(url_for(".index"))

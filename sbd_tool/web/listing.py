@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from sbd_tool.storage.models import Project, Review, Revision, User
 from sbd_tool.web import releases
+from sbd_tool.web.marks import N_
 from sbd_tool.web.progress import steps_done
 from sbd_tool.web.store import db, visible_to
 
 PER_PAGE = 50
 MAX_QUERY = 200  # characters of the name search (names are at most 200)
 # The review-state filter: the status of a project's latest review.
-REVIEW_STATES = {"pending": "依頼中", "returned": "差戻し", "approved": "承認済み"}
+REVIEW_STATES = {"pending": N_("依頼中"), "returned": N_("差戻し"), "approved": N_("承認済み")}
 
 T = TypeVar("T")
 

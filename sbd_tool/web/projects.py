@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
@@ -21,6 +22,7 @@ from sbd_tool.web import access, audit, listing
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import attachment
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.paths import ROOT
 from sbd_tool.web.state import empty_answers
 from sbd_tool.web.store import (
@@ -36,18 +38,18 @@ from sbd_tool.web.store import (
 bp = Blueprint("projects", __name__)
 EXAMPLES = ROOT / "examples"
 SAMPLES = {
-    "internal-small": "小規模な内部システム（職員のみ・閉域・庁舎内設置）",
-    "citizen-portal": "国民向け電子申請ポータル（要配慮個人情報・インターネット）",
-    "cloud-interagency": "クラウド上の府省庁間連携システム",
+    "internal-small": N_("小規模な内部システム（職員のみ・閉域・庁舎内設置）"),
+    "citizen-portal": N_("国民向け電子申請ポータル（要配慮個人情報・インターネット）"),
+    "cloud-interagency": N_("クラウド上の府省庁間連携システム"),
 }
 
 
 class NewProjectForm(CleanForm):
     name = StringField(
-        "情報システムの名称",
+        lazy_gettext("情報システムの名称"),
         validators=[
-            DataRequired("情報システムの名称を入力してください。"),
-            Length(max=200, message="名称は200文字以内にしてください。"),
+            DataRequired(lazy_gettext("情報システムの名称を入力してください。")),
+            Length(max=200, message=lazy_gettext("名称は200文字以内にしてください。")),
         ],
     )
 
@@ -56,7 +58,10 @@ MAX_IMPORT = 1_000_000  # bytes; an answers file is a few tens of kilobytes
 
 
 class ImportForm(CleanForm):
-    file = FileField("回答ファイル（YAML 又は JSON）", validators=[FileRequired("ファイルを選択してください。")])
+    file = FileField(
+        lazy_gettext("回答ファイル（YAML 又は JSON）"),
+        validators=[FileRequired(lazy_gettext("ファイルを選択してください。"))],
+    )
 
 
 bp.add_app_template_global(listing.page_url, "page_url")
@@ -149,7 +154,7 @@ def from_sample(name: str) -> BaseResponse:
     )
     audit.record(db(), "project_create", project_id=project.id, name=project.name, sample=name)
     db().commit()
-    flash(f"サンプル「{project.name}」から研修・練習用の案件を作成しました。", "success")
+    flash(gettext("サンプル「%(name)s」から研修・練習用の案件を作成しました。", name=project.name), "success")
     return redirect(url_for("wizard.step", project_id=project.id, step="purpose"))
 
 
@@ -162,7 +167,7 @@ def duplicate(project_id: int) -> BaseResponse:
     copy_ = create_project(answers, user(), dict(source.visited), kind=source.kind)
     audit.record(db(), "project_create", project_id=copy_.id, name=copy_.name, copied_from=source.id)
     db().commit()
-    flash(f"「{source.name}」を複製しました。", "success")
+    flash(gettext("「%(name)s」を複製しました。", name=source.name), "success")
     return redirect(url_for("wizard.step", project_id=copy_.id, step="purpose"))
 
 
@@ -174,8 +179,10 @@ def model_answer(project_id: int) -> BaseResponse:
     set_project_flags(project, model_answer=not project.model_answer)
     audit.record(db(), "model_answer", project_id=project.id, model_answer=project.model_answer)
     db().commit()
-    verb = "模範解答にしました" if project.model_answer else "模範解答から外しました"
-    flash(f"「{project.name}」を{verb}。", "success")
+    if project.model_answer:
+        flash(gettext("「%(name)s」を模範解答にしました。", name=project.name), "success")
+    else:
+        flash(gettext("「%(name)s」を模範解答から外しました。", name=project.name), "success")
     return redirect(url_for("projects.index"))
 
 
@@ -211,7 +218,7 @@ def import_file() -> BaseResponse | str:
             project = create_project(stored, user(), visited, kind=_kind_for(user()))
             audit.record(db(), "project_import", project_id=project.id, name=project.name)
             db().commit()
-            flash(f"「{project.name}」を取り込みました。", "success")
+            flash(gettext("「%(name)s」を取り込みました。", name=project.name), "success")
             return redirect(url_for("wizard.step", project_id=project.id, step="purpose"))
     status = 400 if (problems or form.errors) else 200
     return render_template("projects/import.html", form=form, problems=problems), status  # type: ignore[return-value]
@@ -226,7 +233,10 @@ def delete(project_id: int) -> BaseResponse | str:
     set_project_flags(project, deleted_at=utcnow())
     audit.record(db(), "project_delete", project_id=project.id, name=project.name)
     db().commit()
-    flash(f"「{project.name}」を削除しました。30日以内であれば「削除した案件」から元に戻せます。", "undo")
+    flash(
+        gettext("「%(name)s」を削除しました。30日以内であれば「削除した案件」から元に戻せます。", name=project.name),
+        "undo",
+    )
     return redirect(url_for(".index", restorable=project.id))
 
 
@@ -237,7 +247,7 @@ def restore(project_id: int) -> BaseResponse:
     set_project_flags(project, deleted_at=None)
     audit.record(db(), "project_restore", project_id=project.id, name=project.name)
     db().commit()
-    flash(f"「{project.name}」を元に戻しました。", "success")
+    flash(gettext("「%(name)s」を元に戻しました。", name=project.name), "success")
     return redirect(url_for(".index"))
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
@@ -37,6 +38,7 @@ from sbd_tool.web.auth import safe_next
 from sbd_tool.web.choices import SelectChoice
 from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.notifications import notify
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import (
@@ -53,27 +55,32 @@ from sbd_tool.web.store import (
 bp = Blueprint("review", __name__, url_prefix="/projects/<int:project_id>")
 MAX_COMMENT = 4000
 STATUS_LABELS = {
-    "pending": "レビュー中",
-    "approved": "承認済み",
-    "returned": "差戻し",
-    "superseded": "再依頼により終了",
+    "pending": N_("レビュー中"),
+    "approved": N_("承認済み"),
+    "returned": N_("差戻し"),
+    "superseded": N_("再依頼により終了"),
 }
 
 
 class SubmitForm(CleanForm):
-    adviser = SelectField("レビューを依頼する CIO補佐官等", coerce=int, validate_choice=True)
+    adviser = SelectField(lazy_gettext("レビューを依頼する CIO補佐官等"), coerce=int, validate_choice=True)
     message = TextAreaField(
-        "依頼の内容（任意）",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+        lazy_gettext("依頼の内容（任意）"),
+        validators=[
+            Optional(),
+            Length(max=MAX_COMMENT, message=lazy_gettext("%(count)s文字以内にしてください。", count=MAX_COMMENT)),
+        ],
     )
 
 
 class CommentForm(CleanForm):
     body = TextAreaField(
-        "コメント",
+        lazy_gettext("コメント"),
         validators=[
-            DataRequired("コメントを入力してください。"),
-            Length(max=MAX_COMMENT, message=f"コメントは{MAX_COMMENT}文字以内にしてください。"),
+            DataRequired(lazy_gettext("コメントを入力してください。")),
+            Length(
+                max=MAX_COMMENT, message=lazy_gettext("コメントは%(count)s文字以内にしてください。", count=MAX_COMMENT)
+            ),
         ],
     )
     requirement = HiddenField()
@@ -84,8 +91,11 @@ class CommentForm(CleanForm):
 class DecideForm(CleanForm):
     revision = HiddenField()
     note = TextAreaField(
-        "所見（差し戻す場合は必須）",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"{MAX_COMMENT}文字以内にしてください。")],
+        lazy_gettext("所見（差し戻す場合は必須）"),
+        validators=[
+            Optional(),
+            Length(max=MAX_COMMENT, message=lazy_gettext("%(count)s文字以内にしてください。", count=MAX_COMMENT)),
+        ],
     )
 
 
@@ -207,7 +217,7 @@ def restore(project_id: int, number: int) -> BaseResponse | str:
         return render_template("review/restore.html", project=project, revision=revision, current=current, diff=diff)
     shown = request.form.get("version", "")
     if not CleanForm().validate() or shown != str(project.version):
-        flash("確認している間に、この案件が保存されました。もう一度内容を確認してください。", "error")
+        flash(gettext("確認している間に、この案件が保存されました。もう一度内容を確認してください。"), "error")
         return redirect(url_for(".restore", project_id=project.id, number=number))
     # The revision as it was: its answers, evaluated with the catalogue version it was saved under
     # (when that version is still stored), and the steps visited so far.
@@ -220,9 +230,12 @@ def restore(project_id: int, number: int) -> BaseResponse | str:
     saved.step = f"{RESTORED}{number}"
     audit.record(db(), "revision", project_id=project.id, revision=saved.number, restored_from=number)
     if not commit_save():
-        flash("確認している間に、この案件が保存されました。もう一度内容を確認してください。", "error")
+        flash(gettext("確認している間に、この案件が保存されました。もう一度内容を確認してください。"), "error")
         return redirect(url_for(".restore", project_id=project.id, number=number))
-    flash(f"第{number}版の内容を、新しい版（第{saved.number}版）として復元しました。", "success")
+    flash(
+        gettext("第%(number)s版の内容を、新しい版（第%(new)s版）として復元しました。", number=number, new=saved.number),
+        "success",
+    )
     return redirect(url_for(".history", project_id=project.id))
 
 
@@ -356,7 +369,12 @@ def _submit(project: Project, adviser_id: int, message: str) -> int | None:
 
 
 def _already_approved(project_id: int, number: int) -> BaseResponse:
-    flash(f"第{number}版は既に承認されています。変更を保存すると新しい版になり、改めて依頼できます。", "error")
+    flash(
+        gettext(
+            "第%(number)s版は既に承認されています。変更を保存すると新しい版になり、改めて依頼できます。", number=number
+        ),
+        "error",
+    )
     return redirect(url_for(".review", project_id=project_id))
 
 
@@ -378,12 +396,12 @@ def submit(project_id: int) -> BaseResponse | tuple[str, int] | str:
         except AlreadyApproved as done:  # approved while this request waited for the lock
             return _already_approved(project_id, done.number)
         if number is not None:
-            flash(f"第{number}版のレビューを依頼しました。", "success")
+            flash(gettext("第%(revision)s版のレビューを依頼しました。", revision=number), "success")
             return redirect(url_for(".review", project_id=project.id))
         if ready and not form.errors:  # a save that landed meanwhile left the project not ready
             ready = False
         if not ready:
-            flash("未回答の設問や理由のない引下げがあるため、レビューを依頼できません。", "error")
+            flash(gettext("未回答の設問や理由のない引下げがあるため、レビューを依頼できません。"), "error")
         status = 400
     return render_template("review/submit.html", project=project, form=form, ready=ready, approved=approved), status
 
@@ -434,7 +452,7 @@ def comment(project_id: int) -> BaseResponse:
     back = safe_next(form.next.data or url_for(".review", project_id=project.id)).split("#", 1)[0]
     if not form.validate():
         for message in form.body.errors:
-            flash(f"コメントを追加できませんでした：{message}", "error")
+            flash(gettext("コメントを追加できませんでした：%(message)s", message=message), "error")
         return redirect(f"{back}#{_comment_place(form)}")
     parent = None
     if form.parent.data:
@@ -456,7 +474,7 @@ def comment(project_id: int) -> BaseResponse:
     audit.record(db(), "comment", project_id=project.id, requirement=requirement)
     notify(db(), "comment", project)
     db().commit()
-    flash("コメントを追加しました。", "success")
+    flash(gettext("コメントを追加しました。"), "success")
     return redirect(f"{back}#comment-{added.id}")
 
 
@@ -479,10 +497,10 @@ def resolve(project_id: int, comment_id: int) -> BaseResponse:
         abort(404)
     if found.resolved_at is None:
         found.resolved_at, found.resolved_by = utcnow(), user().id
-        flash("コメントを解決済みにしました。", "success")
+        flash(gettext("コメントを解決済みにしました。"), "success")
     else:
         found.resolved_at, found.resolved_by = None, None
-        flash("コメントを未解決に戻しました。", "success")
+        flash(gettext("コメントを未解決に戻しました。"), "success")
     audit.record(
         db(), "comment_resolve", project_id=project.id, comment=found.id, resolved=found.resolved_at is not None
     )
@@ -503,7 +521,7 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
         abort(400)
     note = (form.note.data or "").strip()
     if action == "return" and not note:
-        flash("差し戻す場合は、所見に直してほしい点を書いてください。", "error")
+        flash(gettext("差し戻す場合は、所見に直してほしい点を書いてください。"), "error")
         return redirect(url_for(".review", project_id=project.id))
     revision = form.revision.data or ""
     shown = int(revision) if revision.isdigit() else -1
@@ -524,7 +542,9 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db().rollback()
         flash(
-            "このレビューは既に決定されたか、再依頼により別の版に替わっています。最新の状態を確認してください。",
+            gettext(
+                "このレビューは既に決定されたか、再依頼により別の版に替わっています。最新の状態を確認してください。"
+            ),
             "error",
         )
         return redirect(url_for(".review", project_id=project.id))
@@ -534,5 +554,8 @@ def decide(project_id: int, review_id: int) -> BaseResponse | tuple[str, int]:
     )
     notify(db(), f"review_{status}", project, review_id=review_id)
     db().commit()
-    flash(f"第{shown}版を{'承認しました' if action == 'approve' else '差し戻しました'}。", "success")
+    if action == "approve":
+        flash(gettext("第%(revision)s版を承認しました。", revision=shown), "success")
+    else:
+        flash(gettext("第%(revision)s版を差し戻しました。", revision=shown), "success")
     return redirect(url_for(".review", project_id=project.id))

@@ -18,13 +18,12 @@ import secrets
 import time
 
 from flask import current_app, flash, g, session
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sbd_tool.storage.models import AuthSession, User, utcnow
 from sbd_tool.web import audit
-
-_EXPIRED = "サインインしてから一定時間が経ったため、サインアウトしました。もう一度サインインしてください。"
 
 
 def _digest(token: str) -> str:
@@ -94,14 +93,19 @@ def load_user(db: Session) -> None:
     if live.revoked_at is not None or _aware(live.expires_at) <= utcnow() or not who.active:
         session.clear()
         if live.revoked_at is None and who.active:
-            flash(_EXPIRED, "error")
+            flash(
+                gettext(
+                    "サインインしてから一定時間が経ったため、サインアウトしました。もう一度サインインしてください。"
+                ),
+                "error",
+            )
         return
     now = int(time.time())
     seen = session.get("seen")
     idle = int(current_app.config.get("IDLE_TIMEOUT_MINUTES", 30)) * 60
     if not isinstance(seen, int) or now - seen > idle:  # the signed cookie's time cannot be forged
         session.clear()
-        flash("一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。", "error")
+        flash(gettext("一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。"), "error")
         return
     if now - seen >= 30:  # refresh at most every 30 s, so most responses set no cookie
         session["seen"] = now

@@ -27,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
@@ -43,6 +44,7 @@ from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
 from sbd_tool.web.forms import CleanForm
+from sbd_tool.web.marks import N_
 from sbd_tool.web.review import approved_review
 from sbd_tool.web.store import catalogue_of, db, get_project, get_revision
 
@@ -52,15 +54,20 @@ MAX_DAYS = 90
 
 class ShareForm(CleanForm):
     label = StringField(
-        "共有先（事業者名など、一覧で見分けるため）",
-        validators=[DataRequired("共有先を入力してください。"), Length(max=200, message="200文字以内にしてください。")],
+        lazy_gettext("共有先（事業者名など、一覧で見分けるため）"),
+        validators=[
+            DataRequired(lazy_gettext("共有先を入力してください。")),
+            Length(max=200, message=lazy_gettext("200文字以内にしてください。")),
+        ],
     )
     days = IntegerField(
-        "有効期間（日）",
+        lazy_gettext("有効期間（日）"),
         default=14,
         validators=[
-            DataRequired("有効期間を日数で入力してください。"),
-            NumberRange(min=1, max=MAX_DAYS, message=f"有効期間は1〜{MAX_DAYS}日にしてください。"),
+            DataRequired(lazy_gettext("有効期間を日数で入力してください。")),
+            NumberRange(
+                min=1, max=MAX_DAYS, message=lazy_gettext("有効期間は1〜%(days)s日にしてください。", days=MAX_DAYS)
+            ),
         ],
     )
 
@@ -170,7 +177,10 @@ def revoke(project_id: int, link_id: int) -> BaseResponse:
         link.revoked_at = utcnow()
         audit.record(db(), "share_revoke", project_id=project.id, link=link.id)
         db().commit()
-    flash(f"「{link.label}」への共有リンクを取り消しました。このリンクでは、もう閲覧できません。", "success")
+    flash(
+        gettext("「%(name)s」への共有リンクを取り消しました。このリンクでは、もう閲覧できません。", name=link.label),
+        "success",
+    )
     return redirect(url_for(".shares", project_id=project.id))
 
 
@@ -194,21 +204,27 @@ def _open(token: str) -> tuple[ShareLink, Project]:
     except (BadSignature, KeyError, TypeError, ValueError):
         link, secret = None, ""
     if link is None or not hmac.compare_digest(link.secret_hash, _digest(secret)):
-        raise _Refused(404, "見つかりません", "このリンクは正しくありません。共有した担当者に確認してください。")
+        raise _Refused(
+            404, N_("見つかりません"), N_("このリンクは正しくありません。共有した担当者に確認してください。")
+        )
     project = db().get(Project, link.project_id)
     if project is None or project.deleted_at is not None or project.kind != "procurement":
-        raise _Refused(404, "見つかりません", "この案件は公開されていません。共有した担当者に確認してください。")
+        raise _Refused(
+            404, N_("見つかりません"), N_("この案件は公開されていません。共有した担当者に確認してください。")
+        )
     state = link_state(link)
     if state != "active":
         db().add(ShareAccess(link_id=link.id, address=audit.client_address(), what=f"refused-{state}",
                              user_agent=(request.user_agent.string or "")[:200]))  # fmt: skip
         db().commit()
         if state == "revoked":
-            raise _Refused(410, "取り消されたリンクです", "このリンクは共有した担当者によって取り消されました。")
+            raise _Refused(
+                410, N_("取り消されたリンクです"), N_("このリンクは共有した担当者によって取り消されました。")
+            )
         raise _Refused(
             410,
-            "有効期限が切れたリンクです",
-            "このリンクの有効期限が切れています。共有した担当者に新しいリンクを依頼してください。",
+            N_("有効期限が切れたリンクです"),
+            N_("このリンクの有効期限が切れています。共有した担当者に新しいリンクを依頼してください。"),
         )
     return link, project
 
@@ -237,8 +253,8 @@ def _shared(token: str, what: str) -> tuple[Project, Revision, Any, Any] | tuple
     revision = _shown_revision(project)
     built = _evaluated(revision)
     if built is None:
-        message = "この案件の仕様はまだ完成していません。"
-        return render_template("errors/error.html", title="準備中です", message=message), 409
+        message = N_("この案件の仕様はまだ完成していません。")
+        return render_template("errors/error.html", title=N_("準備中です"), message=message), 409
     _log(link, project, what, revision.number)
     return project, revision, built[1], built[2]
 

@@ -9,12 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from wtforms import Field
 
 from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.web.forms import options
+from sbd_tool.web.i18n import is_english, level_name, local_name, party_name
+from sbd_tool.web.marks import N_
 from sbd_tool.web.state import ProjectState, project_state
 
 Loader = Callable[[Catalogue, dict[str, Any], ProjectState], dict[str, Any]]
@@ -235,9 +238,9 @@ def check_purpose(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
     filled = [e for e in form.tasks.entries if any((e.form[f].data or "").strip() for f in ("name", "description"))]
     for entry in filled:
         if not (entry.form["name"].data or "").strip():
-            errors.append((entry.form["name"], "業務の名称を入力してください（内容だけの行は保存できません）。"))
+            errors.append((entry.form["name"], N_("業務の名称を入力してください（内容だけの行は保存できません）。")))
     if not filled and form.tasks.entries:
-        errors.append((form.tasks.entries[0].form["name"], "業務を少なくとも一つ入力してください。"))
+        errors.append((form.tasks.entries[0].form["name"], N_("業務を少なくとも一つ入力してください。")))
     return errors
 
 
@@ -307,7 +310,13 @@ def check_questions(cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
         q = cat.questions[qid]
         if asked and q.applies_when is not None and not form[qid].data and q.default is None:
             gate = cat.questions[q.applies_when.question]
-            errors.append((form[qid], f"「{q.label}」の回答を選んでください（{gate.term}の回答により必要です）。"))
+            term = local_name(gate) if is_english() else gate.term
+            message = gettext(
+                "「%(question)s」の回答を選んでください（%(term)sの回答により必要です）。",
+                question=local_name(q),
+                term=term,
+            )
+            errors.append((form[qid], message))
     return errors
 
 
@@ -329,8 +338,11 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
                 errors.append(
                     (
                         form[f"party_reason_{rid}"],
-                        f"実施主体を既定の{cat.party_label(r.default)}から"
-                        f"{cat.party_label(party)}に変える理由を記入してください。",
+                        gettext(
+                            "実施主体を既定の%(default)sから%(party)sに変える理由を記入してください。",
+                            default=party_name(cat, r.default),
+                            party=party_name(cat, party),
+                        ),
                     )
                 )
     for rid, outcome in state.evaluation.requirements.items():
@@ -341,7 +353,11 @@ def check_decisions(cat: Catalogue, form: Any, state: ProjectState) -> Errors:
             errors.append(
                 (
                     form[f"reason_{rid}"],
-                    f"提案（{cat.level_label(outcome.proposed)}）より低い{cat.level_label(level)}にする理由を記入してください。",
+                    gettext(
+                        "提案（%(proposed)s）より低い%(level)sにする理由を記入してください。",
+                        proposed=level_name(cat, outcome.proposed),
+                        level=level_name(cat, level),
+                    ),
                 )
             )
     return errors
@@ -377,10 +393,10 @@ def check_output(_cat: Catalogue, form: Any, _state: ProjectState) -> Errors:
             dt.date.fromisoformat(value)
         except ValueError:
             errors.append(
-                (form.date, "作成日は 2026-12-01、2026/12/1、令和8年12月1日 又は R8.12.1 の形で入力してください。")
+                (form.date, N_("作成日は 2026-12-01、2026/12/1、令和8年12月1日 又は R8.12.1 の形で入力してください。"))
             )
     if _start_chapter(form) is None:
-        errors.append((form.start_chapter, "章番号は1から99までの数字で入力してください。"))
+        errors.append((form.start_chapter, N_("章番号は1から99までの数字で入力してください。")))
     return errors
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -144,9 +145,7 @@ def step(project_id: int, step: str) -> Any:
     return _save(project, step, form, state, action)
 
 
-def _save(
-    project: Project, step: str, form: Any, state: ProjectState, action: str, note: str = "保存しました。"
-) -> Any:
+def _save(project: Project, step: str, form: Any, state: ProjectState, action: str, note: str | None = None) -> Any:
     """Validate and save a step's form as a new revision (the form names the version it read)."""
     cat = catalogue()
     valid = form.validate()
@@ -158,7 +157,7 @@ def _save(
     answers = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
     if not _commit_revision(project, answers, step):
         return _conflict(project, step, form)
-    flash(note, "success")
+    flash(note or gettext("保存しました。"), "success")
     return _after_save(project, step, action)
 
 
@@ -226,11 +225,11 @@ def _resolve_conflict(project: Project, step: str, form_class: Any, form: Any, s
     choice = action.removeprefix("conflict:")
     if choice == "theirs":
         delete_draft(project, step, user())
-        flash("保存済みの内容を表示しています（この画面の入力は破棄しました）。", "success")
+        flash(gettext("保存済みの内容を表示しています（この画面の入力は破棄しました）。"), "success")
         return redirect(url_for(".step", project_id=project.id, step=step))
     form.version.data = str(project.version)
     if choice != "merge":
-        return _save(project, step, form, state, "save", "あなたの入力で上書きして保存しました（新しい版）。")
+        return _save(project, step, form, state, "save", gettext("あなたの入力で上書きして保存しました（新しい版）。"))
     cat = catalogue()
     if not form.validate() or STORERS[step].check(cat, form, state):
         return _conflict(project, step, form)
@@ -242,7 +241,7 @@ def _resolve_conflict(project: Project, step: str, form_class: Any, form: Any, s
     pairs = [*form_pairs(built), ["csrf_token", request.form.get("csrf_token", "")]]
     merged_form = form_class(formdata=MultiDict([(k, v) for k, v in pairs if k != "version"]))
     merged_form.version.data = str(project.version)
-    return _save(project, step, merged_form, state, "save", "選んだとおりに統合して保存しました（新しい版）。")
+    return _save(project, step, merged_form, state, "save", gettext("選んだとおりに統合して保存しました（新しい版）。"))
 
 
 # Shown above the diagram after a redirect from these actions (the result is the user's draft).
@@ -512,7 +511,7 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
     if step not in FORMS:
         abort(404)
     delete_draft(get_project(project_id), step, user())
-    flash("下書きを破棄し、保存済みの内容を表示しています。", "success")
+    flash(gettext("下書きを破棄し、保存済みの内容を表示しています。"), "success")
     return redirect(url_for(".step", project_id=project_id, step=step))
 
 
@@ -523,7 +522,9 @@ def _ready_model(project_id: int) -> Any:
     assessment = assess(catalogue(), project.answers)
     if not assessment.ready:
         flash(
-            "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。",
+            gettext(
+                "未回答の設問や理由のない引下げがあるため、仕様書を出力できません。各手順の表示を確認してください。"
+            ),
             "error",
         )
         return None, redirect(url_for(".step", project_id=project_id, step="output"))
@@ -610,7 +611,7 @@ def compare_page(project_id: int) -> Any:
         mine = project_state(cat, project.answers, project.visited).evaluation
         theirs = project_state(cat, chosen.answers, chosen.visited).evaluation
         if mine is None or theirs is None or mine.missing or theirs.missing:
-            flash("未回答の設問があるため比べられません。手順4を確認してください。", "error")
+            flash(gettext("未回答の設問があるため比べられません。手順4を確認してください。"), "error")
         else:
             differences = compare(cat, mine, theirs)
     return render_template(
@@ -627,7 +628,7 @@ def what_if_page(project_id: int) -> Any:
     cat = catalogue()
     state = project_state(cat, project.answers, project.visited)
     if state.answers is None or state.evaluation is None or state.evaluation.missing:
-        flash("未回答の設問があるため、影響を計算できません。手順4を確認してください。", "error")
+        flash(gettext("未回答の設問があるため、影響を計算できません。手順4を確認してください。"), "error")
         return redirect(url_for(".step", project_id=project_id, step="questions"))
     changes: dict[str, list[Any]] = {}
     for change in what_if(cat, state.answers, state.evaluation):

@@ -230,3 +230,36 @@ def test_english_revision_compare_page(client: FlaskClient) -> None:
     assert '<html lang="ja">' in page and h1(page) == "第1版と第2版の比較"
     assert "実装レベルの変化" in page and "判断条件の変化" in page and "<tbody>" in page
     assert "Changes in levels" not in page
+
+
+def test_messages_are_translated_where_they_are_written(client: FlaskClient) -> None:
+    """Flash messages carry their values as placeholders: the English keeps the value, escaped;
+    a form's lazy messages and the error pages follow the language too."""
+    english(client)
+    response = client.post("/projects", data={"name": "<b>補助金</b>"})
+    pid = int(response.headers["Location"].split("/")[2])
+    page = client.post(f"/projects/{pid}/duplicate", follow_redirects=True).data.decode()
+    assert "Duplicated “&lt;b&gt;補助金&lt;/b&gt;”." in page and "<b>補助金" not in page
+    page = client.post("/projects", data={"name": ""}).data.decode()
+    assert "System name" in page and "を入力してください" not in page
+    page = client.get("/projects/999999/step/purpose").data.decode()
+    assert h1(page) == "Not found" and "does not exist, or you do not have permission" in page
+    japanese(client)
+    page = client.post(f"/projects/{pid}/duplicate", follow_redirects=True).data.decode()
+    assert "「&lt;b&gt;補助金&lt;/b&gt;」を複製しました。" in page
+    page = client.get("/projects/999999/step/purpose").data.decode()
+    assert h1(page) == "見つかりません"
+    english(client)
+    page = client.post(f"/projects/{pid}/delete", follow_redirects=True).data.decode()
+    assert "Deleted “&lt;b&gt;補助金&lt;/b&gt;”. You can restore it" in page
+
+
+def test_step_6_errors_name_levels_in_english(client: FlaskClient) -> None:
+    english(client)
+    pid = sample(client)
+    page = client.get(f"/projects/{pid}/steps/decisions").data.decode()
+    form = {name: value for name, value in Controls(page).selected.items() if name.startswith(("level_", "party_"))}
+    assert form["level_AT-1"] == "middle"  # the sample keeps the proposed level
+    bad = save(client, pid, "decisions", {**form, "level_AT-1": "low"})
+    assert bad.status_code == 400
+    assert "Please give the reason for choosing Low, lower than the proposed Middle." in bad.data.decode()

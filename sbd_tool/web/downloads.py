@@ -6,8 +6,9 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, abort, request
 
+from sbd_tool.document.kinds import OUTPUT_KINDS, OutputKind
 from sbd_tool.text import one_line
 
 MEDIA_TYPES = {
@@ -57,3 +58,13 @@ def attachment(data: bytes | str, filename: str, fallback: str | None = None) ->
     if filename != plain:
         disposition += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return Response(data, mimetype=MEDIA_TYPES[kind], headers={"Content-Disposition": disposition})
+
+
+def requested_output() -> OutputKind:
+    """The output a download asks for (``?output=paste|approval|full``): the section to paste into
+    the office's 調達仕様書, the 閲覧資料 / approval file, or the full package (the default); 404
+    for anything else. Step 7 and the review page offer the same three."""
+    wanted = request.args.get("output", "full")
+    if wanted not in OUTPUT_KINDS:
+        abort(404)
+    return next(kind for kind in OUTPUT_KINDS if kind == wanted)

@@ -26,7 +26,7 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
 from sbd_tool.clause_changes import clause_edits
 from sbd_tool.dates import japan_date
-from sbd_tool.document import OUTPUT_KINDS, Approval, OutputKind, render_docx
+from sbd_tool.document import Approval, render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.text_render import render_html
 from sbd_tool.revision_diff import diff_revisions
@@ -36,7 +36,7 @@ from sbd_tool.web import audit, releases
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.auth import safe_next
 from sbd_tool.web.choices import SelectChoice
-from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
+from sbd_tool.web.downloads import ascii_filename, attachment, document_filename, requested_output
 from sbd_tool.web.forms import CleanForm
 from sbd_tool.web.marks import N_
 from sbd_tool.web.notifications import notify
@@ -252,21 +252,13 @@ def _revision_model(project: Project, number: int) -> Any:
     return specification(assessment, japan_date(revision.created_at), approval)
 
 
-def _output() -> OutputKind:
-    """The output asked for (``?output=paste|approval|full``), as step 7 offers them."""
-    wanted = request.args.get("output", "full")
-    if wanted not in OUTPUT_KINDS:
-        abort(404)
-    return next(kind for kind in OUTPUT_KINDS if kind == wanted)
-
-
 @bp.get("/revisions/<int:number>/spec.docx")
 @rule("project:read")
 def revision_docx(project_id: int, number: int) -> Response:
     """One of the three Word outputs of one revision (``?output=``), named as step 7 names them
     (「<名称>_情報セキュリティ要件_第N版.docx」); an approved revision's states who approved it and when."""
     project = get_project(project_id)
-    output = _output()
+    output = requested_output()
     model = _revision_model(project, number)
     data = render_docx(model, kind=output)
     audit.record(db(), "export", project_id=project.id, format="docx", revision=number, output=output)
@@ -280,7 +272,7 @@ def revision_docx(project_id: int, number: int) -> Response:
 def revision_html(project_id: int, number: int) -> Response:
     """The document preview of one revision (``?output=``), as a standalone page without scripts."""
     project = get_project(project_id)
-    output = _output()
+    output = requested_output()
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
     return Response(
         render_html(_revision_model(project, number), output),

@@ -21,7 +21,7 @@ from sbd_tool.answers import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
 from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
 from sbd_tool.diagram_draw import to_svg
-from sbd_tool.document import OUTPUT_KINDS, OutputKind, render_docx
+from sbd_tool.document import render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
@@ -30,7 +30,7 @@ from sbd_tool.revision_diff import diff_revisions, merge_documents
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
-from sbd_tool.web.downloads import ascii_filename, attachment, document_filename
+from sbd_tool.web.downloads import ascii_filename, attachment, document_filename, requested_output
 from sbd_tool.web.formpairs import entry_anchor, form_pairs
 from sbd_tool.web.review import open_comments
 from sbd_tool.web.rows import apply_row_action
@@ -537,15 +537,6 @@ def _exported(project_id: int, kind: str, output: str | None = None) -> None:
     db().commit()
 
 
-def _output() -> OutputKind:
-    """The output asked for (``?output=paste|approval|full``): the section to paste into the
-    office's 調達仕様書, the 閲覧資料 / approval file, or the full package (the default)."""
-    wanted = request.args.get("output", "full")
-    if wanted not in OUTPUT_KINDS:
-        abort(404)
-    return next(kind for kind in OUTPUT_KINDS if kind == wanted)
-
-
 def _named(data: bytes | str, project_id: int, kind: str, extension: str) -> Response:
     """The download named after the procurement, what it is and the revision:
     「補助金電子申請システム_情報セキュリティ要件_第12版.docx」."""
@@ -572,7 +563,7 @@ def download_text(project_id: int, kind: str) -> Any:
     """One of the three outputs as Markdown or as an HTML page, for readers without Word."""
     if kind not in ("md", "html"):
         abort(404)
-    output = _output()
+    output = requested_output()
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to
@@ -643,7 +634,7 @@ def what_if_page(project_id: int) -> Any:
 @rule("project:read")
 def download(project_id: int) -> Response:
     """One of the three Word outputs (``?output=``), built by the same core as ``sbd-tool generate``."""
-    output = _output()
+    output = requested_output()
     model, redirect_to = _ready_model(project_id)
     if redirect_to is not None:
         return redirect_to  # type: ignore[no-any-return]

@@ -172,6 +172,9 @@ def test_db_upgrade_records_the_shipped_content_and_the_app_start_writes_nothing
     code, stdout, err = run("db", "upgrade")
     assert code == 0, err
     assert f"同梱の対策要件集（版 {catalogue.content_version}）を登録しました" in stdout
+    code, stdout, err = run("db", "upgrade")  # run again: nothing new to record, and it says so
+    assert code == 0, err
+    assert f"同梱の対策要件集（版 {catalogue.content_version}）は登録済みです" in stdout
     engine = make_engine(url)
     with Session(engine) as session:
         assert releases.active_version(session) == catalogue.content_version

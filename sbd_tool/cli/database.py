@@ -48,9 +48,11 @@ def _record_builtin(engine: Any) -> str:
     except BundleError as exc:
         fail(exc.problems, 1)
     with Session(engine) as session, session.begin():
+        known = releases.find(session, checked.content_version) is not None
         release, activated = releases.register_builtin(session, checked)
         version = release.content_version
-    return f"同梱の対策要件集（版 {version}）を登録しました" + ("。新しい案件はこの版で始まります" if activated else "")
+    said = "は登録済みです" if known else "を登録しました"
+    return f"同梱の対策要件集（版 {version}）{said}" + ("。新しい案件はこの版で始まります" if activated else "")
 
 
 @main.command()

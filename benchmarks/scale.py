@@ -295,11 +295,11 @@ def child_cost(argv: list[str]) -> tuple[float, float, int]:
 
 
 def bench_diagram(sizes: list[int], runs: int) -> None:
-    from sbd_tool import diagram_draw
-    from sbd_tool.answers import load_answers
+    from sbd_tool.answers.read import load_answers
     from sbd_tool.content import load_catalogue
+    from sbd_tool.diagram import draw as diagram_draw
     from sbd_tool.document import build_document, render_docx
-    from sbd_tool.rules import evaluate
+    from sbd_tool.engine.rules import evaluate
 
     say("## Diagram size")
     say()

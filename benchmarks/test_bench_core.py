@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from sbd_tool.answers import load_answers
+from sbd_tool.answers.read import load_answers
 from sbd_tool.content import load_catalogue
 from sbd_tool.document import build_document, render_docx
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "citizen-portal.yaml"

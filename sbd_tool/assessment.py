@@ -12,13 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.answers.obligations import obligation_problems
+from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Parameter
-from sbd_tool.obligations import obligation_problems
-from sbd_tool.parameters import open_parameters, parameter_problems
+from sbd_tool.engine.parameters import open_parameters, parameter_problems
+from sbd_tool.engine.rules import Evaluation, decision_problems, evaluate
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation, decision_problems, evaluate
 
 if TYPE_CHECKING:  # the document model is imported when a specification is asked for
     from sbd_tool.document.model import Approval, DocumentModel

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from sbd_tool.content.bundle import MAX_BYTES, MAX_FILES, BundleError, bundle_files, path_problem, read_bundle
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.loader import ContentError, load_files
+from sbd_tool.engine.rule_tests import run_rule_tests
 from sbd_tool.problems import Problem
-from sbd_tool.rule_tests import run_rule_tests
 from sbd_tool.storage.models import CatalogueRelease
 
 BUILTIN_NOTE = "sbd-tool に同梱の対策要件集"

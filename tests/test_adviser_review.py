@@ -12,11 +12,11 @@ from typing import Any
 import docx
 import openpyxl
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 TODAY = dt.date(2026, 11, 24)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.rules import decision_problems, evaluate
+from sbd_tool.engine.rules import decision_problems, evaluate
 from tests.conftest import MINIMAL
 
 

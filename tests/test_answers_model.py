@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 import yaml
 
-from sbd_tool.answers import AnswersError, import_answers, parse_answers, read_answers
-from sbd_tool.answers_dump import dump_answers
-from sbd_tool.answers_errors import allowed_keys, read_document
-from sbd_tool.answers_model import AnswersDoc
-from sbd_tool.answers_schema import answers_schema
+from sbd_tool.answers.dump import dump_answers
+from sbd_tool.answers.errors import allowed_keys, read_document
+from sbd_tool.answers.model import AnswersDoc
+from sbd_tool.answers.read import AnswersError, import_answers, parse_answers, read_answers
+from sbd_tool.answers.schema import answers_schema
 from sbd_tool.content import Catalogue
 from sbd_tool.limits import ADDED_CLAUSES, TASKS
 from sbd_tool.web.state import empty_answers

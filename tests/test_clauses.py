@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sbd_tool.answers import Answers, parse_answers
+from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.document import build_document
-from sbd_tool.explain import requirement_reasons
-from sbd_tool.rules import evaluate, printed_clauses
+from sbd_tool.engine.explain import requirement_reasons
+from sbd_tool.engine.rules import evaluate, printed_clauses
 from tests.conftest import CONTENT, MINIMAL
 from tests.test_engine_properties import _answers_strategy
 

@@ -13,10 +13,10 @@ from typing import Any
 import docx
 import pytest
 
-from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
-from sbd_tool.rules import decision_problems, evaluate
+from sbd_tool.engine.rules import decision_problems, evaluate
 from tests.conftest import MINIMAL, ROOT, example_data
 from tests.test_cli import run
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import docx
 import openpyxl
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import ANSWERS, compliance_rows, compliance_xlsx
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import ROOT, example_data
 from tests.test_cli import run
 

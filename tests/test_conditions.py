@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from sbd_tool.answers import Answers, parse_answers
+from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.explain import condition_sentence
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.explain import condition_sentence
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import MINIMAL
 
 CASES = [

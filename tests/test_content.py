@@ -10,7 +10,7 @@ import pytest
 
 from sbd_tool.content import Catalogue, ContentError, load_catalogue
 from sbd_tool.content.loader import read_content_files
-from sbd_tool.rule_tests import run_rule_tests
+from sbd_tool.engine.rule_tests import run_rule_tests
 
 DOMAIN_IDS = [
     "AT-1",

@@ -11,13 +11,13 @@ from typing import Any
 import docx
 import pytest
 
-from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram import diagram_data, diagram_problems, flow_rows, generate_from_matrix, layout
-from sbd_tool.diagram_draw import to_png, to_svg
+from sbd_tool.diagram.draft import diagram_data, diagram_problems, flow_rows, generate_from_matrix, layout
+from sbd_tool.diagram.draw import to_png, to_svg
 from sbd_tool.document import build_document, render_docx
-from sbd_tool.explain import condition_sentence
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.explain import condition_sentence
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import MINIMAL, example_data
 
 
@@ -221,7 +221,7 @@ def rect(box: Any) -> Rect:
 def assert_clear(laid: Any) -> None:
     """No arrow runs through a box other than its two ends or over a zone's name; no label covers
     a box, a zone's name or another label; every arrow starts and ends on its boxes' sides."""
-    from sbd_tool.diagram import zone_title
+    from sbd_tool.diagram.draft import zone_title
 
     boxes = {b.id: rect(b) for b in laid.elements}
     titles = [zone_title(z) for z in laid.zones]
@@ -246,7 +246,7 @@ def assert_clear(laid: Any) -> None:
 def three_tasks() -> Any:
     """A 補助金電子申請システム as a new officer drew it (issue 17): the system in the office, three
     of its four staff beside it, applicants and a bank outside, flows of three tasks crossing."""
-    from sbd_tool.answers import Diagram, Element, Flow, Zone
+    from sbd_tool.answers.read import Diagram, Element, Flow, Zone
 
     zones = (Zone("Z1", "office_lan", "庁舎内LAN"), Zone("Z2", "internet", "インターネット"),
              Zone("Z3", "interorg", "他機関閉域網"), Zone("Z4", "remote_site", "在宅勤務"))  # fmt: skip
@@ -269,7 +269,7 @@ def three_tasks() -> Any:
 def random_diagram(seed: int, zones: int, elements: int, flows: int) -> Any:
     import random
 
-    from sbd_tool.answers import Diagram, Element, Flow, Zone
+    from sbd_tool.answers.read import Diagram, Element, Flow, Zone
 
     rng = random.Random(seed)
     kinds = ["office_lan", "internet", "cloud", "datacenter", "remote_site", "interorg", "dmz"]
@@ -323,7 +323,7 @@ def test_random_diagrams_route_around_boxes(catalogue: Catalogue, seed: int) -> 
 def test_labels_without_room_go_to_the_legend(catalogue: Catalogue) -> None:
     """Many flows between two boxes side by side: the labels that do not fit near the arrows get a
     number, and the legend under the picture says which flows each number stands for."""
-    from sbd_tool.answers import Diagram, Element, Flow, Zone
+    from sbd_tool.answers.read import Diagram, Element, Flow, Zone
 
     zones = (Zone("Z1", "office_lan", "庁舎内LAN"), Zone("Z2", "internet", "インターネット"))
     elements = tuple(Element(f"E{i}", "subject", f"職員{i}", "Z1" if i < 3 else "Z2") for i in range(1, 5))

@@ -13,15 +13,15 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from sbd_tool import diagram_draw
-from sbd_tool.answers import Answers, parse_answers
+from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram import layout
-from sbd_tool.diagram_draw import MAX_PNG_HEIGHT, MAX_PNG_WIDTH, diagram_png, png_size, to_png
+from sbd_tool.diagram import draw as diagram_draw
+from sbd_tool.diagram.draft import layout
+from sbd_tool.diagram.draw import MAX_PNG_HEIGHT, MAX_PNG_WIDTH, diagram_png, png_size, to_png
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 TODAY = dt.date(2026, 11, 30)

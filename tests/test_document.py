@@ -13,10 +13,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from sbd_tool.answers import load_answers, parse_answers
+from sbd_tool.answers.read import load_answers, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document, render_docx
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import EXAMPLES, MINIMAL, ROOT, example_data
 
 TODAY = dt.date(2026, 11, 24)

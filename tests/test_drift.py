@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from sbd_tool.answers import parse_answers
-from sbd_tool.content import Catalogue, load_catalogue
-from sbd_tool.drift import (
+from sbd_tool.answers.read import parse_answers
+from sbd_tool.compare.drift import (
     ClauseChange,
     Drift,
     drift,
@@ -22,7 +21,8 @@ from sbd_tool.drift import (
     question_sentence,
     requirement_sentence,
 )
-from sbd_tool.rules import Evaluation, evaluate
+from sbd_tool.content import Catalogue, load_catalogue
+from sbd_tool.engine.rules import Evaluation, evaluate
 from tests.conftest import EXAMPLES, example_data
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
-from sbd_tool.rules import evaluate, propose_levels
+from sbd_tool.engine.rules import evaluate, propose_levels
 from tests.conftest import CONTENT, MINIMAL
 
 CATALOGUE = load_catalogue(CONTENT)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sbd_tool.answers import load_answers
+from sbd_tool.answers.read import load_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.rules import decision_problems, evaluate
+from sbd_tool.engine.rules import decision_problems, evaluate
 from tests.conftest import EXAMPLES, ROOT
 
 SHORT = {"対": "not_applicable", "低": "low", "中": "middle", "高": "high"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
+from sbd_tool.compare.exercise import compare
 from sbd_tool.content import Catalogue
-from sbd_tool.exercise import compare
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 

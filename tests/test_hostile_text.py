@@ -20,14 +20,14 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from sbd_tool.answers import Answers, AnswersError, parse_answers
+from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram import layout
-from sbd_tool.diagram_draw import to_svg
+from sbd_tool.diagram.draft import layout
+from sbd_tool.diagram.draw import to_svg
 from sbd_tool.document import DocumentModel, build_document, render_docx
 from sbd_tool.document.compliance import MAX_CELL, compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.rules import decision_problems, evaluate
+from sbd_tool.engine.rules import decision_problems, evaluate
 from sbd_tool.text import clean_input, one_line, xml_safe
 from tests.conftest import example_data
 

@@ -21,11 +21,11 @@ from flask import Flask
 from flask.ctx import RequestContext
 from markupsafe import Markup
 
-from sbd_tool.answers import parse_answers
-from sbd_tool.bidder import bidder_requirements
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document
-from sbd_tool.rules import evaluate
+from sbd_tool.document.bidder import bidder_requirements
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.web import audit, i18n
 from sbd_tool.web.admin import ROLE_LABELS, NewUserForm, OrganisationForm, UserForm
 from sbd_tool.web.auth import LoginForm, PasswordForm, password_problem

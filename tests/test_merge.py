@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from sbd_tool.compare.revision_diff import diff_revisions, merge_documents
 from sbd_tool.content import Catalogue
-from sbd_tool.revision_diff import diff_revisions, merge_documents
 from tests.conftest import example_data
 
 

@@ -9,7 +9,7 @@ import json
 import sqlalchemy as sa
 from alembic import command
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import load_catalogue
 from sbd_tool.storage.db import _alembic_config, make_engine, upgrade
 from tests.conftest import CONTENT, example_data

@@ -14,12 +14,12 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import Approval, DocumentModel, build_document, render_docx, render_docx_with_notes
 from sbd_tool.document.compliance import compliance_rows
 from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 TODAY = dt.date(2026, 11, 24)

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from sbd_tool.answers import Answers, load_answers, parse_answers
+from sbd_tool.answers.read import Answers, load_answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.document import build_document
-from sbd_tool.explain import requirement_reasons
-from sbd_tool.rules import Evaluation, evaluate, propose_levels
+from sbd_tool.engine.explain import requirement_reasons
+from sbd_tool.engine.rules import Evaluation, evaluate, propose_levels
 from tests.conftest import CONTENT, EXAMPLES, MINIMAL
 from tests.test_engine_properties import _answers_strategy
 

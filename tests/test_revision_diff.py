@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
+from sbd_tool.compare.revision_diff import NONE, NOT_ANSWERED, UNKNOWN, FieldChange, RevisionDiff, diff_revisions
 from sbd_tool.content import Catalogue
-from sbd_tool.explain import value_label
-from sbd_tool.revision_diff import NONE, NOT_ANSWERED, UNKNOWN, FieldChange, RevisionDiff, diff_revisions
-from sbd_tool.rules import Evaluation, evaluate
+from sbd_tool.engine.explain import value_label
+from sbd_tool.engine.rules import Evaluation, evaluate
 from tests.conftest import example_data
 
 EXAMPLES = ["internal-small", "citizen-portal", "cloud-interagency"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sbd_tool.content import Catalogue
-from sbd_tool.rules import propose_levels
+from sbd_tool.engine.rules import propose_levels
 
 ROWS = [
     ("AT-1", set(), "low"),

@@ -11,17 +11,17 @@ import docx
 import openpyxl
 import pytest
 
-from sbd_tool.answers import AnswersError, parse_answers
-from sbd_tool.answers_schema import answers_schema
+from sbd_tool.answers.read import AnswersError, parse_answers
+from sbd_tool.answers.schema import answers_schema
 from sbd_tool.assessment import assess, specification
-from sbd_tool.bidder import bidder_requirements
-from sbd_tool.clause_changes import char_diff, clause_edits
+from sbd_tool.compare.clause_changes import char_diff, clause_edits
+from sbd_tool.compare.revision_diff import diff_revisions
 from sbd_tool.content import Catalogue
 from sbd_tool.document import DocumentModel, render_docx
+from sbd_tool.document.bidder import bidder_requirements
 from sbd_tool.document.compliance import IROHA, compliance_rows, compliance_xlsx
 from sbd_tool.document.text_render import render_markdown
 from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_TEXT_CHARS
-from sbd_tool.revision_diff import diff_revisions
 from tests.conftest import example_data
 
 TAILORED = "利用者の端末と本システムの間の通信は、TLS 1.3 で暗号化すること。"

@@ -7,11 +7,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document
 from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import ROOT, example_data
 from tests.test_cli import run
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.rules import evaluate
-from sbd_tool.whatif import alternatives, change_sentence, what_if
+from sbd_tool.engine.rules import evaluate
+from sbd_tool.engine.whatif import alternatives, change_sentence, what_if
 from tests.conftest import ROOT, example_data
 
 

@@ -9,10 +9,10 @@ import dataclasses
 
 import pytest
 
-from sbd_tool.answers import Answers, parse_answers
+from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.rules import evaluate
-from sbd_tool.whatif import Change, alternatives, what_if, what_if_by_question
+from sbd_tool.engine.rules import evaluate
+from sbd_tool.engine.whatif import Change, alternatives, what_if, what_if_by_question
 from tests.conftest import example_data
 
 

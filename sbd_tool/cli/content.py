@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sbd_tool.answers import AnswersError, read_answers_data
+from sbd_tool.answers.read import AnswersError, read_answers_data
 from sbd_tool.cli.common import (
     catalogue_or_fail,
     content_option,
@@ -25,7 +25,7 @@ from sbd_tool.problems import Problem
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_content(directory: Path | None) -> None:
     """questionnaires/ と requirement_sets/ の内容を検証する。"""
-    from sbd_tool.rule_tests import run_rule_tests
+    from sbd_tool.engine.rule_tests import run_rule_tests
 
     root = directory or default_content_root()
     catalogue = catalogue_or_fail(root)
@@ -52,7 +52,7 @@ def content_group() -> None:
 def content_export(output: Path, content_dir: Path | None) -> None:
     """対策要件集を zip ファイルに書き出す（check-content の検証に通る内容だけ）。"""
     from sbd_tool.content.bundle import BundleError, export_bundle
-    from sbd_tool.rule_tests import run_rule_tests
+    from sbd_tool.engine.rule_tests import run_rule_tests
 
     root = content_dir or default_content_root()
     catalogue = catalogue_or_fail(root)
@@ -148,7 +148,7 @@ def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> s
 @content_option
 def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
     """回答ファイルの案件を新しい対策要件集で評価し直すと何が変わるかを表示する（--content が現在の版）。"""
-    from sbd_tool.drift import drift, drift_summary, question_sentence, requirement_sentence
+    from sbd_tool.compare.drift import drift, drift_summary, question_sentence, requirement_sentence
 
     old, new = catalogue_or_fail(content_dir), catalogue_or_fail(new_dir)
     try:

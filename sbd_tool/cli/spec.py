@@ -23,9 +23,9 @@ from sbd_tool.cli.common import (
 )
 from sbd_tool.cli.group import main
 from sbd_tool.content.schema import Parameter
-from sbd_tool.diagram import diagram_problems
+from sbd_tool.diagram.draft import diagram_problems
 from sbd_tool.document.kinds import OUTPUT_KINDS, OUTPUT_NAMES, OutputKind
-from sbd_tool.explain import requirement_reasons
+from sbd_tool.engine.explain import requirement_reasons
 from sbd_tool.problems import Problem
 
 
@@ -91,7 +91,7 @@ def levels(file: Path, as_json: bool, content_dir: Path | None) -> None:
 @content_option
 def what_if_command(file: Path, as_json: bool, content_dir: Path | None) -> None:
     """回答を一つ変えた場合に提案レベルが変わる対策要件を表示する。"""
-    from sbd_tool.whatif import change_sentence, what_if
+    from sbd_tool.engine.whatif import change_sentence, what_if
 
     catalogue = catalogue_or_fail(content_dir)
     answers, evaluation = evaluated(catalogue, file)
@@ -192,7 +192,7 @@ def matrix(file: Path, output: Path, content_dir: Path | None) -> None:
 @content_option
 def schema(content_dir: Path | None) -> None:
     """回答ファイル（sbd-tool/answers@1）の JSON Schema を出力する。"""
-    from sbd_tool.answers_schema import answers_schema
+    from sbd_tool.answers.schema import answers_schema
 
     click.echo(json.dumps(answers_schema(catalogue_or_fail(content_dir)), ensure_ascii=False, indent=2))
 

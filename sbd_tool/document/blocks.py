@@ -17,15 +17,15 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
-from sbd_tool.diagram import layout
-from sbd_tool.diagram_draw import to_svg
+from sbd_tool.answers.obligations import obligation_label
+from sbd_tool.diagram.draft import layout
+from sbd_tool.diagram.draw import to_svg
 from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
 from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
 from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES
 from sbd_tool.document.kinds import OutputKind as OutputKind
 from sbd_tool.document.model import DocumentModel, SpecClause, Table
 from sbd_tool.document.tailored import CHANGES_TITLE, changes_table
-from sbd_tool.obligations import obligation_label
 from sbd_tool.procurement import PHASE_TITLES, work_phrase
 
 ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]

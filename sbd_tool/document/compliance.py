@@ -13,8 +13,8 @@ import io
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sbd_tool.answers.obligations import obligation_label
 from sbd_tool.document.model import DocumentModel
-from sbd_tool.obligations import obligation_label
 from sbd_tool.text import clean_input
 
 if TYPE_CHECKING:

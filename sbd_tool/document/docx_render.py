@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from sbd_tool.diagram_draw import png_size
+from sbd_tool.diagram.draw import png_size
 from sbd_tool.document.blocks import (
     Block,
     Contents,

@@ -10,19 +10,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sbd_tool.answers import Answers
-from sbd_tool.cloud import CloudOutcome, Responsibility, clause_party
+from sbd_tool.answers.obligations import clause_traits, effective, obligation_label
+from sbd_tool.answers.read import Answers
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import Clause
-from sbd_tool.derive import ResolvedAnswer
-from sbd_tool.diagram import flow_rows
-from sbd_tool.diagram_draw import Picture
+from sbd_tool.diagram.draft import flow_rows
+from sbd_tool.diagram.draw import Picture
 from sbd_tool.document import tailored
-from sbd_tool.explain import decision_note, question_number, requirement_reasons, value_label
-from sbd_tool.obligations import clause_traits, effective, obligation_label
-from sbd_tool.parameters import parameter_value
+from sbd_tool.engine.cloud import CloudOutcome, Responsibility, clause_party
+from sbd_tool.engine.derive import ResolvedAnswer
+from sbd_tool.engine.explain import decision_note, question_number, requirement_reasons, value_label
+from sbd_tool.engine.parameters import parameter_value
+from sbd_tool.engine.rules import Evaluation, printed_clauses
 from sbd_tool.procurement import in_scope, left_out_note, phases_in_scope, work_phrase
-from sbd_tool.rules import Evaluation, printed_clauses
 from sbd_tool.wareki import wareki
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")

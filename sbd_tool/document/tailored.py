@@ -1,4 +1,4 @@
-"""Tailored and added clauses in the document model (``sbd_tool.tailoring``): the model prints
+"""Tailored and added clauses in the document model (``sbd_tool.answers.tailoring``): the model prints
 the officer's wording (parameters filled, the cloud party mark in front as for any clause) and
 records the catalogue's wording and the reason; the 閲覧資料 lists every change."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sbd_tool.answers import Answers
+from sbd_tool.answers.read import Answers
+from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement
 from sbd_tool.content.schema import Clause
-from sbd_tool.tailoring import OBLIGATION_LABELS, added_by_requirement
 
 if TYPE_CHECKING:
     from sbd_tool.document.model import DocumentModel, SpecClause, Table

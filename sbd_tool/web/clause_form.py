@@ -1,6 +1,6 @@
 """Step 6's clause page of one requirement: the form, how the stored answers fill it, and how a
 submitted form is stored (``tailoring``, ``added_clauses`` and ``obligations`` of the answers
-file, see ``sbd_tool.tailoring`` and docs/answers-format.md).
+file, see ``sbd_tool.answers.tailoring`` and docs/answers-format.md).
 
 Validation is the core's: the stored document is parsed and each problem is put on its field.
 """
@@ -14,12 +14,12 @@ from typing import Any
 from wtforms import Field, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
-from sbd_tool.answers import TOP_KEYS, AnswersError, parse_answers
-from sbd_tool.clause_changes import mark, printed_numbers
+from sbd_tool.answers.read import TOP_KEYS, AnswersError, parse_answers
+from sbd_tool.answers.tailoring import OBLIGATION_LABELS, OBLIGATIONS
+from sbd_tool.compare.clause_changes import mark, printed_numbers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Clause
-from sbd_tool.rules import Evaluation, printed_clauses
-from sbd_tool.tailoring import OBLIGATION_LABELS, OBLIGATIONS
+from sbd_tool.engine.rules import Evaluation, printed_clauses
 from sbd_tool.web.forms import WizardForm, options
 from sbd_tool.web.marks import N_
 

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.clause_changes import printed_numbers
+from sbd_tool.compare.clause_changes import printed_numbers
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
 from sbd_tool.web import clause_form as cf

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from sbd_tool.exercise import compare
+from sbd_tool.compare.exercise import compare
 from sbd_tool.storage.models import Course, CourseSample, Project, User, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import can_edit, rule, user

@@ -33,8 +33,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Parameter, ProjectField, Question
 from sbd_tool.dates import normalise_date
+from sbd_tool.engine.parameters import check_value
 from sbd_tool.limits import DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, MATRIX_ROWS, TASKS, Limit
-from sbd_tool.parameters import check_value
 from sbd_tool.text import clean_input, has_line_break, one_line
 from sbd_tool.web.choices import SelectChoice
 
@@ -362,7 +362,7 @@ def output_form(catalogue: Catalogue) -> type[WizardForm]:
 
 def _parameter_format(param: Parameter) -> Any:
     """A step-7 parameter field's check of its kind (period, percentage, time window), in the
-    words of ``sbd_tool.parameters.check_value`` (the core checks answers files the same way)."""
+    words of ``sbd_tool.engine.parameters.check_value`` (the core checks answers files the same way)."""
 
     def check(_form: Any, field: Any) -> None:
         text = (field.data or "").strip()

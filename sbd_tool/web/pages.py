@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask, g
 
-from sbd_tool import explain
 from sbd_tool.dates import japan_time
+from sbd_tool.engine import explain
 from sbd_tool.web import admin, releases, render
 from sbd_tool.web.banners import review_summary
 from sbd_tool.web.store import catalogue, db

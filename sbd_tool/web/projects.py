@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from sbd_tool.answers import AnswersError, import_answers
+from sbd_tool.answers.read import AnswersError, import_answers
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS, MAX_DIAGRAM_FLOWS, MAX_DIAGRAM_ZONES
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow

@@ -22,15 +22,15 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
-from sbd_tool.clause_changes import clause_edits
+from sbd_tool.compare.clause_changes import clause_edits
+from sbd_tool.compare.revision_diff import diff_revisions
 from sbd_tool.dates import japan_date
 from sbd_tool.document import Approval, render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.text_render import render_html
-from sbd_tool.revision_diff import diff_revisions
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.storage.models import Comment, Project, ProjectShare, Review, Revision, User, utcnow
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import can_edit, rule, user

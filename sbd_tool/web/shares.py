@@ -34,11 +34,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from sbd_tool.answers.obligations import obligation_label
 from sbd_tool.assessment import assess, specification
-from sbd_tool.bidder import bidder_cloud, bidder_qualifications, bidder_requirements
 from sbd_tool.dates import japan_date
+from sbd_tool.document.bidder import bidder_cloud, bidder_qualifications, bidder_requirements
 from sbd_tool.document.compliance import compliance_xlsx
-from sbd_tool.obligations import obligation_label
 from sbd_tool.storage.models import Project, Revision, ShareAccess, ShareLink, utcnow
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user

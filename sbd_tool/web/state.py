@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool.answers import Answers
+from sbd_tool.answers.read import Answers
 from sbd_tool.assessment import assess
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Parameter
+from sbd_tool.engine.rules import Evaluation
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation
 
 Status = Literal["todo", "done", "problem"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext
 from wtforms import Field
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.web.forms import options

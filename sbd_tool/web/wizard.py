@@ -17,16 +17,17 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.assessment import assess, specification
-from sbd_tool.diagram import diagram_data, diagram_problems, generate_from_matrix, layout
-from sbd_tool.diagram_draw import to_svg
+from sbd_tool.compare.exercise import compare
+from sbd_tool.compare.revision_diff import diff_revisions, merge_documents
+from sbd_tool.diagram.draft import diagram_data, diagram_problems, generate_from_matrix, layout
+from sbd_tool.diagram.draw import to_svg
 from sbd_tool.document import render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.exercise import compare
-from sbd_tool.revision_diff import diff_revisions, merge_documents
+from sbd_tool.engine.whatif import Change, change_sentence, what_if, what_if_by_question
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
@@ -48,7 +49,6 @@ from sbd_tool.web.store import (
     save_answers,
     trainer_ids,
 )
-from sbd_tool.whatif import Change, change_sentence, what_if, what_if_by_question
 
 bp = Blueprint("wizard", __name__, url_prefix="/projects/<int:project_id>")
 FORMS = {

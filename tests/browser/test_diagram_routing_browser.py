@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from playwright.sync_api import Page, expect
 
-from sbd_tool.diagram import diagram_data
+from sbd_tool.diagram.draft import diagram_data
 from tests.browser.test_wizard_browser import Shoot
 from tests.conftest import example_data
 from tests.test_diagram import three_tasks

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.content import load_catalogue
 from tests.conftest import CONTENT
 

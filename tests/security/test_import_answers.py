@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from sbd_tool.answers import AnswersError, parse_answers, read_answers_data
+from sbd_tool.answers.read import AnswersError, parse_answers, read_answers_data
 from sbd_tool.content import Catalogue
 from sbd_tool.storage.models import Project, Revision
 from tests.conftest import ROOT, example_data

@@ -16,7 +16,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from sbd_tool import limits
-from sbd_tool.answers import AnswersError, parse_answers
+from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from tests.conftest import MINIMAL
 from tests.web.test_review import import_example
@@ -62,7 +62,7 @@ def problems(data: dict[str, Any], catalogue: Catalogue) -> list[str]:
 def test_the_limits_are_set_in_one_place() -> None:
     assert (limits.MAX_TASKS, limits.MAX_MATRIX_ROWS) == (50, 200)
     assert (limits.MAX_DIAGRAM_ZONES, limits.MAX_DIAGRAM_ELEMENTS, limits.MAX_DIAGRAM_FLOWS) == (50, 300, 600)
-    from sbd_tool import answers
+    from sbd_tool.answers import read as answers
 
     assert answers.MAX_DIAGRAM_ELEMENTS == 300 and answers.MAX_DIAGRAM_FLOWS == 600  # what the step-3 page states
 

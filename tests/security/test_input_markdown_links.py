@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.document import build_document
 from sbd_tool.document.text_render import _md_text, render_html, render_markdown
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 URLS = [

@@ -21,14 +21,14 @@ from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy import select, update
 
-from sbd_tool.answers import Diagram, Element, Flow, Zone, parse_answers
+from sbd_tool.answers.read import Diagram, Element, Flow, Zone, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram import layout
-from sbd_tool.diagram_draw import to_png, to_svg
+from sbd_tool.diagram.draft import layout
+from sbd_tool.diagram.draw import to_png, to_svg
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.storage.models import Project, Revision
 from sbd_tool.text import clean_input, has_line_break, one_line
 from tests.conftest import example_data

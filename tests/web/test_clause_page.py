@@ -13,7 +13,7 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
-from sbd_tool import answers as answers_module
+from sbd_tool.answers import read as answers_module
 from sbd_tool.web import clause_form
 from tests.web.test_review import import_example
 from tests.web.test_shares import create_link

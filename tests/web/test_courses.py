@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from sbd_tool.answers import parse_answers
-from sbd_tool.rules import evaluate
+from sbd_tool.answers.read import parse_answers
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.storage.models import Project
 from tests.accounts import add_user, login
 from tests.conftest import example_data

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from flask.testing import FlaskClient
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.web.rows import apply_row_action
 from tests.web.test_wizard import CATALOGUE, Controls, features, new_project, save, step1, version
 

@@ -7,9 +7,9 @@ import re
 
 from flask.testing import FlaskClient
 
-from sbd_tool.answers import parse_answers
-from sbd_tool.rules import evaluate
-from sbd_tool.whatif import what_if_by_question
+from sbd_tool.answers.read import parse_answers
+from sbd_tool.engine.rules import evaluate
+from sbd_tool.engine.whatif import what_if_by_question
 from tests.conftest import example_data
 from tests.web.test_review import import_example
 from tests.web.test_wizard import CATALOGUE, new_project

@@ -15,9 +15,9 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sbd_tool.answers import parse_answers
+from sbd_tool.answers.read import parse_answers
 from sbd_tool.content import load_catalogue
-from sbd_tool.rules import evaluate
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.storage.db import make_engine
 from sbd_tool.web import NotMigratedError
 from tests.accounts import add_user, login

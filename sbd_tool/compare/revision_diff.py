@@ -21,14 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sbd_tool.answers import AnswersError, AnswerValue, parse_answers
-from sbd_tool.clause_changes import revision_changes
+from sbd_tool.answers.obligations import OBLIGATIONS, obligation_label
+from sbd_tool.answers.read import AnswersError, AnswerValue, parse_answers
+from sbd_tool.compare.clause_changes import revision_changes
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import AnswerGroup, Question
-from sbd_tool.explain import condition_sentence, decision_note, requirement_reasons, value_label
-from sbd_tool.obligations import OBLIGATIONS, obligation_label
+from sbd_tool.engine.explain import condition_sentence, decision_note, requirement_reasons, value_label
+from sbd_tool.engine.rules import Evaluation, evaluate, propose_levels
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation, evaluate, propose_levels
 from sbd_tool.wareki import wareki
 
 NOT_ANSWERED = "（未回答）"
@@ -482,7 +482,7 @@ def _obligations(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
 
 
 def _tailoring(catalogue: Catalogue, old: _Side, new: _Side) -> Changes:
-    """Step 6's clause pages: reworded and added clauses (``sbd_tool.clause_changes``)."""
+    """Step 6's clause pages: reworded and added clauses (``sbd_tool.compare.clause_changes``)."""
     for where, label, before, after in revision_changes(catalogue, old.data, new.data):
         yield FieldChange("decisions", where, label, before, after)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sbd_tool.answers import Answers, Diagram, Element, Flow, Zone
+from sbd_tool.answers.read import Answers, Diagram, Element, Flow, Zone
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.diagram_route import Rect, Route, route, text_width
+from sbd_tool.diagram.route import Rect, Route, route, text_width
 
 # Where a person using a means sits, and which zone a means crosses to reach the system.
 _MEANS_ZONE = {

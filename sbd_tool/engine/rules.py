@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from sbd_tool.answers import Answers, AnswerValue
-from sbd_tool.cloud import CloudOutcome, cloud_outcome
+from sbd_tool.answers.read import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, GradedLevel, RuleGroup
-from sbd_tool.derive import ResolvedAnswer, Warning, resolve_answers
+from sbd_tool.engine.cloud import CloudOutcome, cloud_outcome
+from sbd_tool.engine.derive import ResolvedAnswer, Warning, resolve_answers
 from sbd_tool.problems import Problem
 
 GRADED: tuple[GradedLevel, ...] = ("low", "middle", "high")

@@ -20,8 +20,8 @@ from sbd_tool.content.schema import ClauseTraits, cloud_clause_key
 from sbd_tool.problems import Problem
 
 if TYPE_CHECKING:
-    from sbd_tool.answers import Answers
-    from sbd_tool.answers_model import ObligationDoc
+    from sbd_tool.answers.model import ObligationDoc
+    from sbd_tool.answers.read import Answers
     from sbd_tool.content import Catalogue
 
 OBLIGATIONS = ("required", "proposal")

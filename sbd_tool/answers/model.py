@@ -3,8 +3,8 @@
 This is the structural pass: types, which keys exist (no others), list limits (``sbd_tool.limits``).
 Whatever depends on the catalogue (question ids and options, requirement ids, levels, parameter
 ids, clause keys, text lengths of the questionnaire's fields) is the second pass in
-``sbd_tool.answers``. Messages are Japanese, as the hand-written parser gave them; the
-validators raise them directly, and ``sbd_tool.answers_errors`` maps pydantic's own errors.
+``sbd_tool.answers.read``. Messages are Japanese, as the hand-written parser gave them; the
+validators raise them directly, and ``sbd_tool.answers.errors`` maps pydantic's own errors.
 
 Validated with ``context={"lenient": True}`` the leaf validators do not raise but give a
 fallback (the problem was reported by a first, raising validation), so that a document with

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sbd_tool.answers import Answers, Task
-from sbd_tool.answers_model import FORMAT, AnswersDoc
+from sbd_tool.answers.model import FORMAT, AnswersDoc
+from sbd_tool.answers.read import Answers, Task
 
 
 def _task(task: Task) -> dict[str, Any]:

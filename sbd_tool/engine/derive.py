@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from sbd_tool.answers import Answers, AnswerValue
+from sbd_tool.answers.read import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import Question
 

@@ -1,10 +1,10 @@
 """The answers file (``sbd-tool/answers@1``): read it into a typed form and check it against
 the questionnaire.
 
-Two passes: the structural model (``sbd_tool.answers_model``, read leniently by
-``sbd_tool.answers_errors``) checks the document's shape; the catalogue pass
-(``sbd_tool.answers_check``, ``sbd_tool.answers_project``) checks it against the catalogue and
-builds ``Answers`` (``sbd_tool.answers_types``). Every message says, in Japanese, what to fix, with the English
+Two passes: the structural model (``sbd_tool.answers.model``, read leniently by
+``sbd_tool.answers.errors``) checks the document's shape; the catalogue pass
+(``sbd_tool.answers.check``, ``sbd_tool.answers.project``) checks it against the catalogue and
+builds ``Answers`` (``sbd_tool.answers.types``). Every message says, in Japanese, what to fix, with the English
 key path (``answers.network[1]``) telling where.
 """
 
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sbd_tool.answers_check import (
+from sbd_tool.answers.check import (
     AnswersChecker,
     option_ids,
     read_decisions,
@@ -25,35 +25,35 @@ from sbd_tool.answers_check import (
     read_fixed_answers,
     read_responsibilities,
 )
-from sbd_tool.answers_errors import UNKNOWN_KEY, read_document
-from sbd_tool.answers_model import FORMAT as FORMAT
-from sbd_tool.answers_model import MAX_START_CHAPTER as MAX_START_CHAPTER
-from sbd_tool.answers_model import TOP_KEYS as TOP_KEYS
-from sbd_tool.answers_model import DocumentDoc, ProjectDoc, type_name
-from sbd_tool.answers_project import read_diagram, read_project
+from sbd_tool.answers.errors import UNKNOWN_KEY, read_document
+from sbd_tool.answers.model import FORMAT as FORMAT
+from sbd_tool.answers.model import MAX_START_CHAPTER as MAX_START_CHAPTER
+from sbd_tool.answers.model import TOP_KEYS as TOP_KEYS
+from sbd_tool.answers.model import DocumentDoc, ProjectDoc, type_name
+from sbd_tool.answers.obligations import parse_obligations
+from sbd_tool.answers.project import read_diagram, read_project
+from sbd_tool.answers.tailoring import parse_added, parse_tailoring
 
 # The typed answers, imported from here by every reader.
-from sbd_tool.answers_types import Answers as Answers
-from sbd_tool.answers_types import AnswersError as AnswersError
-from sbd_tool.answers_types import AnswerValue as AnswerValue
-from sbd_tool.answers_types import Assignment as Assignment
-from sbd_tool.answers_types import Decision as Decision
-from sbd_tool.answers_types import Diagram as Diagram
-from sbd_tool.answers_types import DocumentOptions as DocumentOptions
-from sbd_tool.answers_types import Element as Element
-from sbd_tool.answers_types import Flow as Flow
-from sbd_tool.answers_types import Information as Information
-from sbd_tool.answers_types import Project as Project
-from sbd_tool.answers_types import Subject as Subject
-from sbd_tool.answers_types import Task as Task
-from sbd_tool.answers_types import Zone as Zone
+from sbd_tool.answers.types import Answers as Answers
+from sbd_tool.answers.types import AnswersError as AnswersError
+from sbd_tool.answers.types import AnswerValue as AnswerValue
+from sbd_tool.answers.types import Assignment as Assignment
+from sbd_tool.answers.types import Decision as Decision
+from sbd_tool.answers.types import Diagram as Diagram
+from sbd_tool.answers.types import DocumentOptions as DocumentOptions
+from sbd_tool.answers.types import Element as Element
+from sbd_tool.answers.types import Flow as Flow
+from sbd_tool.answers.types import Information as Information
+from sbd_tool.answers.types import Project as Project
+from sbd_tool.answers.types import Subject as Subject
+from sbd_tool.answers.types import Task as Task
+from sbd_tool.answers.types import Zone as Zone
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what the step-3 page states
 from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
-from sbd_tool.obligations import parse_obligations
 from sbd_tool.problems import Problem
 from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
-from sbd_tool.tailoring import parse_added, parse_tailoring
 
 MAX_FILE_BYTES = 2_000_000
 

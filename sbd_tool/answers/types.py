@@ -1,14 +1,14 @@
 """The typed answers (``Answers`` and its parts): what the answers file says once it is read
-and checked against the catalogue (``sbd_tool.answers``)."""
+and checked against the catalogue (``sbd_tool.answers.read``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sbd_tool.obligations import ClauseObligation
+from sbd_tool.answers.obligations import ClauseObligation
+from sbd_tool.answers.tailoring import AddedClause, TailoredClause
 from sbd_tool.problems import ProblemsError
-from sbd_tool.tailoring import AddedClause, TailoredClause
 
 AnswerValue = str | tuple[str, ...]
 
@@ -121,7 +121,7 @@ class Answers:
     responsibilities: dict[str, Assignment] = field(default_factory=dict)
     diagram: Diagram | None = None
     obligations: dict[str, ClauseObligation] = field(default_factory=dict)  # 必須/提案 changed (obligations.py)
-    # Clause tailoring (sbd_tool.tailoring): reworded catalogue clauses by key, and added clauses.
+    # Clause tailoring (sbd_tool.answers.tailoring): reworded catalogue clauses by key, and added clauses.
     tailoring: dict[str, TailoredClause] = field(default_factory=dict)
     added_clauses: tuple[AddedClause, ...] = ()
 

@@ -1,19 +1,19 @@
 """The catalogue pass of the answers file: the typed document (``AnswersDoc``) checked against the
 questionnaire and the requirement set (question ids and options, requirement ids, levels,
 parameter ids), its texts normalised, into ``Answers``. The project and the diagram are in
-``sbd_tool.answers_project``."""
+``sbd_tool.answers.project``."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from sbd_tool.answers_errors import UNKNOWN_KEY, Options
-from sbd_tool.answers_model import AssignmentDoc, DecisionDoc, DocumentDoc, type_name
-from sbd_tool.answers_types import AnswerValue, Assignment, Decision, DocumentOptions
+from sbd_tool.answers.errors import UNKNOWN_KEY, Options
+from sbd_tool.answers.model import AssignmentDoc, DecisionDoc, DocumentDoc, type_name
+from sbd_tool.answers.obligations import OBLIGATIONS
+from sbd_tool.answers.types import AnswerValue, Assignment, Decision, DocumentOptions
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
-from sbd_tool.obligations import OBLIGATIONS
 from sbd_tool.problems import Problem
 from sbd_tool.text import clean_input, has_line_break
 

@@ -10,11 +10,11 @@ import dataclasses
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sbd_tool.answers import Answers, AnswerValue
+from sbd_tool.answers.read import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import Question
-from sbd_tool.explain import value_label
-from sbd_tool.rules import Evaluation, evaluate, evaluate_conditions, propose_levels
+from sbd_tool.engine.explain import value_label
+from sbd_tool.engine.rules import Evaluation, evaluate, evaluate_conditions, propose_levels
 
 
 class Change(NamedTuple):

@@ -1,4 +1,4 @@
-"""What the officer changed in the catalogue's clauses (``sbd_tool.tailoring``), as a reviewer
+"""What the officer changed in the catalogue's clauses (``sbd_tool.answers.tailoring``), as a reviewer
 reads it: each reworded clause against the catalogue text, character by character (Japanese has
 no spaces to split words on), and each added clause; and the same between two revisions.
 
@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool.answers import Answers
-from sbd_tool.cloud import clause_party
+from sbd_tool.answers.read import Answers
+from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
-from sbd_tool.rules import Evaluation, printed_clauses
-from sbd_tool.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses
+from sbd_tool.engine.cloud import clause_party
+from sbd_tool.engine.rules import Evaluation, printed_clauses
 
 Segment = tuple[Literal["equal", "delete", "insert"], str]
 CATALOGUE_WORDING = "（対策要件集の文言）"

@@ -13,13 +13,13 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from sbd_tool.answers import FORMAT, AnswersError, parse_answers
+from sbd_tool.answers.read import FORMAT, AnswersError, parse_answers
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import LevelId, RequirementId, Strict, Text
 from sbd_tool.content.yamlfile import YamlFile, yaml_error_problem
-from sbd_tool.explain import requirement_reasons
+from sbd_tool.engine.explain import requirement_reasons
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.problems import Problem
-from sbd_tool.rules import evaluate
 
 RULE_TESTS = "questionnaires/rule_tests.yaml"
 

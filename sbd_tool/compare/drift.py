@@ -16,13 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool import rules
-from sbd_tool.answers import FORMAT, Answers, AnswersError, AnswerValue, parse_answers
+from sbd_tool.answers.read import FORMAT, Answers, AnswersError, AnswerValue, parse_answers
+from sbd_tool.answers.tailoring import TailoredDrift, tailoring_drift
 from sbd_tool.content.catalogue import LEVELS, Catalogue
-from sbd_tool.explain import value_label
+from sbd_tool.engine import rules
+from sbd_tool.engine.explain import value_label
+from sbd_tool.engine.rules import Evaluation, RequirementOutcome, evaluate
 from sbd_tool.problems import Problem
-from sbd_tool.rules import Evaluation, RequirementOutcome, evaluate
-from sbd_tool.tailoring import TailoredDrift, tailoring_drift
 
 GRADED = LEVELS[1:]
 _SECTIONS = ("answers", "decisions", "responsibilities", "parameters")
@@ -60,7 +60,7 @@ class RequirementDrift:
     decision_dropped: bool  # that level is not defined any more: the new proposal is used
     clause_changes: tuple[ClauseChange, ...] = ()
     # The project's reworded clauses of this requirement whose catalogue text changed or went
-    # (``sbd_tool.tailoring``): the officer's wording is kept, and the officer should look again.
+    # (``sbd_tool.answers.tailoring``): the officer's wording is kept, and the officer should look again.
     tailoring: tuple[TailoredDrift, ...] = ()
 
     @property

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from sbd_tool.answers_model import AnswersDoc, type_name
+from sbd_tool.answers.model import AnswersDoc, type_name
 from sbd_tool.limits import ADDED_CLAUSES, DIAGRAM_ELEMENTS, DIAGRAM_FLOWS, DIAGRAM_ZONES, TASKS, Limit
 from sbd_tool.problems import Problem
 

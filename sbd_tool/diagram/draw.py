@@ -23,9 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sbd_tool.answers import Diagram
+from sbd_tool.answers.read import Diagram
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.diagram import Box, Layout, layout
+from sbd_tool.diagram.draft import Box, Layout, layout
 from sbd_tool.text import one_line
 
 FONT_FILES = (

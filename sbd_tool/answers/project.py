@@ -3,9 +3,9 @@ means) and system overview diagram (step 3)."""
 
 from __future__ import annotations
 
-from sbd_tool.answers_check import AnswersChecker
-from sbd_tool.answers_model import DiagramDoc, InformationDoc, ProjectDoc, SubjectDoc, TaskDoc
-from sbd_tool.answers_types import Diagram, Element, Flow, Information, Project, Subject, Task, Zone
+from sbd_tool.answers.check import AnswersChecker
+from sbd_tool.answers.model import DiagramDoc, InformationDoc, ProjectDoc, SubjectDoc, TaskDoc
+from sbd_tool.answers.types import Diagram, Element, Flow, Information, Project, Subject, Task, Zone
 from sbd_tool.limits import MATRIX_ROWS
 
 

@@ -9,7 +9,7 @@ The answers file holds them in two sections (see docs/answers-format.md)::
       - {requirement: "AU-1", text: "…", reason: "…", obligation: required}
 
 ``catalogue_text`` records the catalogue wording the officer started from, so that a later
-catalogue version that rewrites the clause can be flagged (``sbd_tool.drift``). Pure.
+catalogue version that rewrites the clause can be flagged (``sbd_tool.compare.drift``). Pure.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.limits import CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
 
 if TYPE_CHECKING:
-    from sbd_tool.answers_check import AnswersChecker
-    from sbd_tool.answers_model import AddedClauseDoc, TailoredDoc
+    from sbd_tool.answers.check import AnswersChecker
+    from sbd_tool.answers.model import AddedClauseDoc, TailoredDoc
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.model fills them
 OBLIGATIONS = ("required", "proposal")  # 必須 / 提案

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sbd_tool.answers_model import FORMAT, AnswersDoc
+from sbd_tool.answers.model import FORMAT, AnswersDoc
+from sbd_tool.answers.obligations import OBLIGATIONS, clause_traits
+from sbd_tool.answers.tailoring import catalogue_clauses
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import ProjectField
-from sbd_tool.obligations import OBLIGATIONS, clause_traits
-from sbd_tool.tailoring import catalogue_clauses
 
 Schema = dict[str, Any]
 

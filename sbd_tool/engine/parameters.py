@@ -13,16 +13,16 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from sbd_tool.answers.obligations import clause_traits
 from sbd_tool.content.schema import Parameter
-from sbd_tool.obligations import clause_traits
+from sbd_tool.engine.rules import printed_clauses
 from sbd_tool.problems import Problem
 from sbd_tool.procurement import in_scope, phases_in_scope
-from sbd_tool.rules import printed_clauses
 
 if TYPE_CHECKING:
-    from sbd_tool.answers import Answers
+    from sbd_tool.answers.read import Answers
     from sbd_tool.content import Catalogue
-    from sbd_tool.rules import Evaluation
+    from sbd_tool.engine.rules import Evaluation
 
 MAX_LENGTH = 200
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from sbd_tool.answers import Answers, AnswerValue
+from sbd_tool.answers.read import Answers, AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import AnswerGroup, AnswerTest, Clause, CloudFile, cloud_clause_key
 

@@ -1,0 +1,1 @@
+"""What changed: between revisions, catalogue versions, a trainee and the model answer, clauses."""

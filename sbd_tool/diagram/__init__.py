@@ -1,0 +1,1 @@
+"""The system overview diagram: first draft, checks, layout, routing, drawing."""

@@ -1,0 +1,1 @@
+"""Derivation, judgment conditions, levels with their trace, cloud split, what-if, parameters."""

@@ -11,16 +11,10 @@ import pytest
 import yaml
 
 from sbd_tool.answers.read import parse_answers
-from sbd_tool.compare.drift import (
-    ClauseChange,
-    Drift,
-    drift,
-    drift_summary,
-    parse_leniently,
-    printed_clauses,
-    question_sentence,
-    requirement_sentence,
-)
+from sbd_tool.compare.drift import drift, printed_clauses
+from sbd_tool.compare.drift_model import ClauseChange, Drift
+from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
+from sbd_tool.compare.lenient_answers import parse_leniently
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.engine.rules import Evaluation, evaluate
 from tests.conftest import EXAMPLES, example_data

@@ -1,4 +1,4 @@
-"""revision_diff.merge_documents: two versions merged field by field (the conflict page's merge)."""
+"""revision_merge.merge_documents: two versions merged field by field (the conflict page's merge)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from sbd_tool.compare.revision_diff import diff_revisions, merge_documents
+from sbd_tool.compare.revision_diff import diff_revisions
+from sbd_tool.compare.revision_merge import merge_documents
 from sbd_tool.content import Catalogue
 from tests.conftest import example_data
 

@@ -250,7 +250,8 @@ def test_generate_warns_of_open_parameters(tmp_path: Path) -> None:
 
 
 def test_a_changed_obligation_shows_in_the_revision_diff_and_merges(catalogue: Catalogue) -> None:
-    from sbd_tool.compare.revision_diff import diff_revisions, merge_documents
+    from sbd_tool.compare.revision_diff import diff_revisions
+    from sbd_tool.compare.revision_merge import merge_documents
 
     before = example_data("citizen-portal")
     after = copy.deepcopy(before)
@@ -271,7 +272,7 @@ def test_a_changed_obligation_shows_in_the_revision_diff_and_merges(catalogue: C
 def test_a_project_moved_to_a_catalogue_without_a_clause_drops_its_obligation(catalogue: Catalogue) -> None:
     """An obligation for a clause the new catalogue version lacks is dropped (and reported) when the
     project adopts that version, instead of blocking its specification with no way to remove it."""
-    from sbd_tool.compare.drift import parse_leniently
+    from sbd_tool.compare.lenient_answers import parse_leniently
 
     data = example_data("citizen-portal")
     data["obligations"] = {

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sbd_tool.answers.read import AnswersError, parse_answers
-from sbd_tool.compare.revision_diff import NONE, NOT_ANSWERED, UNKNOWN, FieldChange, RevisionDiff, diff_revisions
+from sbd_tool.compare.revision_diff import diff_revisions
+from sbd_tool.compare.revision_model import NONE, NOT_ANSWERED, UNKNOWN, FieldChange, RevisionDiff
 from sbd_tool.content import Catalogue
 from sbd_tool.engine.explain import value_label
 from sbd_tool.engine.rules import Evaluation, evaluate

@@ -148,7 +148,8 @@ def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> s
 @content_option
 def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
     """回答ファイルの案件を新しい対策要件集で評価し直すと何が変わるかを表示する（--content が現在の版）。"""
-    from sbd_tool.compare.drift import drift, drift_summary, question_sentence, requirement_sentence
+    from sbd_tool.compare.drift import drift
+    from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
 
     old, new = catalogue_or_fail(content_dir), catalogue_or_fail(new_dir)
     try:

@@ -14,7 +14,8 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from sbd_tool import releases as store
-from sbd_tool.compare.drift import drift, drift_summary, question_sentence, requirement_sentence
+from sbd_tool.compare.drift import drift
+from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
 from sbd_tool.content.bundle import BundleError, zip_files
 from sbd_tool.releases import CheckedRelease, check_bundle
 from sbd_tool.storage.models import CatalogueRelease, Project

@@ -30,7 +30,7 @@ Changes = Iterator[FieldChange]
 
 
 def answer_changes(catalogue: Catalogue, old: RevisionSide, new: RevisionSide) -> Changes:
-    """Steps 4, 6 and 7 in order, every field (unchanged ones too: the caller keeps the changes)."""
+    """Steps 4, 6 and 7 in order; unchanged fields may come too (the caller keeps the changes)."""
     for section in (_answers, _decisions, _obligations, _tailoring, _output):
         yield from section(catalogue, old, new)
 

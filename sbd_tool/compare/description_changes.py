@@ -15,7 +15,7 @@ Changes = Iterator[FieldChange]
 
 
 def description_changes(catalogue: Catalogue, old: RevisionSide, new: RevisionSide) -> Changes:
-    """Steps 1 to 3 in order, every field (unchanged ones too: the caller keeps the changes)."""
+    """Steps 1 to 3 in order; unchanged fields may come too (the caller keeps the changes)."""
     for section in (_project, _features, _diagram):
         yield from section(catalogue, old, new)
 

@@ -22,7 +22,8 @@ from sbd_tool.compare.drift import (
     requirement_sentence,
 )
 from sbd_tool.content import Catalogue, load_catalogue
-from sbd_tool.engine.rules import Evaluation, evaluate
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import EXAMPLES, example_data
 
 

@@ -21,7 +21,8 @@ from sbd_tool.answers.tailoring import TailoredDrift, tailoring_drift
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.engine import rules
 from sbd_tool.engine.explain import value_label
-from sbd_tool.engine.rules import Evaluation, RequirementOutcome, evaluate
+from sbd_tool.engine.outcomes import Evaluation, RequirementOutcome
+from sbd_tool.engine.rules import evaluate
 from sbd_tool.problems import Problem
 
 GRADED = LEVELS[1:]

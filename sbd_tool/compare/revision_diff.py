@@ -27,7 +27,8 @@ from sbd_tool.compare.clause_changes import revision_changes
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.content.schema import AnswerGroup, Question
 from sbd_tool.engine.explain import condition_sentence, decision_note, requirement_reasons, value_label
-from sbd_tool.engine.rules import Evaluation, evaluate, propose_levels
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate, propose_levels
 from sbd_tool.problems import Problem
 from sbd_tool.wareki import wareki
 

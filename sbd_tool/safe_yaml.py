@@ -10,6 +10,9 @@ given twice in a mapping (which ``safe_load`` would silently resolve to the last
 Answers files and the catalogue's content files need none of these features, so a document
 that uses them is refused with a message saying what to change. The same limits guard the
 answers import (``load_untrusted``) and the catalogue zip import (``check_untrusted``).
+
+The guards, the limits and ``UnsafeYamlError`` are in ``yaml_guards``; this module holds the
+loaders they are mixed into (PyYAML's and libyaml's parser) and the two entry points.
 """
 
 from __future__ import annotations

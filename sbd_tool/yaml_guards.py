@@ -58,6 +58,7 @@ def _key_path(path: list[str | int]) -> str:
 
 
 def too_deep(max_depth: int) -> str:
+    """The refusal of a document nested deeper than ``max_depth``."""
     return (
         f"入れ子が深すぎます（上限 {max_depth} 段）。"
         "決められた形式（回答ファイルなら docs/answers-format.md）どおりの構造にしてください"

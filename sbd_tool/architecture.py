@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "sbd_tool.dates",
             "sbd_tool.limits",
             "sbd_tool.safe_yaml",
+            "sbd_tool.yaml_guards",
             "sbd_tool.procurement",
             "sbd_tool.document.kinds",
         ),

@@ -16,8 +16,9 @@ from sbd_tool.answers.obligations import obligation_problems
 from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Parameter
+from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.parameters import open_parameters, parameter_problems
-from sbd_tool.engine.rules import Evaluation, decision_problems, evaluate
+from sbd_tool.engine.rules import decision_problems, evaluate
 from sbd_tool.problems import Problem
 
 if TYPE_CHECKING:  # the document model is imported when a specification is asked for

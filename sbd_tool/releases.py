@@ -20,7 +20,8 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sbd_tool.content.bundle import MAX_BYTES, MAX_FILES, BundleError, bundle_files, path_problem, read_bundle
+from sbd_tool.content.bundle import MAX_BYTES, MAX_FILES, BundleError, bundle_files, path_problem
+from sbd_tool.content.bundle_read import read_bundle
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.loader import ContentError, load_files
 from sbd_tool.engine.rule_tests import run_rule_tests

@@ -14,14 +14,9 @@ from pathlib import Path
 import pytest
 
 from sbd_tool.content import Catalogue, ContentError, load_catalogue
-from sbd_tool.content.bundle import (
-    BundleError,
-    _expand,
-    bundle_files,
-    export_bundle,
-    install_bundle,
-    read_bundle,
-)
+from sbd_tool.content.bundle import BundleError, bundle_files, export_bundle
+from sbd_tool.content.bundle_install import install_bundle
+from sbd_tool.content.bundle_read import _expand, read_bundle
 from sbd_tool.releases import check_bundle, check_files
 from tests.conftest import CONTENT
 

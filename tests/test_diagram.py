@@ -13,8 +13,9 @@ import pytest
 
 from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram.draft import diagram_data, diagram_problems, flow_rows, generate_from_matrix, layout
+from sbd_tool.diagram.draft import diagram_data, diagram_problems, flow_rows, generate_from_matrix
 from sbd_tool.diagram.draw import to_png, to_svg
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.engine.explain import condition_sentence
 from sbd_tool.engine.rules import evaluate
@@ -221,7 +222,7 @@ def rect(box: Any) -> Rect:
 def assert_clear(laid: Any) -> None:
     """No arrow runs through a box other than its two ends or over a zone's name; no label covers
     a box, a zone's name or another label; every arrow starts and ends on its boxes' sides."""
-    from sbd_tool.diagram.draft import zone_title
+    from sbd_tool.diagram.layout import zone_title
 
     boxes = {b.id: rect(b) for b in laid.elements}
     titles = [zone_title(z) for z in laid.zones]

@@ -16,8 +16,8 @@ from docx.shared import Mm
 from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue
 from sbd_tool.diagram import draw as diagram_draw
-from sbd_tool.diagram.draft import layout
 from sbd_tool.diagram.draw import MAX_PNG_HEIGHT, MAX_PNG_WIDTH, diagram_png, png_size, to_png
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html

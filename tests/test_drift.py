@@ -16,7 +16,8 @@ from sbd_tool.compare.drift_model import ClauseChange, Drift
 from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
 from sbd_tool.compare.lenient_answers import parse_leniently
 from sbd_tool.content import Catalogue, load_catalogue
-from sbd_tool.engine.rules import Evaluation, evaluate
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import EXAMPLES, example_data
 
 

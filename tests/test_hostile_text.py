@@ -22,8 +22,8 @@ from lxml import etree
 
 from sbd_tool.answers.read import Answers, AnswersError, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram.draft import layout
 from sbd_tool.diagram.draw import to_svg
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document import DocumentModel, build_document, render_docx
 from sbd_tool.document.compliance import MAX_CELL, compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown

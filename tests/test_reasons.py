@@ -17,7 +17,8 @@ from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.catalogue import LEVEL_ORDER
 from sbd_tool.document import build_document
 from sbd_tool.engine.explain import requirement_reasons
-from sbd_tool.engine.rules import Evaluation, evaluate, propose_levels
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate, propose_levels
 from tests.conftest import CONTENT, EXAMPLES, MINIMAL
 from tests.test_engine_properties import _answers_strategy
 

@@ -17,7 +17,8 @@ from sbd_tool.compare.revision_diff import diff_revisions
 from sbd_tool.compare.revision_model import NONE, NOT_ANSWERED, UNKNOWN, FieldChange, RevisionDiff
 from sbd_tool.content import Catalogue
 from sbd_tool.engine.explain import value_label
-from sbd_tool.engine.rules import Evaluation, evaluate
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate
 from tests.conftest import example_data
 
 EXAMPLES = ["internal-small", "citizen-portal", "cloud-interagency"]

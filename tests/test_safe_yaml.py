@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from sbd_tool import safe_yaml
-from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.safe_yaml import load_untrusted
+from sbd_tool.yaml_guards import UnsafeYamlError
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_cli import run
 

@@ -53,7 +53,8 @@ from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS as MAX_DIAGRAM_ELEMENTS  # what the step-3 page states
 from sbd_tool.limits import MAX_DIAGRAM_FLOWS as MAX_DIAGRAM_FLOWS
 from sbd_tool.problems import Problem
-from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.safe_yaml import load_untrusted
+from sbd_tool.yaml_guards import UnsafeYamlError
 
 MAX_FILE_BYTES = 2_000_000
 

@@ -16,7 +16,7 @@ import click
 from sbd_tool.answers.read import Answers, AnswersError, read_answers_data
 from sbd_tool.assessment import Assessment, assess
 from sbd_tool.content import Catalogue, ContentError, load_catalogue
-from sbd_tool.engine.rules import Evaluation
+from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.problems import Problem
 from sbd_tool.text import clean_input
 

@@ -83,7 +83,8 @@ def content_import(file: Path, activate: bool, note: str, into: Path | None) -> 
     """zip ファイルの対策要件集を検証し、問題がなければ版としてデータベースに取り込む（問題があれば何も変更しない）。
 
     管理画面の「対策要件集」からの取り込みと同じ処理で、同じ版の一覧に加わる。"""
-    from sbd_tool.content.bundle import MAX_BYTES, BundleError, install_bundle
+    from sbd_tool.content.bundle import MAX_BYTES, BundleError
+    from sbd_tool.content.bundle_install import install_bundle
     from sbd_tool.releases import check_bundle
 
     try:

@@ -17,7 +17,8 @@ from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, 
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
 from sbd_tool.engine.cloud import clause_party
-from sbd_tool.engine.rules import Evaluation, printed_clauses
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import printed_clauses
 
 Segment = tuple[Literal["equal", "delete", "insert"], str]
 CATALOGUE_WORDING = "（対策要件集の文言）"

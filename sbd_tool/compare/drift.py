@@ -22,7 +22,8 @@ from sbd_tool.compare.drift_model import ClauseChange, Drift, QuestionDrift, Req
 from sbd_tool.compare.lenient_answers import parse_leniently
 from sbd_tool.content.catalogue import LEVELS, Catalogue
 from sbd_tool.engine import rules
-from sbd_tool.engine.rules import Evaluation, RequirementOutcome, evaluate
+from sbd_tool.engine.outcomes import Evaluation, RequirementOutcome
+from sbd_tool.engine.rules import evaluate
 
 GRADED = LEVELS[1:]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.content.crossref import answer_tests, rule_condition_ids
+from sbd_tool.content.references import answer_tests, rule_condition_ids
 from sbd_tool.engine.explain import requirement_reasons, value_label
-from sbd_tool.engine.rules import Evaluation
+from sbd_tool.engine.outcomes import Evaluation
 
 
 class AnswerDifference(NamedTuple):

@@ -10,7 +10,8 @@ from sbd_tool.answers.read import AnswersError, AnswerValue, parse_answers
 from sbd_tool.compare.raw_document import as_mapping, as_sequence, keyed
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.content.schema import AnswerGroup
-from sbd_tool.engine.rules import Evaluation, evaluate, propose_levels
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate, propose_levels
 from sbd_tool.problems import Problem
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sbd_tool.answers.read import Diagram
 from sbd_tool.content.catalogue import Catalogue
-from sbd_tool.diagram.draft import Box, Layout, layout
+from sbd_tool.diagram.layout import Box, Layout, layout
 from sbd_tool.text import one_line
 
 FONT_FILES = (

@@ -12,7 +12,7 @@ from sbd_tool.content import Catalogue
 from sbd_tool.document.compliance import QUALIFICATION_TITLE, compliance_rows
 from sbd_tool.document.model import DocumentModel, SpecClause
 from sbd_tool.engine.explain import decision_note, requirement_reasons
-from sbd_tool.engine.rules import Evaluation
+from sbd_tool.engine.outcomes import Evaluation
 
 
 @dataclass(frozen=True)

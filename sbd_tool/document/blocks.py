@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
 from sbd_tool.answers.obligations import obligation_label
-from sbd_tool.diagram.draft import layout
 from sbd_tool.diagram.draw import to_svg
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
 from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
 from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES

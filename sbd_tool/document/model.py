@@ -20,8 +20,9 @@ from sbd_tool.document import tailored
 from sbd_tool.engine.cloud import CloudOutcome, Responsibility, clause_party
 from sbd_tool.engine.derive import ResolvedAnswer
 from sbd_tool.engine.explain import decision_note, question_number, requirement_reasons, value_label
+from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.parameters import parameter_value
-from sbd_tool.engine.rules import Evaluation, printed_clauses
+from sbd_tool.engine.rules import printed_clauses
 from sbd_tool.procurement import in_scope, left_out_note, phases_in_scope, work_phrase
 from sbd_tool.wareki import wareki
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sbd_tool.answers.read import AnswerValue
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.engine.derive import ResolvedAnswer, describe_source
-from sbd_tool.engine.rules import ConditionOutcome, Evaluation, Fact, Ground, RequirementOutcome, omitted_at_decided
+from sbd_tool.engine.outcomes import ConditionOutcome, Evaluation, Fact, Ground, RequirementOutcome
+from sbd_tool.engine.rules import omitted_at_decided
 
 
 def value_label(catalogue: Catalogue, question_id: str, value: AnswerValue | None) -> str:

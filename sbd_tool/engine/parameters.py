@@ -22,7 +22,7 @@ from sbd_tool.procurement import in_scope, phases_in_scope
 if TYPE_CHECKING:
     from sbd_tool.answers.read import Answers
     from sbd_tool.content import Catalogue
-    from sbd_tool.engine.rules import Evaluation
+    from sbd_tool.engine.outcomes import Evaluation
 
 MAX_LENGTH = 200
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")

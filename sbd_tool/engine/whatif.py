@@ -14,7 +14,8 @@ from sbd_tool.answers.read import Answers, AnswerValue
 from sbd_tool.content.catalogue import LEVEL_ORDER, Catalogue
 from sbd_tool.content.schema import Question
 from sbd_tool.engine.explain import value_label
-from sbd_tool.engine.rules import Evaluation, evaluate, evaluate_conditions, propose_levels
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import evaluate, evaluate_conditions, propose_levels
 
 
 class Change(NamedTuple):

@@ -19,7 +19,8 @@ from sbd_tool.answers.tailoring import OBLIGATION_LABELS, OBLIGATIONS
 from sbd_tool.compare.clause_changes import mark, printed_numbers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Clause
-from sbd_tool.engine.rules import Evaluation, printed_clauses
+from sbd_tool.engine.outcomes import Evaluation
+from sbd_tool.engine.rules import printed_clauses
 from sbd_tool.web.forms import WizardForm, options
 from sbd_tool.web.marks import N_
 

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from sbd_tool.answers.read import AnswersError, import_answers
 from sbd_tool.limits import MAX_DIAGRAM_ELEMENTS, MAX_DIAGRAM_FLOWS, MAX_DIAGRAM_ZONES
-from sbd_tool.safe_yaml import UnsafeYamlError, load_untrusted
+from sbd_tool.safe_yaml import load_untrusted
 from sbd_tool.storage.models import Project, Review, utcnow
 from sbd_tool.web import access, audit, listing
 from sbd_tool.web.access import rule, user
@@ -34,6 +34,7 @@ from sbd_tool.web.store import (
     set_project_flags,
     trashed_projects,
 )
+from sbd_tool.yaml_guards import UnsafeYamlError
 
 bp = Blueprint("projects", __name__)
 EXAMPLES = ROOT / "examples"

@@ -9,7 +9,7 @@ from sbd_tool.answers.read import Answers
 from sbd_tool.assessment import assess
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Parameter
-from sbd_tool.engine.rules import Evaluation
+from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.problems import Problem
 
 Status = Literal["todo", "done", "problem"]

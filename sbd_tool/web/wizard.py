@@ -22,8 +22,9 @@ from sbd_tool.assessment import assess, specification
 from sbd_tool.compare.exercise import compare
 from sbd_tool.compare.revision_diff import diff_revisions
 from sbd_tool.compare.revision_merge import merge_documents
-from sbd_tool.diagram.draft import diagram_data, diagram_problems, generate_from_matrix, layout
+from sbd_tool.diagram.draft import diagram_data, diagram_problems, generate_from_matrix
 from sbd_tool.diagram.draw import to_svg
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document import render_docx
 from sbd_tool.document.blocks import OUTPUT_NAMES
 from sbd_tool.document.compliance import compliance_xlsx

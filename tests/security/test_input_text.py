@@ -23,8 +23,8 @@ from sqlalchemy import select, update
 
 from sbd_tool.answers.read import Diagram, Element, Flow, Zone, parse_answers
 from sbd_tool.content import Catalogue
-from sbd_tool.diagram.draft import layout
 from sbd_tool.diagram.draw import to_png, to_svg
+from sbd_tool.diagram.layout import layout
 from sbd_tool.document import build_document, render_docx
 from sbd_tool.document.compliance import compliance_xlsx
 from sbd_tool.document.text_render import render_html, render_markdown

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from sbd_tool.diagram.draw import png_size
-from sbd_tool.document.blocks import (
+from sbd_tool.document.block_types import (
     Block,
     Contents,
     Figure,
@@ -28,15 +28,13 @@ from sbd_tool.document.blocks import (
     Label,
     Labelled,
     Numbers,
-    OutputKind,
     Para,
     TableBlock,
     Title,
-    blocks,
-    document_title,
-    first_chapter,
 )
+from sbd_tool.document.blocks import blocks, document_title, first_chapter
 from sbd_tool.document.clean import clean_block
+from sbd_tool.document.kinds import OutputKind
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.office import fit_template, set_first_chapter
 from sbd_tool.document.template import (

@@ -34,10 +34,11 @@ from sbd_tool.document.block_types import (
 )
 from sbd_tool.document.blocks import blocks, document_title, first_chapter
 from sbd_tool.document.clean import clean_block
+from sbd_tool.document.docx_properties import extended_properties
 from sbd_tool.document.kinds import OutputKind
 from sbd_tool.document.model import DocumentModel, Table
 from sbd_tool.document.office import fit_template, set_first_chapter
-from sbd_tool.document.template import (
+from sbd_tool.document.style_names import (
     APPENDIX,
     CAPTION,
     CLAUSE,
@@ -50,9 +51,8 @@ from sbd_tool.document.template import (
     TABLE_HEADER,
     TABLE_TEXT,
     TOC_STYLES,
-    extended_properties,
-    style_ids,
 )
+from sbd_tool.document.template import style_ids
 from sbd_tool.text import one_line, xml_safe
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "docx_templates" / "sbd-spec.docx"

@@ -28,7 +28,7 @@ SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
 class Writer:
-    """Adds styled paragraphs. Style ids are resolved once: python-docx's own name look-up
+    """Adds styled paragraphs (tables: ``docx_tables.draw_table``). Style ids are resolved once: python-docx's own name look-up
     rescans every style per paragraph, which dominated the time to build a document."""
 
     def __init__(self, document: Document, restart_clauses: bool = False, ids: dict[str, str] | None = None) -> None:
@@ -72,6 +72,8 @@ class Writer:
             self.body.append(element)
 
     def text_run(self, p: Any, text: str, style: str | None = None) -> None:
+        """A run of ``text`` appended to any XML parent (a paragraph, a hyperlink, a table cell's
+        paragraph), with the characters XML cannot carry dropped."""
         text = xml_safe(text)
         r = etree.SubElement(p, W_R)
         if style is not None:

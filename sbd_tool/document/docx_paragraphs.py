@@ -28,8 +28,9 @@ SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
 class Writer:
-    """Adds styled paragraphs (tables: ``docx_tables.draw_table``). Style ids are resolved once: python-docx's own name look-up
-    rescans every style per paragraph, which dominated the time to build a document."""
+    """Adds styled paragraphs (tables: ``docx_tables.draw_table``). Style ids are resolved once:
+    python-docx's own name look-up rescans every style per paragraph, which dominated the time
+    to build a document."""
 
     def __init__(self, document: Document, restart_clauses: bool = False, ids: dict[str, str] | None = None) -> None:
         self.doc = document

@@ -84,6 +84,6 @@ def specification(assessment: Assessment, today: dt.date, approval: Approval | N
     """The document model every output (Word, Markdown, HTML, matrix, bidder page) is drawn from."""
     if not assessment.ready or assessment.answers is None or assessment.evaluation is None:
         raise NotReady(assessment.problems)
-    from sbd_tool.document.model import build_document
+    from sbd_tool.document.build import build_document
 
     return build_document(assessment.catalogue, assessment.answers, assessment.evaluation, today, approval)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sbd_tool.answers.check import AnswersChecker
     from sbd_tool.answers.model import AddedClauseDoc, TailoredDoc
 
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.model fills them
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # as sbd_tool.document.spec_clauses fills them
 OBLIGATIONS = ("required", "proposal")  # 必須 / 提案
 OBLIGATION_LABELS = {"required": "必須", "proposal": "提案"}
 

@@ -11,9 +11,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sbd_tool.document.build import build_document
     from sbd_tool.document.docx_render import DEFAULT_TEMPLATE, TemplateError, render_docx, render_docx_with_notes
     from sbd_tool.document.kinds import OUTPUT_KINDS, OutputKind
-    from sbd_tool.document.model import Approval, DocumentModel, build_document
+    from sbd_tool.document.model import Approval, DocumentModel
 
 _HOME = {
     "DEFAULT_TEMPLATE": "docx_render",
@@ -22,7 +23,7 @@ _HOME = {
     "DocumentModel": "model",
     "OutputKind": "kinds",
     "TemplateError": "docx_render",
-    "build_document": "model",
+    "build_document": "build",
     "render_docx": "docx_render",
     "render_docx_with_notes": "docx_render",
 }

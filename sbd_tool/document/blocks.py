@@ -1,5 +1,6 @@
 """The specification as a flat sequence of blocks: the one place that decides each output's
-order and wording around the model. The Word, Markdown and HTML renderers only draw blocks.
+order and wording around the model (the appendices' blocks in ``appendix_blocks``, the block
+types in ``block_types``). The Word, Markdown and HTML renderers only draw blocks.
 
 Three outputs come from one model (``blocks(model, kind)``):
 
@@ -15,20 +16,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Literal, NamedTuple
 
 from sbd_tool.answers.obligations import obligation_label
 from sbd_tool.diagram.draw import to_svg
 from sbd_tool.diagram.layout import layout
-from sbd_tool.document.compliance import FILL_IN, IROHA, compliance_rows
+from sbd_tool.document.appendix_blocks import appendices, change_blocks, obligation_change_blocks, warning_blocks
+from sbd_tool.document.block_types import Block, Contents, Figure, Heading, Para, TableBlock, Title
 from sbd_tool.document.kinds import OUTPUT_KINDS as OUTPUT_KINDS
 from sbd_tool.document.kinds import OUTPUT_NAMES as OUTPUT_NAMES
 from sbd_tool.document.kinds import OutputKind as OutputKind
 from sbd_tool.document.model import DocumentModel, SpecClause, Table
-from sbd_tool.document.tailored import CHANGES_TITLE, changes_table
 from sbd_tool.procurement import PHASE_TITLES, work_phrase
 
-ParaStyle = Literal["title", "meta", "normal", "note", "clause", "appendix"]
 SECURITY_CHAPTER = "情報セキュリティに関する事項"
 CLOUD_CHAPTER = "クラウドサービス利用時の要件"
 APPROVAL_TITLE = "情報セキュリティ要件の決定根拠（閲覧資料）"
@@ -42,85 +41,6 @@ PHASE_NOTE = (
     "各対策要件の条項のうち、運用・保守に係る事項は〈運用・保守に係る事項〉と示した後に記載し、"
     "その前の条項は設計・構築に係る事項（委託先の管理等、業務の全体に係る事項を含む。）とする。"
 )
-
-
-class Title(NamedTuple):
-    """The document's title, in lines that each break between words (a name, then the kind)."""
-
-    lines: tuple[str, ...]
-
-
-class Contents(NamedTuple):
-    """A table of contents of the headings down to ``depth`` (and the appendix headings)."""
-
-    depth: int = 2
-
-
-class Heading(NamedTuple):
-    level: int  # 1 = chapter (numbered 1., 2., …), down to 4 = requirement ((1), (2), …)
-    text: str
-
-
-class Para(NamedTuple):
-    text: str
-    style: ParaStyle = "normal"
-
-
-class Label(NamedTuple):
-    """A bold line that heads the labelled items after it (a requirement in the appendix)."""
-
-    text: str
-
-
-class Labelled(NamedTuple):
-    label: str
-    text: str
-
-
-class TableBlock(NamedTuple):
-    table: Table
-    caption: str = ""  # numbered by the renderer: 「表1　caption」
-
-
-class Figure(NamedTuple):
-    png: bytes
-    alt: str
-    caption: str = ""  # numbered by the renderer: 「図1　caption」
-    svg: str = ""  # the same picture as a vector drawing (Word shows it; the PNG is the fallback)
-
-
-Block = Title | Contents | Heading | Para | Label | Labelled | TableBlock | Figure
-
-
-class Numbers:
-    """Chapter numbers (1., 1.1, 1.1.1), requirement numbers ((1), (2)), clause letters (ア, イ)
-    and the numbers of table and figure captions (表1, 図1)."""
-
-    def __init__(self, first_chapter: int = 1) -> None:
-        self.levels = [first_chapter - 1, 0, 0, 0]
-        self.clause = 0
-        self.tables = self.figures = 0
-
-    def table(self, caption: str) -> str:
-        self.tables += 1
-        return f"表{self.tables}　{caption}"
-
-    def figure(self, caption: str) -> str:
-        self.figures += 1
-        return f"図{self.figures}　{caption}"
-
-    def heading(self, level: int) -> str:
-        self.levels[level - 1] += 1
-        for i in range(level, 4):
-            self.levels[i] = 0
-        self.clause = 0
-        if level == 4:
-            return f"({self.levels[3]})"
-        return ".".join(str(n) for n in self.levels[:level]) + ("." if level == 1 else "")
-
-    def next_clause(self) -> str:
-        self.clause += 1
-        return IROHA[self.clause - 1] if self.clause <= len(IROHA) else str(self.clause)
 
 
 def first_chapter(model: DocumentModel, kind: OutputKind) -> int:
@@ -174,7 +94,7 @@ def _full(model: DocumentModel) -> Iterator[Block]:
     yield from _security(model, full=True)
     yield from _cloud(model, full=True)
     yield from _qualifications(model)
-    yield from _appendices(model)
+    yield from appendices(model)
 
 
 def _approval(model: DocumentModel) -> Iterator[Block]:
@@ -196,9 +116,9 @@ def _approval(model: DocumentModel) -> Iterator[Block]:
         "（対象外とした対策要件を含む）。"
     )
     yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
-    yield from _obligation_changes(model)
-    yield from _warnings(model)
-    yield from _changes(model)
+    yield from obligation_change_blocks(model)
+    yield from warning_blocks(model)
+    yield from change_blocks(model)
     if model.cloud is not None:
         yield Heading(1, "クラウドサービスの責任分担")
         yield Para(
@@ -312,71 +232,3 @@ def _qualifications(model: DocumentModel) -> Iterator[Block]:
         "入札参加資格を満たすことを証する書類を、入札書の提出期限までに提出すること。"
     )
     yield from (Para(marked(clause), "clause") for clause in model.qualifications)
-
-
-def _obligation_changes(model: DocumentModel) -> Iterator[Block]:
-    """The clauses whose 必須/提案 the officer changed, numbered as the spec numbers them, with why."""
-    printed = [c for cat in model.security for p in cat.policies for r in p.requirements for c in r.clauses]
-    if model.cloud is not None:
-        printed += [c for _, clauses in model.cloud.topics for c in clauses]
-    printed += model.qualifications
-    numbers = {c.key: row.number for c, row in zip(printed, compliance_rows(model), strict=True)}
-    rows = tuple((numbers[key], now, reason) for key, now, reason in model.obligation_changes if key in numbers)
-    if rows:
-        yield Label("必須／提案の変更（対策要件集の区分から変更した条項）")
-        yield TableBlock(Table(("番号", "区分", "変更の理由"), rows, (1.3, 1, 7.7)), "必須／提案を変更した条項")
-
-
-def _changes(model: DocumentModel) -> Iterator[Block]:
-    """The clauses reworded or added for this procurement, with the reasons (not in the section to paste)."""
-    table = changes_table(model)
-    if table is not None:
-        yield Label(CHANGES_TITLE)
-        yield Para("次の条項は、対策要件集の文言を本調達のために変更し、又は追加したものである。")
-        yield TableBlock(table, CHANGES_TITLE)
-
-
-def _warnings(model: DocumentModel) -> Iterator[Block]:
-    if model.warnings:
-        yield Label("確認事項（回答と業務の特徴の不一致）")
-        yield from (Para("・" + warning, "note") for warning in model.warnings)
-
-
-def _appendices(model: DocumentModel) -> Iterator[Block]:
-    yield Para("別紙1　対策要件の実装レベル決定表", "appendix")
-    yield Para("各対策要件について、判断条件から提案された実装レベルと、決定した実装レベル及びその理由を示す。")
-    yield TableBlock(model.decisions, "対策要件の実装レベル決定表")
-    yield from _obligation_changes(model)
-    yield from _warnings(model)
-    yield from _changes(model)
-    yield Para("別紙2　入札者向け説明（対策要件の根拠）", "appendix")
-    yield Para(
-        "入札者が要件の趣旨を理解し、同じ前提で提案できるよう、本調達で求める各対策要件について、"
-        "その根拠、提出を求める証跡（決定した実装レベルで確認する事項）及び対策の提案例を示す。"
-    )
-    for entry in model.rationale:
-        yield Label(entry.heading)
-        yield from (Labelled(label, text) for label, text in entry.items)
-    yield Para("別紙3　対策要件集の版及び出典", "appendix")
-    yield from (Para(line) for line in model.provenance)
-    if model.sources is not None:
-        yield TableBlock(model.sources, "対策要件ごとの出典")
-    number = 4
-    if model.compliance_appendix:
-        yield Para(f"別紙{number}　対応表", "appendix")
-        number += 1
-        yield Para(
-            "入札者は、各要件への対応可否（対応可・一部対応・対応不可）、提案内容、実施者及び備考を記入して提出すること。"
-        )
-        rows = tuple((r.number, f"【{r.kind}】{r.clause}", "", "", r.party, "") for r in compliance_rows(model))
-        table = Table(("番号", "要件（仕様書の記載）", *FILL_IN), rows, (1.3, 5, 1.2, 3, 1.2, 1.5))
-        yield TableBlock(table, "対応表")
-    if model.training:
-        yield Para(f"別紙{number}　実装レベルの考え方（研修用）", "appendix")
-        yield Para(
-            "研修及び参考のため、各対策要件について全ての実装レベルの考え方と確認の方法を示す。"
-            "本調達で求める実装レベルは別紙1のとおりであり、本別紙は入札者に対する要件ではない。"
-        )
-        for entry in model.training:
-            yield Label(entry.heading)
-            yield from (Labelled(label, text) for label, text in entry.items)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sbd_tool.document.blocks import Block, Contents, Figure, Heading, Label, Labelled, Para, TableBlock, Title
+from sbd_tool.document.block_types import Block, Contents, Figure, Heading, Label, Labelled, Para, TableBlock, Title
 from sbd_tool.text import clean_input, one_line
 
 # Paragraph styles that are a single line whatever the text (a title cannot span lines).

@@ -117,46 +117,68 @@ def compliance_xlsx(model: DocumentModel) -> bytes:
     the header and footer, only the answer cells editable) and the 記入要領 sheet."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     _styles(book)
-    sheet = book.active
+    _matrix_sheet(book.active, model)
+    _instructions_sheet(book.create_sheet("記入要領"), model)
+    book.security = WorkbookProtection(lockStructure=True)  # no sheet added, removed or renamed
+    book.active = 0
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _put(sheet: Any, row: int, col: int, value: str, style: str = "sbd_text") -> Cell:
+    """The one place text enters the workbook: normalised as typed text is (``clean_input``: no
+    control characters, which openpyxl refuses, no separators or bidi overrides, whatever is
+    stored), within Excel's 32,767 characters a cell, and never a formula."""
+    text = clean_input(value)
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 1] + "…"
+    cell = sheet.cell(row=row, column=col, value=text or None)
+    if cell.data_type == "f":  # user text such as "=HYPERLINK(…)" stays text
+        cell.data_type = "s"
+    cell.style = style
+    return cell
+
+
+def _matrix_sheet(sheet: Any, model: DocumentModel) -> None:
+    """The 対応表 sheet: the heading lines, one row per clause, the answer columns open."""
     sheet.title = "対応表"
-
-    def put(row: int, col: int, value: str, style: str = "sbd_text", target: Any = None) -> Cell:
-        """The one place text enters the sheet: normalised as typed text is (``clean_input``: no
-        control characters, which openpyxl refuses, no separators or bidi overrides, whatever is
-        stored), within Excel's 32,767 characters a cell, and never a formula."""
-        text = clean_input(value)
-        if len(text) > MAX_CELL:
-            text = text[: MAX_CELL - 1] + "…"
-        cell = (target or sheet).cell(row=row, column=col, value=text or None)
-        if cell.data_type == "f":  # user text such as "=HYPERLINK(…)" stays text
-            cell.data_type = "s"
-        cell.style = style
-        return cell
-
-    put(1, 1, f"{model.title}　対応表", "sbd_title")
-    put(2, 1, f"{model.organisation}　{model.date_text}" if model.organisation else model.date_text, "sbd_plain")
-    put(3, 1, "記入の方法は「記入要領」のシートのとおり。網掛けのない欄に記入すること。", "sbd_plain")
+    _put(sheet, 1, 1, f"{model.title}　対応表", "sbd_title")
+    _put(
+        sheet, 2, 1, f"{model.organisation}　{model.date_text}" if model.organisation else model.date_text, "sbd_plain"
+    )
+    _put(sheet, 3, 1, "記入の方法は「記入要領」のシートのとおり。網掛けのない欄に記入すること。", "sbd_plain")
     headers = (*FIXED_COLUMNS, *ANSWER_COLUMNS)
     widths = (9, 16, 6, 48, 30, 9, 30, 12, 12, 14)
     header_row = 4
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = put(header_row, col, title, "sbd_header")
+        cell = _put(sheet, header_row, col, title, "sbd_header")
         sheet.column_dimensions[cell.column_letter].width = width
     rows = compliance_rows(model)
     for r, row in enumerate(rows, start=header_row + 1):
         for col, value in enumerate((row.number, row.requirement, row.kind, row.clause, row.evidence), start=1):
-            put(r, col, value)
+            _put(sheet, r, col, value)
         for col, value in enumerate(("", "", "", row.party, ""), start=len(FIXED_COLUMNS) + 1):
-            put(r, col, value, "sbd_answer")
+            _put(sheet, r, col, value, "sbd_answer")
     last = header_row + max(1, len(rows))
     _fit_rows(sheet, header_row, widths)
-    answer = len(FIXED_COLUMNS) + 1
-    letter = sheet.cell(row=1, column=answer).column_letter
+    _answer_choice(sheet, header_row + 1, last)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)  # header and the number columns stay
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    _page(sheet, model, landscape=True)
     end = sheet.cell(row=1, column=len(headers)).column_letter
+    sheet.auto_filter.ref = f"A{header_row}:{end}{last}"
+    _protect(sheet)
+
+
+def _answer_choice(sheet: Any, first: int, last: int) -> None:
+    """The drop-down of 対応可否 (対応可・一部対応・対応不可) on rows ``first`` to ``last``."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = sheet.cell(row=1, column=len(FIXED_COLUMNS) + 1).column_letter
     choice = DataValidation(
         type="list",
         formula1='"' + ",".join(ANSWERS) + '"',
@@ -166,29 +188,21 @@ def compliance_xlsx(model: DocumentModel) -> bytes:
         error="「" + "」「".join(ANSWERS) + "」から選んでください。",
     )
     sheet.add_data_validation(choice)
-    choice.add(f"{letter}{header_row + 1}:{letter}{last}")
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)  # header and the number columns stay
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    _page(sheet, model, landscape=True)
-    sheet.auto_filter.ref = f"A{header_row}:{end}{last}"
-    _protect(sheet)
+    choice.add(f"{letter}{first}:{letter}{last}")
 
-    notes = book.create_sheet("記入要領")
+
+def _instructions_sheet(notes: Any, model: DocumentModel) -> None:
+    """The 記入要領 sheet: how a bidder fills in the matrix, numbered."""
     notes.column_dimensions["A"].width = 6
     notes.column_dimensions["B"].width = 100
-    put(1, 1, "記入要領", "sbd_title", notes)
+    _put(notes, 1, 1, "記入要領", "sbd_title")
     cloud = "及び「クラウドサービス利用時の要件」" if model.cloud is not None else ""
     for i, text in enumerate(INSTRUCTIONS, start=1):
-        put(2 + i, 1, f"{i}.", "sbd_plain", notes)
-        put(2 + i, 2, text.format(cloud=cloud), "sbd_text", notes)
+        _put(notes, 2 + i, 1, f"{i}.", "sbd_plain")
+        _put(notes, 2 + i, 2, text.format(cloud=cloud), "sbd_text")
     _fit_rows(notes, 3, (6, 100))
     _page(notes, model, landscape=False)
     _protect(notes)
-    book.security = WorkbookProtection(lockStructure=True)  # no sheet added, removed or renamed
-    book.active = 0
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _styles(book: Workbook) -> None:

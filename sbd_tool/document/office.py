@@ -21,7 +21,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from sbd_tool.document.template import CLAUSE, REQUIRED_STYLES
+from sbd_tool.document.style_names import CLAUSE, REQUIRED_STYLES
 
 HEADINGS = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
 _STYLE, _NAME, _VAL, _STYLE_ID = qn("w:style"), qn("w:name"), qn("w:val"), qn("w:styleId")

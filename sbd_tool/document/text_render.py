@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from sbd_tool.document.blocks import (
+from sbd_tool.document.block_types import (
     Block,
     Contents,
     Figure,
@@ -20,15 +20,13 @@ from sbd_tool.document.blocks import (
     Label,
     Labelled,
     Numbers,
-    OutputKind,
     Para,
     TableBlock,
     Title,
-    blocks,
-    document_title,
-    first_chapter,
 )
+from sbd_tool.document.blocks import blocks, document_title, first_chapter
 from sbd_tool.document.clean import clean_block
+from sbd_tool.document.kinds import OutputKind
 from sbd_tool.document.model import DocumentModel
 from sbd_tool.text import clean_input, one_line
 

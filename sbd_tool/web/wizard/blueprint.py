@@ -21,10 +21,12 @@ READ_ONLY = ("conditions",)
 
 
 def step_ids() -> list[str]:
+    """The step ids in the order of the wizard (steps.yaml)."""
     return [s.id for s in catalogue().steps.steps]
 
 
 def neighbour(step: str, offset: int) -> str | None:
+    """The step ``offset`` places from ``step``; None past either end."""
     ids = step_ids()
     i = ids.index(step) + offset
     return ids[i] if 0 <= i < len(ids) else None

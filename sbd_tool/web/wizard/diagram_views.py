@@ -24,6 +24,7 @@ from sbd_tool.web.wizard.diagram_rows import diagram_from_form, set_diagram_choi
 
 
 def generated(cat: Any, project: Project, state: ProjectState) -> dict[str, Any] | None:
+    """The diagram generated from step 2's matrix as saved; None while the answers do not parse."""
     if state.answers is None:
         return None
     return diagram_data(generate_from_matrix(cat, state.answers))
@@ -89,6 +90,7 @@ def diagram_picture(project_id: int) -> BaseResponse:
 
 
 def typed_diagram_problems(project: Project, data: dict[str, Any]) -> list[str]:
+    """What is wrong with the diagram as typed, with the rest of the saved answers."""
     cat = catalogue()
     try:
         answers = parse_answers({**project.answers, "diagram": data}, cat, partial=True)

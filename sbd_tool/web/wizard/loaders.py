@@ -12,6 +12,7 @@ Loader = Callable[[Catalogue, dict[str, Any], ProjectState], dict[str, Any]]
 
 
 def tasks_of(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Step 1's tasks as stored (none yet: an empty list)."""
     return list(answers.get("project", {}).get("tasks") or [])
 
 

@@ -49,6 +49,7 @@ def commit_revision(project: Project, answers: dict[str, Any], step: str) -> boo
 
 
 def after_save(project: Project, step: str, action: str) -> BaseResponse:
+    """To the step the button asked for (next, previous, a step by id), else back to this one."""
     target = step
     if action == "next":
         target = neighbour(step, 1) or step

@@ -18,6 +18,7 @@ from sbd_tool.web.wizard.diagram_views import COMPACT_ROWS, picture_url, preview
 
 
 def render_step(project: Project, step: str, form: Any, state: ProjectState, status: int = 200, **extra: Any) -> Any:
+    """The step page and its status, with what the step shows beside its form."""
     spec = next(s for s in catalogue().steps.steps if s.id == step)
     if step == "diagram":
         set_diagram_choices(catalogue(), form, project.answers)

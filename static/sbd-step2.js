@@ -1,5 +1,5 @@
 // sbd-tool step 2 (業務の特徴): the shortcuts of issue 17 done in place. Every button also works
-// without JavaScript (it submits the form and the server does the same: sbd_tool/web/rows.py).
+// without JavaScript (it submits the form and the server does the same: sbd_tool/web/wizard/rows.py).
 //   [data-row-copy]        copy this row (subject or information) right after it
 //   [data-task-copy=all|N] add this task's subjects, information and means to every other task
 //                          (or to task N): rows the target already has (same name) are left alone

@@ -35,8 +35,8 @@ from sbd_tool.web import (
     wizard,
 )
 from sbd_tool.web import catalogue as catalogue_pages
-from sbd_tool.web import clauses as clause_pages
 from sbd_tool.web.paths import ROOT
+from sbd_tool.web.wizard import clauses as clause_pages
 
 csrf = CSRFProtect()
 BLUEPRINTS = (

@@ -14,7 +14,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from sbd_tool.answers import read as answers_module
-from sbd_tool.web import clause_form
+from sbd_tool.web.wizard import clause_form
 from tests.web.test_review import import_example
 from tests.web.test_shares import create_link
 from tests.web.test_versions import export

@@ -17,10 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from sbd_tool.web import forms
-from sbd_tool.web.formpairs import form_pairs
 from sbd_tool.web.state import project_state
-from sbd_tool.web.steps import LOADERS, set_diagram_choices
+from sbd_tool.web.wizard import forms
+from sbd_tool.web.wizard.diagram_rows import set_diagram_choices
+from sbd_tool.web.wizard.formpairs import form_pairs
+from sbd_tool.web.wizard.loaders import LOADERS
 from tests.conftest import example_data
 from tests.web.test_review import import_example
 from tests.web.test_wizard import CATALOGUE, features, new_project, save, step1, version

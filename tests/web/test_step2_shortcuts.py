@@ -1,7 +1,7 @@
 """Step 2's shortcuts without JavaScript (issue 17): copy a row, add a task's rows to other tasks,
 apply a task's means to every task; and the classification definitions on the page.
 
-The buttons submit ``row:copy|merge|fill`` actions that ``sbd_tool.web.rows`` applies to the
+The buttons submit ``row:copy|merge|fill`` actions that ``sbd_tool.web.wizard.rows`` applies to the
 form as typed: nothing is saved until 保存, and the answers file keeps its format (answers@1).
 """
 
@@ -14,7 +14,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from sbd_tool.answers.read import parse_answers
-from sbd_tool.web.rows import apply_row_action
+from sbd_tool.web.wizard.rows import apply_row_action
 from tests.web.test_wizard import CATALOGUE, Controls, features, new_project, save, step1, version
 
 

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from sbd_tool.compare.clause_changes import printed_numbers
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
-from sbd_tool.web import clause_form as cf
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.state import project_state
 from sbd_tool.web.store import (
@@ -31,8 +30,11 @@ from sbd_tool.web.store import (
     put_draft,
     save_answers,
 )
+from sbd_tool.web.wizard import clause_form as cf
 
-bp = Blueprint("clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions")
+bp = Blueprint(
+    "clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions", template_folder="templates"
+)
 
 
 @bp.app_context_processor

@@ -21,8 +21,9 @@ from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Clause
 from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.rules import printed_clauses
-from sbd_tool.web.forms import WizardForm, options
+from sbd_tool.web.forms import options
 from sbd_tool.web.marks import N_
+from sbd_tool.web.wizard.fields import WizardForm
 
 # 必須/提案 per clause (``obligations``) is parsed by the core once it knows the section.
 OBLIGATIONS_SUPPORTED = "obligations" in TOP_KEYS

@@ -33,7 +33,7 @@ from sbd_tool.web import audit, forms
 from sbd_tool.web.access import can_edit, rule, user
 from sbd_tool.web.downloads import ascii_filename, attachment, document_filename, requested_output
 from sbd_tool.web.formpairs import entry_anchor, form_pairs
-from sbd_tool.web.review import open_comments
+from sbd_tool.web.review.queries import open_comments
 from sbd_tool.web.rows import apply_row_action
 from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.steps import LOADERS, STORERS, diagram_form_data, diagram_from_form, set_diagram_choices

@@ -71,7 +71,7 @@ def create_admin(username: str, display_name: str, password_stdin: bool, if_miss
 
     from sbd_tool.storage.db import pending_migrations, upgrade
     from sbd_tool.storage.models import User
-    from sbd_tool.web.auth import password_problem
+    from sbd_tool.web.auth.passwords import password_problem
 
     created: list[str] = []
     taken = "この利用者名は既に使われています。--username で別の名前を指定してください"

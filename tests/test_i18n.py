@@ -27,14 +27,18 @@ from sbd_tool.document import build_document
 from sbd_tool.document.bidder import bidder_requirements
 from sbd_tool.engine.rules import evaluate
 from sbd_tool.web import audit, i18n
-from sbd_tool.web.admin import ROLE_LABELS, NewUserForm, OrganisationForm, UserForm
-from sbd_tool.web.auth import LoginForm, PasswordForm, password_problem
-from sbd_tool.web.catalogue import ImportForm as CatalogueImportForm
-from sbd_tool.web.courses import CourseForm
+from sbd_tool.web.admin.blueprint import ROLE_LABELS
+from sbd_tool.web.admin.forms import NewUserForm, OrganisationForm, UserForm
+from sbd_tool.web.auth.forms import LoginForm, PasswordForm
+from sbd_tool.web.auth.passwords import password_problem
+from sbd_tool.web.catalogue.forms import ImportForm as CatalogueImportForm
 from sbd_tool.web.errors import ERRORS
-from sbd_tool.web.projects import SAMPLES, ImportForm, NewProjectForm
-from sbd_tool.web.review import STATUS_LABELS, CommentForm, DecideForm, SubmitForm
-from sbd_tool.web.shares import ShareForm
+from sbd_tool.web.projects.forms import ImportForm, NewProjectForm
+from sbd_tool.web.projects.samples import SAMPLES
+from sbd_tool.web.review.blueprint import STATUS_LABELS
+from sbd_tool.web.review.forms import CommentForm, DecideForm, SubmitForm
+from sbd_tool.web.shares.forms import ShareForm
+from sbd_tool.web.training.forms import CourseForm
 from tests.conftest import example_data
 
 WEB = Path(i18n.__file__).parent
@@ -128,8 +132,11 @@ def test_the_flash_check_can_fail() -> None:
 FORMS = (LoginForm, PasswordForm, NewProjectForm, ImportForm, DecideForm, SubmitForm, CommentForm, CourseForm,
          ShareForm, CatalogueImportForm, OrganisationForm, UserForm, NewUserForm)  # fmt: skip
 # The modules whose fixed messages (flash, validation errors) are translated when the page shows them.
-MODULES = ("admin", "auth", "catalogue", "courses", "projects", "review", "shares", "wizard/clauses",
-           "wizard/output_views", "wizard/saving", "wizard/step_views", "wizard/whatif_compare")  # fmt: skip
+MODULES = ("admin/forms", "admin/organisations", "admin/users", "auth/views", "catalogue/project_update",
+           "catalogue/release_pages", "projects/files", "projects/trash", "projects/views",
+           "review/comments", "review/history", "review/submission", "shares/manage", "training/manage",
+           "training/pages", "training/practice", "wizard/clauses", "wizard/output_views", "wizard/saving",
+           "wizard/step_views", "wizard/whatif_compare")  # fmt: skip
 
 
 def _form_texts(form: type) -> list[str]:

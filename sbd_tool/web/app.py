@@ -19,9 +19,7 @@ from sbd_tool.settings import ConfigError
 from sbd_tool.storage.db import make_engine, pending_migrations
 from sbd_tool.web import (
     admin,
-    audit_log,
     auth,
-    courses,
     errors,
     headers,
     i18n,
@@ -32,9 +30,11 @@ from sbd_tool.web import (
     review,
     shares,
     store,
+    training,
     wizard,
 )
 from sbd_tool.web import catalogue as catalogue_pages
+from sbd_tool.web.admin import audit_log
 from sbd_tool.web.paths import ROOT
 from sbd_tool.web.wizard import clauses as clause_pages
 
@@ -49,7 +49,7 @@ BLUEPRINTS = (
     inbox.bp,
     shares.bp,
     catalogue_pages.bp,
-    courses.bp,
+    training.bp,
     clause_pages.bp,  # step 6: one requirement's clauses
     i18n.bp,
 )

@@ -3,7 +3,7 @@
 The review banner needs the project's latest review, its newest approval and how many comment
 threads are open: one query here (the reviews, each row carrying the open-thread count as a
 scalar subquery, outer-joined from the project so a project without reviews still gives its
-count), where ``review.review_summary`` takes two. The catalogue banner costs no query at all
+count), where ``review.queries.review_summary`` takes two. The catalogue banner costs no query at all
 (``releases.update_status`` reads the per-worker caches of the active and loaded versions).
 """
 

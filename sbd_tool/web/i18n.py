@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool.content import Catalogue
 from sbd_tool.web import access
-from sbd_tool.web.auth import safe_next
+from sbd_tool.web.redirects import safe_next
 
 LANGUAGES = ("ja", "en")
 DEFAULT = "ja"

@@ -1,6 +1,6 @@
 """Notifications: who hears of what happens on a project, in the inbox and (optionally) by e-mail.
 
-``notify`` is called by a review action just before it commits (sbd_tool/web/review.py):
+``notify`` is called by a review action just before it commits (sbd_tool/web/review/):
 
 | event | who is told |
 |---|---|

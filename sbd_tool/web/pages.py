@@ -10,7 +10,8 @@ from flask import Flask, g
 
 from sbd_tool.dates import japan_time
 from sbd_tool.engine import explain
-from sbd_tool.web import admin, releases, render
+from sbd_tool.web import releases, render
+from sbd_tool.web.admin.blueprint import ROLE_LABELS
 from sbd_tool.web.banners import review_summary
 from sbd_tool.web.store import catalogue, db
 
@@ -48,7 +49,7 @@ def _catalogue_update() -> dict[str, Any] | None:
 def page_context() -> dict[str, Any]:
     return {
         "current_user": g.get("user"),
-        "role_labels": admin.ROLE_LABELS,
+        "role_labels": ROLE_LABELS,
         "review_status": _review_status(),
         "catalogue_update": _catalogue_update(),
         "steps": catalogue().steps.steps,

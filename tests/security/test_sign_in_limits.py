@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from sbd_tool.storage.models import User
-from sbd_tool.web import auth
+from sbd_tool.web.auth import passwords
 from tests.accounts import PASSWORD, add_user, login
 from tests.web.conftest import make_app
 
@@ -65,7 +65,7 @@ def test_parallel_guesses_check_at_most_the_limit(app: Flask, monkeypatch: pytes
     add_user(app, "officer")
     checks: list[str] = []
     lock = threading.Lock()
-    real = auth.check_password_hash
+    real = passwords.check_password_hash
 
     def counting(stored: str, password: str) -> bool:
         with lock:
@@ -73,7 +73,7 @@ def test_parallel_guesses_check_at_most_the_limit(app: Flask, monkeypatch: pytes
         time.sleep(0.05)  # widen the window between reserving and recording
         return real(stored, password)
 
-    monkeypatch.setattr(auth, "check_password_hash", counting)
+    monkeypatch.setattr(passwords, "check_password_hash", counting)
     statuses: list[int] = []
 
     def guess(i: int) -> None:
@@ -95,7 +95,7 @@ def test_parallel_guesses_check_at_most_the_limit(app: Flask, monkeypatch: pytes
 def test_no_transaction_is_open_while_the_hash_runs(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     add_user(app, "officer")
     seen: list[str] = []
-    real = auth.check_password_hash
+    real = passwords.check_password_hash
     url = app.config["DATABASE_URL"]
 
     def probing(stored: str, password: str) -> bool:
@@ -112,7 +112,7 @@ def test_no_transaction_is_open_while_the_hash_runs(app: Flask, monkeypatch: pyt
                 other.close()
         return real(stored, password)
 
-    monkeypatch.setattr(auth, "check_password_hash", probing)
+    monkeypatch.setattr(passwords, "check_password_hash", probing)
     client = app.test_client()
     assert client.post("/login", data={"username": "officer", "password": "wrong"}).status_code == 400
     login(client, "officer")

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sbd_tool.storage.models import AuditEvent
-from sbd_tool.web import audit_log
-from sbd_tool.web.audit_log import csv_cell
+from sbd_tool.web.admin import audit_log
+from sbd_tool.web.admin.audit_log import csv_cell
 from tests.accounts import add_user, login
 
 

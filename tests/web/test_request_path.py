@@ -8,7 +8,8 @@ import datetime as dt
 from flask import Flask, g
 
 from sbd_tool.storage.models import Comment, Project, Review, User
-from sbd_tool.web import banners, i18n, review
+from sbd_tool.web import banners, i18n
+from sbd_tool.web.review import queries as review_queries
 from sbd_tool.web.store import db
 from tests.accounts import add_user
 from tests.web.test_lists import add_projects
@@ -44,7 +45,7 @@ def test_the_review_banner_in_one_query_says_what_two_did(app: Flask) -> None:
         with app.test_request_context():
             project = db().get(Project, pid)
             assert project is not None
-            assert banners.review_summary(project) == review.review_summary(project)
+            assert banners.review_summary(project) == review_queries.review_summary(project)
     with app.test_request_context():
         project = db().get(Project, busy)
         assert project is not None

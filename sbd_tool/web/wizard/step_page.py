@@ -9,7 +9,7 @@ from flask import render_template
 
 from sbd_tool.engine.whatif import Change, what_if_by_question
 from sbd_tool.storage.models import Project
-from sbd_tool.web.review import open_comments
+from sbd_tool.web.review.queries import open_comments
 from sbd_tool.web.state import ProjectState
 from sbd_tool.web.store import catalogue
 from sbd_tool.web.wizard.blueprint import neighbour

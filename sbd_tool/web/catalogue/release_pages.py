@@ -1,44 +1,25 @@
-"""The catalogue as maintained content: the admin's view, export, import and activation of a
-release, and each project's preview of a newer release before its officer adopts it."""
+"""The admin's pages of catalogue releases: the active catalogue and the releases, importing a
+release (checked before it is stored), one release's page, activating and exporting one."""
 
 from __future__ import annotations
 
-import copy
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
-from flask_wtf.file import FileField, FileRequired
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import StringField
-from wtforms.validators import Length, Optional
 
 from sbd_tool import releases as store
 from sbd_tool.compare.drift import drift
-from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
+from sbd_tool.compare.drift_report import requirement_sentence
 from sbd_tool.content.bundle import BundleError, zip_files
 from sbd_tool.releases import CheckedRelease, check_bundle
 from sbd_tool.storage.models import CatalogueRelease, Project
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
+from sbd_tool.web.catalogue.blueprint import bp
+from sbd_tool.web.catalogue.forms import MAX_ZIP, ImportForm
 from sbd_tool.web.downloads import attachment
-from sbd_tool.web.forms import CleanForm
-from sbd_tool.web.store import catalogue_for, commit_save, db, get_project, save_answers
-
-bp = Blueprint("catalogue", __name__)
-MAX_ZIP = 5_000_000
-
-
-class ImportForm(CleanForm):
-    file = FileField(
-        lazy_gettext("対策要件集の zip ファイル"),
-        validators=[FileRequired(lazy_gettext("zip ファイルを選択してください。"))],
-        render_kw={"accept": ".zip,application/zip"},
-    )
-    note = StringField(
-        lazy_gettext("この版の説明（任意）"),
-        validators=[Optional(), Length(max=500, message=lazy_gettext("500文字以内にしてください。"))],
-    )
+from sbd_tool.web.store import catalogue_for, db
 
 
 def _release(release_id: int) -> CatalogueRelease:
@@ -167,50 +148,3 @@ def export(release_id: int) -> Response:
     db().commit()
     safe = "".join(c if c.isalnum() or c in ".-+" else "_" for c in found.content_version)
     return attachment(data, f"sbd-content-{safe}.zip")
-
-
-@bp.route("/projects/<int:project_id>/catalogue-update", methods=["GET", "POST"])
-@rule("project:edit")
-def project_update(project_id: int) -> BaseResponse | str:
-    """What the active release would change for this project; adopting it is a new revision."""
-    project = get_project(project_id)
-    old = catalogue_for(project)
-    new = releases.active(db())
-    if old.content_version == new.content_version and project.content_version == new.content_version:
-        flash(gettext("この案件は既に最新の対策要件集で評価されています。"), "success")
-        return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
-    result = drift(old, new, project.answers)
-    if request.method == "POST":
-        if request.form.get("version") != new.content_version:
-            flash(gettext("確認している間に対策要件集の版が変わりました。もう一度変更点を確認してください。"), "error")
-            return redirect(url_for(".project_update", project_id=project.id))
-        save_answers(project, copy.deepcopy(project.answers), None, user(), content_version=new.content_version)
-        audit.record(db(), "catalogue_adopt", project_id=project.id, version=new.content_version)
-        if not commit_save():
-            flash(
-                gettext(
-                    "確認している間に、別の画面（タブ）でこの案件が保存されました。もう一度変更点を確認してください。"
-                ),
-                "error",
-            )
-            return redirect(url_for(".project_update", project_id=project.id))
-        flash(
-            gettext(
-                "対策要件集を版 %(version)s に切り替えました（第%(revision)s版）。",
-                version=new.content_version,
-                revision=project.version,
-            ),
-            "success",
-        )
-        return redirect(url_for("wizard.step", project_id=project.id, step="decisions"))
-    return render_template(
-        "catalogue/project_update.html",
-        project=project,
-        old=old,
-        new=new,
-        drift=result,
-        summary=drift_summary(result),
-        requirement_sentence=requirement_sentence,
-        question_sentence=question_sentence,
-        missing=project.content_version != old.content_version,
-    )

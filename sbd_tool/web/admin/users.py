@@ -1,110 +1,23 @@
-"""Administration: organisations and accounts (the audit log is in ``audit_log.py``)."""
+"""The admin's account pages: the list of accounts, creating one, editing one (which ends its
+sessions, shares and pending reviews when its role or organisation changes), lifting sign-in locks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
-from sqlalchemy import delete, func, select, update
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import delete, select, update
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from sbd_tool.storage.models import Organisation, ProjectShare, Review, User, utcnow
+from sbd_tool.storage.models import ProjectShare, Review, User, utcnow
 from sbd_tool.web import audit, sessions, throttle
 from sbd_tool.web.access import rule, user
-from sbd_tool.web.auth import hash_password, password_problem
-from sbd_tool.web.choices import SelectChoice
-from sbd_tool.web.forms import CleanForm, options
+from sbd_tool.web.admin.blueprint import ROLE_LABELS, bp
+from sbd_tool.web.admin.forms import NewUserForm, UserForm, default_organisation, organisation_choices
+from sbd_tool.web.auth.passwords import hash_password, password_problem
 from sbd_tool.web.marks import N_
 from sbd_tool.web.store import db
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLE_LABELS = {
-    "officer": N_("調達担当職員"),
-    "adviser": N_("CIO補佐官等"),
-    "trainer": N_("研修講師"),
-    "admin": N_("管理者"),
-}
-
-
-class OrganisationForm(CleanForm):
-    name = StringField(
-        lazy_gettext("組織名（府省庁・機関）"),
-        validators=[
-            DataRequired(lazy_gettext("組織名を入力してください。")),
-            Length(max=200, message=lazy_gettext("組織名は200文字以内にしてください。")),
-        ],
-    )
-
-    def validate_name(self, field: StringField) -> None:
-        if db().scalar(select(Organisation).where(Organisation.name == (field.data or "").strip())):
-            raise ValidationError(gettext("同じ名前の組織が既にあります。"))
-
-
-class UserForm(CleanForm):
-    display_name = StringField(
-        lazy_gettext("氏名"),
-        validators=[
-            DataRequired(lazy_gettext("氏名を入力してください。")),
-            Length(max=100, message=lazy_gettext("氏名は100文字以内にしてください。")),
-        ],
-    )
-    email = StringField(
-        lazy_gettext("メールアドレス（任意。お知らせをメールでも受け取る）"),
-        validators=[
-            Optional(),
-            Length(max=254, message=lazy_gettext("メールアドレスは254文字以内にしてください。")),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=lazy_gettext("メールアドレスの形式が正しくありません。")),
-        ],
-        render_kw={"autocomplete": "off", "type": "email"},
-    )
-    role = SelectField(lazy_gettext("役割"), choices=options(list(ROLE_LABELS.items())))
-    organisation = SelectField(lazy_gettext("組織"), coerce=int)
-    active = BooleanField(lazy_gettext("有効（サインインできる）"), default=True)
-    password = PasswordField(
-        lazy_gettext("初期パスワード（新規作成時は必須。変更時は、入力した場合だけ再設定）"),
-        description=lazy_gettext("利用者は最初のサインインで自分のパスワードに変更します。"),
-        render_kw={"autocomplete": "new-password"},
-    )
-
-    def validate_organisation(self, field: SelectField) -> None:
-        if self.role.data != "admin" and not field.data:
-            raise ValidationError(gettext("管理者以外は組織を選んでください。"))
-
-
-class NewUserForm(UserForm):
-    username = StringField(
-        lazy_gettext("利用者名（サインインに使う英数字）"),
-        validators=[
-            DataRequired(lazy_gettext("利用者名を入力してください。")),
-            Length(min=3, max=64, message=lazy_gettext("利用者名は3〜64文字にしてください。")),
-            Regexp(r"^[A-Za-z0-9._-]+$", message=lazy_gettext("利用者名には半角英数字と . _ - だけを使ってください。")),
-        ],
-    )
-
-    def validate_username(self, field: StringField) -> None:
-        if db().scalar(select(User).where(func.lower(User.username) == (field.data or "").lower())):
-            raise ValidationError(gettext("この利用者名は既に使われています。"))
-
-
-def _organisation_choices(form: UserForm) -> None:
-    orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
-    form.organisation.choices = [SelectChoice(0, gettext("（なし：管理者のみ）"))] + [
-        SelectChoice(o.id, o.name) for o in orgs
-    ]
-
-
-def _default_organisation() -> int:
-    """For a new account: the only organisation, else the one given to the newest account."""
-    orgs = list(db().scalars(select(Organisation.id).limit(2)))
-    if len(orgs) == 1:
-        return orgs[0]
-    last = db().scalar(
-        select(User.organisation_id).where(User.organisation_id.is_not(None)).order_by(User.id.desc()).limit(1)
-    )
-    return last or 0
 
 
 @bp.get("/users")
@@ -131,9 +44,9 @@ def _check_password(form: UserForm, username: str, required: bool) -> bool:
 @rule("admin")
 def new_user() -> BaseResponse | tuple[str, int] | str:
     form = NewUserForm()
-    _organisation_choices(form)
+    organisation_choices(form)
     if request.method == "GET":
-        form.organisation.data = _default_organisation()
+        form.organisation.data = default_organisation()
     if request.method == "POST":
         valid = form.validate()
         if _check_password(form, form.username.data or "", required=True) and valid:
@@ -195,7 +108,7 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
         data={"display_name": target.display_name, "email": target.email or "", "role": target.role,
               "organisation": target.organisation_id or 0, "active": target.active},
     )  # fmt: skip
-    _organisation_choices(form)
+    organisation_choices(form)
     if request.method == "POST":
         valid = form.validate()
         if _check_password(form, target.username, required=False) and valid:
@@ -232,19 +145,3 @@ def edit_user(user_id: int) -> BaseResponse | tuple[str, int] | str:
 
 def _user_page(form: UserForm, target: User) -> str:
     return render_template("admin/user.html", form=form, target=target, locked=throttle.locked(db(), target.username))
-
-
-@bp.route("/organisations", methods=["GET", "POST"])
-@rule("admin")
-def organisations() -> BaseResponse | tuple[str, int] | str:
-    form = OrganisationForm()
-    if form.validate_on_submit():
-        org = Organisation(name=(form.name.data or "").strip())
-        db().add(org)
-        audit.record(db(), "admin_org_create", name=org.name)
-        db().commit()
-        flash(gettext("組織「%(name)s」を作成しました。", name=org.name), "success")
-        return redirect(url_for(".organisations"))
-    orgs = list(db().scalars(select(Organisation).order_by(Organisation.name)))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/organisations.html", form=form, organisations=orgs), status

@@ -1,4 +1,4 @@
-"""The inbox (お知らせ): a user's notifications (``sbd_tool.web.notifications``), newest first.
+"""The inbox pages (お知らせ): a user's notifications (``sbd_tool.web.notifications``), newest first.
 
 Opening one marks it read and leads to its place (the review page, at the comment); 「すべて既読に
 する」 marks them all read. The header shows the unread count (templates/_inbox_link.html): one
@@ -19,7 +19,7 @@ from sbd_tool.web.access import current_user, rule, user
 from sbd_tool.web.notifications import target_url
 from sbd_tool.web.store import db
 
-bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates")
 PAGE = 50
 
 

@@ -104,3 +104,40 @@ def test_the_architecture_page_shows_the_layers_of_the_code() -> None:
 @pytest.mark.parametrize("layer", [name for name, _, _ in LAYERS])
 def test_each_layer_is_described_in_the_architecture_page(layer: str) -> None:
     assert f"**{layer}**" in DOC.read_text(encoding="utf-8")
+
+
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 60
+# Declarative tables, not logic: the content files' pydantic models and the database models.
+DECLARATIVE = {"sbd_tool.content.schema", "sbd_tool.storage.models"}
+
+
+def _too_long(modules: dict[str, Path]) -> list[str]:
+    found = []
+    for name, path in modules.items():
+        text = path.read_text(encoding="utf-8")
+        lines = len(text.splitlines())
+        if lines > MAX_MODULE_LINES and name not in DECLARATIVE:
+            found.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{name}:{node.lineno} {node.name}(): {length} lines")
+    return found
+
+
+def test_modules_and_functions_stay_short() -> None:
+    """Each module holds one thing (at most 300 lines) and each function one step (at most 60).
+    Migrations are history and are not rewritten, so they are not counted."""
+    assert _too_long(_modules()) == []
+
+
+def test_the_length_check_can_fail(tmp_path: Path) -> None:
+    long_module = tmp_path / "long.py"
+    long_module.write_text("def f() -> None:\n" + "    x = 1\n" * 61 + "\n" * 300, encoding="utf-8")
+    assert _too_long({"sbd_tool.long": long_module}) == [
+        "sbd_tool.long: 362 lines",
+        "sbd_tool.long:1 f(): 62 lines",
+    ]
+    assert _too_long({"sbd_tool.content.schema": long_module}) == ["sbd_tool.content.schema:1 f(): 62 lines"]

@@ -152,7 +152,8 @@ def test_clause_conditions(
 
 
 def test_the_trace_says_which_clauses_are_left_out(catalogue: Catalogue, make_answers: Callable[..., Answers]) -> None:
-    evaluation = evaluate(catalogue, make_answers(**CLOSED))
+    # Connected to another organisation and sending mail only: asked about mail, and it does not receive any.
+    evaluation = evaluate(catalogue, make_answers(**CLOSED, network=["interorg"], mail="send"))
     at5 = evaluation.requirements["AT-5"]
     assert at5.decided == "high"
     left_out = {(o.level, o.conditions) for o in at5.omitted}
@@ -173,6 +174,27 @@ def test_omissions_above_the_decided_level_are_not_mentioned(
     outcome = evaluate(catalogue, make_answers()).requirements["AT-5"]
     assert outcome.decided == "low" and any(o.level == "high" for o in outcome.omitted)
     assert not any("高位「" in r or "中位「" in r for r in requirement_reasons(catalogue, outcome))
+
+
+def test_clauses_out_only_because_their_question_was_not_asked_are_not_listed(
+    catalogue: Catalogue, make_answers: Callable[..., Answers]
+) -> None:
+    """On premises nobody is asked the cloud model, so 「PaaS又はSaaSを利用するか」 is no decision:
+    AT-1's managed-service clauses stay out of the document and out of the reasons. On IaaS the
+    question was asked and answered no, so the reasons say which clauses that leaves out."""
+    on_premises = evaluate(catalogue, make_answers(hosting="onpremise")).requirements["AT-1"]
+    managed = [o for o in on_premises.omitted if o.conditions == ("C-managed",)]
+    assert managed and all(o.unasked for o in managed)
+    assert not any("PaaS又はSaaS" in r for r in requirement_reasons(catalogue, on_premises))
+    assert not set(printed_clauses(catalogue, on_premises)) & {o.text for o in managed}
+
+    iaas = evaluate(catalogue, make_answers(hosting="cloud", cloud_model="iaas")).requirements["AT-1"]
+    asked = [o for o in iaas.omitted if o.conditions == ("C-managed",)]
+    assert asked and not any(o.unasked for o in asked)
+    notes = [r for r in requirement_reasons(catalogue, iaas) if r.startswith("判断条件「PaaS又はSaaSを利用するか」")]
+    assert len(notes) == 1 and "次の条項は記載しない：" in notes[0]
+    # Named by what it requires, not only by the purpose it shares with the printed clause.
+    assert "低位「管理機能への不正な接続を防止するため、クラウドサービスの" in notes[0]
 
 
 def test_mail_is_derived_from_the_matrix(catalogue: Catalogue) -> None:

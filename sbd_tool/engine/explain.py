@@ -124,10 +124,13 @@ def _shared_heads(catalogue: Catalogue, requirement_id: str) -> set[str]:
 
 def omission_notes(catalogue: Catalogue, outcome: RequirementOutcome) -> list[str]:
     """The clauses of the printed levels that the specification leaves out, one sentence per
-    set of conditions that do not hold."""
+    set of conditions that do not hold. Clauses out only because their question was never asked
+    of this system (a cloud model on premises) are not listed: nothing was decided there."""
     groups: dict[tuple[str, ...], list[str]] = {}
     shared = _shared_heads(catalogue, outcome.id)
     for o in omitted_at_decided(outcome):
+        if o.unasked:
+            continue
         name = clause_name(o.text, shared)
         groups.setdefault(o.conditions, []).append(f"{catalogue.level_label(o.level)}「{name}」")
     notes = []

@@ -52,6 +52,10 @@ class OmittedClause(NamedTuple):
     position: int  # the clause's place in that level's list
     text: str
     conditions: tuple[str, ...]  # the conditions its ``when`` names that do not hold
+    # True when each of those conditions rests only on questions this system was not asked
+    # (「PaaS又はSaaSを利用するか」 on premises): the clause is out by the system's nature, and the
+    # reasons do not list it.
+    unasked: bool = False
 
 
 class RequirementOutcome(NamedTuple):

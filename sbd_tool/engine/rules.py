@@ -7,7 +7,7 @@ look-ups; what it gives is described in ``outcomes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from sbd_tool.answers.read import Answers
@@ -30,16 +30,35 @@ from sbd_tool.problems import Problem
 GRADED: tuple[GradedLevel, ...] = ("low", "middle", "high")
 
 
-def omitted_clauses(catalogue: Catalogue, truths: Mapping[str, bool]) -> dict[str, tuple[OmittedClause, ...]]:
-    """Per requirement, the clauses (at every level) whose own condition does not hold."""
+def omitted_clauses(
+    catalogue: Catalogue, truths: Mapping[str, bool], unasked: Set[str] = frozenset()
+) -> dict[str, tuple[OmittedClause, ...]]:
+    """Per requirement, the clauses (at every level) whose own condition does not hold;
+    ``unasked`` names the conditions that rest only on questions this system was not asked."""
     out = {}
     for rid, checks in compile_catalogue(catalogue).clauses.items():
-        out[rid] = tuple(
-            OmittedClause(c.level, c.index, c.text, tuple(x for x in c.named if not truths[x]))
-            for c in checks
-            if c.witness(truths) is None
-        )
+        found = []
+        for c in checks:
+            if c.witness(truths) is None:
+                unmet = tuple(x for x in c.named if not truths[x])
+                found.append(OmittedClause(c.level, c.index, c.text, unmet, bool(unmet) and set(unmet) <= unasked))
+        out[rid] = tuple(found)
     return out
+
+
+def unasked_conditions(
+    conditions: Mapping[str, ConditionOutcome], resolved: Mapping[str, ResolvedAnswer]
+) -> frozenset[str]:
+    """The unmet conditions whose every test asks a question this system was not asked (gated off)."""
+    return frozenset(
+        cid
+        for cid, c in conditions.items()
+        if not c.met and c.tests and all(_not_asked(resolved.get(t.question)) for t in c.tests)
+    )
+
+
+def _not_asked(answer: ResolvedAnswer | None) -> bool:
+    return answer is not None and answer.source == "not_applicable"
 
 
 def evaluate_conditions(catalogue: Catalogue, answered: Answered) -> dict[str, ConditionOutcome]:
@@ -87,7 +106,7 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> Evaluation:
     answered = {qid: r.value for qid, r in resolved.items()}
     conditions = evaluate_conditions(catalogue, answered)
     truths = {cid: c.met for cid, c in conditions.items()}
-    omitted = omitted_clauses(catalogue, truths)
+    omitted = omitted_clauses(catalogue, truths, unasked_conditions(conditions, resolved))
     facts: dict[str, tuple[Fact, ...]] = {}
     requirements = {}
     for rid, default, default_reason, proposed, fired in _proposals(catalogue, truths):

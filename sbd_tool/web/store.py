@@ -225,7 +225,7 @@ def get_draft(project: Project, step: str, who: User) -> StepDraft | None:
 
 def put_draft(project: Project, step: str, who: User, data: dict[str, Any]) -> None:
     """Autosave: one draft per project, user and step, written as one upsert (several tabs may
-    send their first autosave at once)."""
+    send their first autosave at once). Executed in the request's transaction: the view commits."""
     session = db()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -241,15 +241,13 @@ def put_draft(project: Project, step: str, who: User, data: dict[str, Any]) -> N
         },
     )
     session.execute(statement)
-    session.commit()
 
 
 def delete_draft(project: Project, step: str, who: User) -> None:
-    """Discard this user's draft of a step (other users' drafts are theirs)."""
+    """Discard this user's draft of a step (other users' drafts are theirs); the view commits."""
     db().execute(
         delete(StepDraft).where(StepDraft.project_id == project.id, StepDraft.user_id == who.id, StepDraft.step == step)
     )
-    db().commit()
 
 
 def _close_session(_exc: BaseException | None) -> None:

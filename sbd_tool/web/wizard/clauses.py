@@ -113,6 +113,7 @@ def edit(project_id: int, rid: str) -> Any:
     if not commit_save():
         return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
     delete_draft(project, _draft_key(rid), user())
+    db().commit()
     flash(gettext("条項を保存しました。"), "success")
     if action == "back":
         return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=f"req-{rid}"))
@@ -169,6 +170,7 @@ def save_draft(project_id: int, rid: str) -> Response:
     project = get_project(project_id)
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
     put_draft(project, _draft_key(rid), user(), {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
+    db().commit()
     return Response(status=204)
 
 
@@ -178,5 +180,6 @@ def discard_draft(project_id: int, rid: str) -> BaseResponse:
     if rid not in catalogue().requirements:
         abort(404)
     delete_draft(get_project(project_id), _draft_key(rid), user())
+    db().commit()
     flash(gettext("下書きを破棄し、保存済みの内容を表示しています。"), "success")
     return redirect(url_for(".edit", project_id=project_id, rid=rid))

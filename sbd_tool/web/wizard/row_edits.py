@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sbd_tool.storage.models import Project
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.state import ProjectState, project_state
-from sbd_tool.web.store import catalogue, get_draft, get_project, put_draft
+from sbd_tool.web.store import catalogue, db, get_draft, get_project, put_draft
 from sbd_tool.web.wizard.blueprint import FORMS, bp
 from sbd_tool.web.wizard.diagram_views import generated
 from sbd_tool.web.wizard.formpairs import entry_anchor, form_pairs
@@ -88,6 +88,7 @@ def remove_task(project_id: int, index: int) -> Any:
     removed = data["tasks"][index]
     form = FORMS["purpose"](catalogue())(formdata=None, data=apply_row_action(data, f"row:remove:tasks:{index}"))
     keep_draft(project, "purpose", form, "rows", undo={"index": index, "row": removed})
+    db().commit()
     return redirect(url_for(".step", project_id=project.id, step="purpose", _anchor="undo-task"))
 
 
@@ -104,6 +105,7 @@ def undo_task_removal(project_id: int) -> BaseResponse:
         data["tasks"].insert(index, undo["row"])
         form = FORMS["purpose"](catalogue())(formdata=None, data=data)
         keep_draft(project, "purpose", form, "rows")
+        db().commit()
         anchor = entry_anchor(form, ["tasks", index])
         return redirect(url_for(".step", project_id=project.id, step="purpose", _anchor=anchor or None))
     return redirect(url_for(".step", project_id=project.id, step="purpose"))

@@ -125,6 +125,7 @@ def resolve_conflict(project: Project, step: str, form_class: Any, form: Any, st
     choice = action.removeprefix("conflict:")
     if choice == "theirs":
         delete_draft(project, step, user())
+        db().commit()
         flash(gettext("保存済みの内容を表示しています（この画面の入力は破棄しました）。"), "success")
         return redirect(url_for(".step", project_id=project.id, step=step))
     form.version.data = str(project.version)

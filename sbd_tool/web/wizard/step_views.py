@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sbd_tool.storage.models import Project
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.state import ProjectState, project_state
-from sbd_tool.web.store import catalogue, delete_draft, get_draft, get_project, put_draft
+from sbd_tool.web.store import catalogue, db, delete_draft, get_draft, get_project, put_draft
 from sbd_tool.web.wizard.blueprint import FORMS, READ_ONLY, bp, step_ids
 from sbd_tool.web.wizard.fields import WizardForm
 from sbd_tool.web.wizard.loaders import LOADERS
@@ -50,16 +50,23 @@ def step(project_id: int, step: str) -> Any:
         form = form_class(formdata=None, data=LOADERS[step](cat, project.answers, state))
         form.version.data = str(project.version)
         return render_step(project, step, form, state)
+    return _post_step(project, step, form_class, state)
 
+
+def _post_step(project: Project, step: str, form_class: Any, state: ProjectState) -> Any:
+    """A step's POST: the action the pressed button names (save, row edits, the conflict page)."""
     form = form_class()
     action = request.form.get("action", "save")
     removal = re.fullmatch(r"row:remove:tasks:(\d+)", action) if step == "purpose" else None
     if removal is not None and request.form.get("version", "") == str(project.version):
         # Deleting a task asks first (without JavaScript: on a page of its own; sbd-undo.js asks in place).
         keep_draft(project, step, form, "rows")
+        db().commit()
         return redirect(url_for(".remove_task", project_id=project.id, index=int(removal.group(1))))
     if action in ("diagram:generate", "diagram:clear") or action.startswith("row:"):
-        return edit_as_draft(project, step, form_class, form, state, action)
+        edited = edit_as_draft(project, step, form_class, form, state, action)
+        db().commit()
+        return edited
     if action == "conflict:show":  # the page's autosave was refused as stale: show what differs
         stale = form.version.data != str(project.version)
         return conflict(project, step, form) if stale else render_step(project, step, form, state)
@@ -97,6 +104,7 @@ def save_draft(project_id: int, step: str) -> Response:
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
     data = {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()}
     put_draft(project, step, user(), data)  # with the version read here: a save landing meanwhile outdates it
+    db().commit()
     return Response(status=204)
 
 
@@ -106,5 +114,6 @@ def discard_draft(project_id: int, step: str) -> BaseResponse:
     if step not in FORMS:
         abort(404)
     delete_draft(get_project(project_id), step, user())
+    db().commit()
     flash(gettext("下書きを破棄し、保存済みの内容を表示しています。"), "success")
     return redirect(url_for(".step", project_id=project_id, step=step))

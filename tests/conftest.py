@@ -97,9 +97,11 @@ def postgres_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Tests using this run on both databases, each starting empty and migrated."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+        # A copy of a database migrated once per run: the same file `sbd-tool db upgrade` makes.
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("postgres_url")
     engine = make_engine(url)
     upgrade(engine)
     with engine.begin() as connection:  # PostgreSQL is shared by the session's tests: start empty
@@ -109,6 +111,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         releases.register_builtin(session, shipped_release())
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated to head with the shipped content recorded, made once per run."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with Session(engine) as session, session.begin():  # as `sbd-tool db upgrade` does
+        releases.register_builtin(session, shipped_release())
+    with engine.connect() as connection:  # everything into the main file: only that file is copied
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
 
 
 @functools.cache

@@ -109,14 +109,18 @@ def test_the_review_shows_the_cloud_rewording(catalogue: Catalogue) -> None:
 
 
 def test_drift_flags_a_cloud_clause_whose_catalogue_text_changes(catalogue: Catalogue, content_copy: Path) -> None:
-    edit(content_copy, "requirement_sets/cloud.yaml", EXIT_2, "他のサービスへ円滑に移行するため、契約終了時又はサービスの変更時には")
+    edit(
+        content_copy,
+        "requirement_sets/cloud.yaml",
+        EXIT_2,
+        "他のサービスへ円滑に移行するため、契約終了時又はサービスの変更時には",
+    )
     new = load_catalogue(content_copy)
     d = drift(catalogue, new, _data())
     assert [(t.key, t.requirement, t.status) for t in d.cloud_tailoring] == [(KEY, "cloud.exit", "catalogue_changed")]
     assert d.changed and "1件の文言を変更した条項で元の文言が変わります" in drift_summary(d)
-    assert cloud_sentences(d) == [
-        f"クラウドサービス利用時の要件: 文言を変更した条項 {KEY} の元の文言が変わります（変更後の文言はそのまま使います）"
-    ]
+    note = f"文言を変更した条項 {KEY} の元の文言が変わります（変更後の文言はそのまま使います）"
+    assert cloud_sentences(d) == [f"クラウドサービス利用時の要件: {note}"]
     assert not any(r.tailoring for r in d.requirements)
 
 

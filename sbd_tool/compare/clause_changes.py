@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool.answers.read import Answers
 from sbd_tool.answers.obligations import clause_traits
+from sbd_tool.answers.read import Answers
 from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses, requirement_of
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
@@ -123,7 +123,9 @@ def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation)
         group = requirement_of(key)
         if group not in catalogue.requirements and key in current:  # a cloud-chapter clause
             number = cloud.get(group, {}).get(key, "")
-            edit = ClauseEdit(key, number, "tailored", t.text, t.reason, current[key], "", char_diff(current[key], t.text))
+            edit = ClauseEdit(
+                key, number, "tailored", t.text, t.reason, current[key], "", char_diff(current[key], t.text)
+            )
             out.setdefault(group, []).append(edit)
     return out
 

@@ -24,7 +24,12 @@ def drift_summary(d: Drift) -> str:
         (len(d.removed), "件の対策要件がなくな", "り", "ります"),
         (needs_answer, "件の新しい設問に回答が必要にな", "り", "ります"),
         (len(d.new_answer_problems), "件の回答・決定が新しい版では使えなくな", "り", "ります"),
-        (sum(len(r.tailoring) for r in d.requirements) + len(d.cloud_tailoring), "件の文言を変更した条項で元の文言が変わ", "り", "ります"),
+        (
+            sum(len(r.tailoring) for r in d.requirements) + len(d.cloud_tailoring),
+            "件の文言を変更した条項で元の文言が変わ",
+            "り",
+            "ります",
+        ),
     ]
     shown = [(n, stem, cont, end) for n, stem, cont, end in parts if n]
     if not shown:  # e.g. an answered question's options changed without touching any level

@@ -197,6 +197,7 @@ def cloud_section(
     else:  # an office's catalogue written before the placeholder
         intro = f"{intro}（利用するサービスの種類：{model}）"
     topics = []
+
     def fill(text: str) -> str:
         return fill_parameters(text, catalogue, answers, answered)
 

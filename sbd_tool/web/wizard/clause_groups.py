@@ -49,9 +49,9 @@ def clause_group(cat: Catalogue, evaluation: Evaluation, gid: str) -> ClauseGrou
     """The clause page of a requirement or a cloud topic; None for a cloud topic when the
     procurement is not on a cloud service (there is no cloud chapter to edit)."""
     if gid in cat.requirements:
-        clauses, before = cf.page_clauses(cat, evaluation, gid)
+        listed, before = cf.page_clauses(cat, evaluation, gid)
         req = cat.requirements[gid].requirement
-        return ClauseGroup(gid, gid, req.name, tuple(clauses), before, evaluation.requirements[gid], req)
+        return ClauseGroup(gid, gid, req.name, tuple(listed), before, evaluation.requirements[gid], req)
     if evaluation.cloud is None or cat.cloud is None:
         return None
     topic_id = gid[len(CLOUD_PREFIX) :]

@@ -156,7 +156,7 @@ class TailoredDrift:
     catalogue text under it changed, or its key is gone (then the officer's wording is not used)."""
 
     key: str
-    requirement: str
+    requirement: str  # the clause's requirement (AU-1), or its cloud topic (cloud.exit): ``requirement_of``
     status: Literal["catalogue_changed", "removed"]
     text: str  # the officer's wording (kept when the key remains)
     stored: str  # the catalogue's wording when it was tailored

@@ -143,7 +143,10 @@ def _clauses(props: Schema, catalogue: Catalogue) -> None:
     obligation = {"enum": list(OBLIGATIONS), "title": "必須（required）又は提案（proposal）"}
     obligations["additionalProperties"]["properties"]["obligation"] = obligation
     obligations["additionalProperties"]["properties"]["reason"]["title"] = "変更の理由"
-    description = "条項の文言の変更（条項のキー → 変更後の文言と理由）。catalogue_text は変更時の対策要件集の文言。"
+    description = (
+        "条項の文言の変更（条項のキー（AU-1.middle.2、cloud.exit.1 等） → 変更後の文言と理由）。"
+        "catalogue_text は変更時の対策要件集の文言。"
+    )
     _keyed(props["tailoring"], list(catalogue_clauses(catalogue)), ["text", "reason"], description)
     added = props["added_clauses"]
     added["description"] = "対策要件に追加する条項（要件の条項の後に記載する）。理由は必須。"

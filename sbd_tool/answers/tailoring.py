@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.content.schema import cloud_clause_key
 from sbd_tool.limits import CLAUSE_REASON_CHARS, CLAUSE_TEXT_CHARS
 
 if TYPE_CHECKING:
@@ -49,14 +50,31 @@ class AddedClause:
     obligation: str = "required"
 
 
+CLOUD_PREFIX = "cloud."  # a cloud-chapter clause's key: ``cloud.<topic>.<n>``
+
+
 def catalogue_clauses(catalogue: Catalogue) -> dict[str, str]:
-    """Every requirement clause of the catalogue by key (``AU-1.middle.2``) → its wording."""
-    return {
+    """Every clause an officer may reword, by key → its catalogue wording: the requirement clauses
+    (``AU-1.middle.2``), then the cloud chapter's (``cloud.exit.1``, see ``cloud_clauses``)."""
+    requirement = {
         clause.key: str(clause)
         for placed in catalogue.requirements.values()
         for level in placed.requirement.levels.values()
         for clause in level.clauses
     }
+    return requirement | cloud_clauses(catalogue)
+
+
+def cloud_clauses(catalogue: Catalogue) -> dict[str, str]:
+    """Every clause of the cloud chapter by key (``cloud.<topic>.<n>``) → its wording (none when
+    the catalogue has no cloud section)."""
+    if catalogue.cloud is None:
+        return {}
+    return {cloud_clause_key(t.id, i): c.text for t in catalogue.cloud.topics for i, c in enumerate(t.clauses)}
+
+
+def is_cloud_key(key: str) -> bool:
+    return key.startswith(CLOUD_PREFIX)
 
 
 def added_key(requirement: str, n: int) -> str:
@@ -93,6 +111,14 @@ def _clause_text(
     return text, reason
 
 
+def _unknown_clause(key: str, known: dict[str, str]) -> str:
+    if is_cloud_key(key):
+        example = next((k for k in known if is_cloud_key(k)), "cloud.exit.1")
+        return f"クラウドの条項 '{key}' は対策要件集にありません（{example} のように cloud・項目・番号で指定）"
+    example = next(iter(known), "AU-1.middle.2")
+    return f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）"
+
+
 def parse_tailoring(p: AnswersChecker, value: dict[str, TailoredDoc] | None) -> dict[str, TailoredClause]:
     """The ``tailoring`` section: catalogue clause key → the officer's wording and reason."""
     known = catalogue_clauses(p.cat)
@@ -100,10 +126,7 @@ def parse_tailoring(p: AnswersChecker, value: dict[str, TailoredDoc] | None) -> 
     for key, item in (value or {}).items():
         where = f"tailoring.{key}"
         if key not in known:
-            example = next(iter(known), "AU-1.middle.2")
-            p.unknown_key(
-                where, f"条項 '{key}' は対策要件集にありません（{example} のように対策要件・レベル・番号で指定）"
-            )
+            p.unknown_key(where, _unknown_clause(str(key), known))
             continue
         text, reason = _clause_text(p, item, where, "変更後の条項", "条項の文言を変更する")
         before = p.text(item.catalogue_text, f"{where}.catalogue_text", multiline=True)
@@ -133,7 +156,7 @@ class TailoredDrift:
     catalogue text under it changed, or its key is gone (then the officer's wording is not used)."""
 
     key: str
-    requirement: str
+    requirement: str  # the clause's requirement (AU-1), or its cloud topic (cloud.exit): ``requirement_of``
     status: Literal["catalogue_changed", "removed"]
     text: str  # the officer's wording (kept when the key remains)
     stored: str  # the catalogue's wording when it was tailored
@@ -141,8 +164,9 @@ class TailoredDrift:
 
 
 def requirement_of(key: str) -> str:
-    """``AU-1.middle.2`` → ``AU-1``."""
-    return key.rsplit(".", 2)[0]
+    """The group of printed clauses a clause key belongs to: ``AU-1.middle.2`` → ``AU-1`` (its
+    requirement); ``cloud.exit.2`` → ``cloud.exit`` (its cloud topic)."""
+    return key.rsplit(".", 1)[0] if is_cloud_key(key) else key.rsplit(".", 2)[0]
 
 
 def tailoring_drift(old: Catalogue, new: Catalogue, data: Any) -> tuple[TailoredDrift, ...]:

@@ -150,7 +150,7 @@ def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> s
 def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
     """回答ファイルの案件を新しい対策要件集で評価し直すと何が変わるかを表示する（--content が現在の版）。"""
     from sbd_tool.compare.drift import drift
-    from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
+    from sbd_tool.compare.drift_report import cloud_sentences, drift_summary, question_sentence, requirement_sentence
 
     old, new = catalogue_or_fail(content_dir), catalogue_or_fail(new_dir)
     try:
@@ -173,6 +173,8 @@ def content_drift(file: Path, new_dir: Path, content_dir: Path | None) -> None:
                 click.echo(f"    追加: {change.after}")
             elif change.before is not None:
                 click.echo(f"    削除: {change.before}")
+    for line in cloud_sentences(result):
+        click.echo(line)
     for q in result.questions:
         if q.affects_project:
             click.echo(question_sentence(old, new, q))

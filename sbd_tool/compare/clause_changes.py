@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sbd_tool.answers.obligations import clause_traits
 from sbd_tool.answers.read import Answers
-from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses
+from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses, requirement_of
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
 from sbd_tool.engine.cloud import clause_party
 from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.rules import printed_clauses
+from sbd_tool.procurement import in_scope, phases_in_scope
 
 Segment = tuple[Literal["equal", "delete", "insert"], str]
 CATALOGUE_WORDING = "（対策要件集の文言）"
@@ -78,8 +80,27 @@ def printed_numbers(catalogue: Catalogue, evaluation: Evaluation, rid: str) -> t
     return numbers, len(printed) + confirm
 
 
+def cloud_printed_numbers(catalogue: Catalogue, evaluation: Evaluation) -> dict[str, dict[str, str]]:
+    """Per cloud topic (``cloud.<topic>``), each clause the cloud chapter prints by key → its number
+    there (CL-4-イ: the topic's place in the catalogue, then the clause's place in the chapter, which
+    prints the procurement's phases, design/build first, and leaves entry qualifications out)."""
+    cloud = evaluation.cloud
+    if cloud is None or catalogue.cloud is None:
+        return {}
+    order = [t.id for t in catalogue.cloud.topics]
+    traits = clause_traits(catalogue)
+    phases = phases_in_scope({qid: r.value for qid, r in evaluation.answers.items()})
+    out: dict[str, dict[str, str]] = {}
+    for t in cloud.topics:
+        keys = [k for k in t.keys if traits[k].placement != "qualification" and in_scope(traits[k].phase, phases)]
+        keys.sort(key=lambda k: traits[k].phase == "operation")
+        out[f"cloud.{t.id}"] = {k: f"CL-{order.index(t.id) + 1}-{mark(i)}" for i, k in enumerate(keys)}
+    return out
+
+
 def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, list[ClauseEdit]]:
-    """Per requirement, its reworded clauses (catalogue order) and then its added clauses."""
+    """Per requirement, its reworded clauses (catalogue order) and then its added clauses; then per
+    cloud topic (``cloud.<topic>``), its reworded clauses."""
     current = catalogue_clauses(catalogue)
     added = added_by_requirement(answers.added_clauses)
     out: dict[str, list[ClauseEdit]] = {}
@@ -97,6 +118,15 @@ def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation)
             edits.append(ClauseEdit(key, number, "added", a.text, a.reason, obligation=OBLIGATION_LABELS[a.obligation]))
         if edits:
             out[rid] = edits
+    cloud = cloud_printed_numbers(catalogue, evaluation)
+    for key, t in answers.tailoring.items():
+        group = requirement_of(key)
+        if group not in catalogue.requirements and key in current:  # a cloud-chapter clause
+            number = cloud.get(group, {}).get(key, "")
+            edit = ClauseEdit(
+                key, number, "tailored", t.text, t.reason, current[key], "", char_diff(current[key], t.text)
+            )
+            out.setdefault(group, []).append(edit)
     return out
 
 

@@ -17,7 +17,7 @@ import itertools
 from typing import Any
 
 from sbd_tool.answers.read import Answers
-from sbd_tool.answers.tailoring import tailoring_drift
+from sbd_tool.answers.tailoring import is_cloud_key, tailoring_drift
 from sbd_tool.compare.drift_model import ClauseChange, Drift, QuestionDrift, RequirementDrift
 from sbd_tool.compare.lenient_answers import parse_leniently
 from sbd_tool.content.catalogue import LEVELS, Catalogue
@@ -156,4 +156,5 @@ def drift(old: Catalogue, new: Catalogue, answers_data: dict[str, Any]) -> Drift
         tuple(_questions(old, new, new_eval, answers_data, old_answers, new_answers)),
         new_problems,
         old_problems,
+        tuple(f for f in flags if is_cloud_key(f.key)),
     )

@@ -103,6 +103,8 @@ class Drift:
     questions: tuple[QuestionDrift, ...]
     answer_problems: tuple[Problem, ...]  # what the new catalogue rejects in the answers document
     old_answer_problems: tuple[Problem, ...] = ()  # the same under the old catalogue (normally none)
+    # The project's reworded cloud-chapter clauses (``cloud.<topic>.<n>``) whose catalogue text changed or went.
+    cloud_tailoring: tuple[TailoredDrift, ...] = ()
 
     @property
     def new_answer_problems(self) -> tuple[Problem, ...]:
@@ -115,6 +117,7 @@ class Drift:
             any(r.changed for r in self.requirements)
             or any(q.affects_project for q in self.questions)
             or bool(self.new_answer_problems)
+            or bool(self.cloud_tailoring)
         )
 
     @property

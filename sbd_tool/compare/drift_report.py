@@ -3,8 +3,10 @@ sentence per requirement and per question, as the catalogue page and the CLI sho
 
 from __future__ import annotations
 
+from sbd_tool.answers.tailoring import TailoredDrift
 from sbd_tool.compare.drift_model import Drift, QuestionDrift, RequirementDrift
 from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.document.blocks import CLOUD_CHAPTER
 from sbd_tool.engine.explain import value_label
 
 
@@ -22,7 +24,12 @@ def drift_summary(d: Drift) -> str:
         (len(d.removed), "件の対策要件がなくな", "り", "ります"),
         (needs_answer, "件の新しい設問に回答が必要にな", "り", "ります"),
         (len(d.new_answer_problems), "件の回答・決定が新しい版では使えなくな", "り", "ります"),
-        (sum(len(r.tailoring) for r in d.requirements), "件の文言を変更した条項で元の文言が変わ", "り", "ります"),
+        (
+            sum(len(r.tailoring) for r in d.requirements) + len(d.cloud_tailoring),
+            "件の文言を変更した条項で元の文言が変わ",
+            "り",
+            "ります",
+        ),
     ]
     shown = [(n, stem, cont, end) for n, stem, cont, end in parts if n]
     if not shown:  # e.g. an answered question's options changed without touching any level
@@ -41,7 +48,7 @@ def requirement_sentence(old: Catalogue, new: Catalogue, r: RequirementDrift) ->
     if r.status == "removed":
         assert r.decided_before is not None
         gone = f"新しい版にはありません（現在は{old.level_label(r.decided_before)}）"
-        return head + "、".join([gone, *_tailoring_notes(r)])
+        return head + "、".join([gone, *_tailoring_notes(r.tailoring)])
     assert r.proposed_before and r.proposed_after and r.decided_before and r.decided_after
     parts: list[str] = []
     if r.decision_dropped and r.decision is not None:
@@ -55,17 +62,23 @@ def requirement_sentence(old: Catalogue, new: Catalogue, r: RequirementDrift) ->
         parts.append(change)
     if r.text_changed and not r.level_changed:
         parts.append(f"記載文が{len(r.clause_changes)}か所変わります")
-    parts += _tailoring_notes(r)
+    parts += _tailoring_notes(r.tailoring)
     return head + ("、".join(parts) if parts else "変わりません")
 
 
-def _tailoring_notes(r: RequirementDrift) -> list[str]:
-    """What moving catalogue version means for the project's reworded clauses of ``r``."""
+def cloud_sentences(d: Drift) -> list[str]:
+    """「クラウドサービス利用時の要件: 文言を変更した条項 cloud.exit.2 の元の文言が変わります…」, one per
+    reworded cloud-chapter clause that the new catalogue changes or drops."""
+    return [f"{CLOUD_CHAPTER}: {note}" for note in _tailoring_notes(d.cloud_tailoring)]
+
+
+def _tailoring_notes(flags: tuple[TailoredDrift, ...]) -> list[str]:
+    """What moving catalogue version means for the project's reworded clauses ``flags``."""
     return [
         f"文言を変更した条項 {t.key} は新しい版にないため、変更後の文言は使われなくなります"
         if t.status == "removed"
         else f"文言を変更した条項 {t.key} の元の文言が変わります（変更後の文言はそのまま使います）"
-        for t in r.tailoring
+        for t in flags
     ]
 
 

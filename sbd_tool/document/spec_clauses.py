@@ -197,11 +197,17 @@ def cloud_section(
     else:  # an office's catalogue written before the placeholder
         intro = f"{intro}（利用するサービスの種類：{model}）"
     topics = []
+
+    def fill(text: str) -> str:
+        return fill_parameters(text, catalogue, answers, answered)
+
     for t in cloud.topics:
-        printed = tuple(
-            _spec(catalogue, answers, _bound(catalogue, p) + fill_parameters(text, catalogue, answers, answered), key)
+        originals = dict(zip(t.keys, t.clauses, strict=True))
+        printed = tuple(  # the officer's wording where a clause was tailored, with who is bound at its head
+            _spec(catalogue, answers, _bound(catalogue, p) + fill(tailored.cloud_text(key, text, answers)), key)
             for p, text, key in zip(t.parties, t.clauses, t.keys, strict=True)
         )
+        printed = tailored.annotate(f"cloud.{t.id}", printed, originals, answers, fill)
         kept, entry = _place(catalogue, printed, phases)
         qualifications += entry
         if kept:

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool.compare.drift import drift
-from sbd_tool.compare.drift_report import drift_summary, question_sentence, requirement_sentence
+from sbd_tool.compare.drift_report import cloud_sentences, drift_summary, question_sentence, requirement_sentence
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.catalogue.blueprint import bp
@@ -59,6 +59,7 @@ def project_update(project_id: int) -> BaseResponse | str:
         drift=result,
         summary=drift_summary(result),
         requirement_sentence=requirement_sentence,
+        cloud_lines=cloud_sentences(result),
         question_sentence=question_sentence,
         missing=project.content_version != old.content_version,
     )

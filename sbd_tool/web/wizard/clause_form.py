@@ -61,12 +61,13 @@ def added_number(rid: str, before: int, j: int) -> str:
     return f"{rid}-{mark(before + j)}"
 
 
-def clause_form(clauses: list[PageClause], added: int) -> type[WizardForm]:
+def clause_form(clauses: list[PageClause] | tuple[PageClause, ...], added: int, new: bool = True) -> type[WizardForm]:
     """One text, reason and 必須/提案 (with its reason) per printed clause; the same per added
-    clause; and an empty row for a new clause."""
+    clause; and (unless ``new`` is false: a cloud topic takes no added clause) an empty row for a
+    new clause."""
     obligations = options([(o, OBLIGATION_LABELS[o]) for o in OBLIGATIONS])
     attrs: dict[str, Any] = {"rid": HiddenField()}
-    rows = [f"c{c.index}" for c in clauses] + [f"a{j}" for j in range(added)] + ["new"]
+    rows = [f"c{c.index}" for c in clauses] + [f"a{j}" for j in range(added)] + (["new"] if new else [])
     for row in rows:
         attrs[f"text_{row}"] = TextAreaField("条項の文言", [Optional()])
         attrs[f"reason_{row}"] = TextAreaField(N_("理由"), [Optional()])
@@ -76,7 +77,7 @@ def clause_form(clauses: list[PageClause], added: int) -> type[WizardForm]:
     return type("ClauseForm", (WizardForm,), attrs)
 
 
-def load(answers: dict[str, Any], clauses: list[PageClause], rid: str) -> dict[str, Any]:
+def load(answers: dict[str, Any], clauses: list[PageClause] | tuple[PageClause, ...], rid: str) -> dict[str, Any]:
     tailoring = answers.get("tailoring") or {}
     chosen = answers.get("obligations") or {}
     data: dict[str, Any] = {"rid": rid}
@@ -103,7 +104,11 @@ def _value(form: Any, name: str) -> str:
 
 
 def store(
-    answers: dict[str, Any], form: Any, clauses: list[PageClause], rid: str, remove: int | None = None
+    answers: dict[str, Any],
+    form: Any,
+    clauses: list[PageClause] | tuple[PageClause, ...],
+    rid: str,
+    remove: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The answers with this requirement's clauses as the form says; and, per problem field
     kept only on the page (an added row's index in the file → the form row), the rows written."""
@@ -151,7 +156,11 @@ def _put(out: dict[str, Any], section: str, value: Any) -> None:
 
 
 def problems(
-    cat: Catalogue, answers: dict[str, Any], form: Any, clauses: list[PageClause], rows: dict[str, str]
+    cat: Catalogue,
+    answers: dict[str, Any],
+    form: Any,
+    clauses: list[PageClause] | tuple[PageClause, ...],
+    rows: dict[str, str],
 ) -> list[tuple[Field, str]]:
     """The core's problems with the stored result, each on the field it is about; and a reason
     given for a clause whose wording was not changed (it would record a change that is none)."""

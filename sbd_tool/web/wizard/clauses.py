@@ -1,5 +1,6 @@
-"""Step 6, one requirement's clauses: the officer rewords a clause for this procurement, adds a
-clause, or changes a clause's 必須/提案, each with a reason (issue 15 item 4).
+"""Step 6, one requirement's clauses, or one cloud-chapter topic's (``clause_groups``): the officer
+rewords a clause for this procurement, adds a clause (to a requirement), or changes a clause's
+必須/提案, each with a reason (issue 15 item 4).
 
 Saved like every step: the form names the version it read, a save is a new revision, and a save
 that lost the race to another tab is refused with the input kept (409).
@@ -31,6 +32,7 @@ from sbd_tool.web.store import (
     save_answers,
 )
 from sbd_tool.web.wizard import clause_form as cf
+from sbd_tool.web.wizard import clause_groups as cg
 
 bp = Blueprint(
     "clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions", template_folder="templates"
@@ -39,7 +41,7 @@ bp = Blueprint(
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"changed_clauses": changed_clauses}
+    return {"changed_clauses": changed_clauses, "cloud_topics": cg.cloud_topics}
 
 
 def changed_clauses(answers: dict[str, Any], evaluation: Any, rid: str) -> tuple[int, int]:
@@ -55,29 +57,33 @@ def changed_clauses(answers: dict[str, Any], evaluation: Any, rid: str) -> tuple
     return len(mine) + len(added), hidden
 
 
-def _page(project: Project, rid: str) -> tuple[list[cf.PageClause], int, Any] | None:
-    """The printed clauses, how many the spec prints before the added ones, and the outcome."""
+def _page(project: Project, gid: str) -> cg.ClauseGroup | None:
+    """The page's group of printed clauses (a requirement's or a cloud topic's); None when the
+    answers are not complete enough to know them. A cloud topic off a cloud procurement is 404."""
     cat = catalogue()
     state = project_state(cat, project.answers, project.visited)
     if state.evaluation is None:
         return None
-    clauses, before = cf.page_clauses(cat, state.evaluation, rid)
-    return clauses, before, state.evaluation.requirements[rid]
+    group = cg.clause_group(cat, state.evaluation, gid)
+    if group is None:
+        abort(404)
+    return group
 
 
 @bp.route("/<rid>/clauses", methods=["GET", "POST"])
 @rule("project:edit")
 def edit(project_id: int, rid: str) -> Any:
+    """The clause page of a requirement (``AT-1``) or of a cloud-chapter topic (``cloud.exit``)."""
     cat = catalogue()
-    if rid not in cat.requirements:
+    if not cg.known(cat, rid):
         abort(404)
     project = get_project(project_id)
-    found = _page(project, rid)
-    if found is None:
+    group = _page(project, rid)
+    if group is None:
         flash(gettext("未回答の設問があるため、条項を編集できません。手順4を確認してください。"), "error")
         return redirect(url_for("wizard.step", project_id=project_id, step="questions"))
-    clauses, before, outcome = found
-    form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)))
+    clauses = group.clauses
+    form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)), new=not group.cloud)
     if request.method == "GET":
         draft = get_draft(project, _draft_key(rid), user())
         if draft is not None:  # what this user typed and did not save (autosaved by the page)
@@ -85,12 +91,12 @@ def edit(project_id: int, rid: str) -> Any:
         else:
             form = form_class(formdata=None, data=cf.load(project.answers, clauses, rid))
         form.version.data = str(project.version)
-        return _render(project, rid, form, clauses, before, outcome, restored=draft is not None)
+        return _render(project, group, form, restored=draft is not None)
     form = form_class()
     if form.version.data != str(project.version):
-        return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
+        return _render(project, group, form, status=409, conflict=True)
     if not form.validate():
-        return _render(project, rid, form, clauses, before, outcome, status=400)
+        return _render(project, group, form, status=400)
     action = request.form.get("action", "save")
     remove = int(action[7:]) if action.startswith("remove:") and action[7:].isdigit() else None
     if action.startswith("revert:"):
@@ -107,47 +113,46 @@ def edit(project_id: int, rid: str) -> Any:
     if errors:
         for field, message in errors:
             field.errors = [*field.errors, message]
-        return _render(project, rid, form, clauses, before, outcome, status=400)
+        return _render(project, group, form, status=400)
     revision = save_answers(project, answers, "decisions", user())
     audit.record(db(), "revision", project_id=project.id, revision=revision.number, step="decisions")
     if not commit_save():
-        return _render(project, rid, form, clauses, before, outcome, status=409, conflict=True)
+        return _render(project, group, form, status=409, conflict=True)
     delete_draft(project, _draft_key(rid), user())
     db().commit()
     flash(gettext("条項を保存しました。"), "success")
     if action == "back":
-        return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=f"req-{rid}"))
+        return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=group.anchor))
     return redirect(url_for(".edit", project_id=project_id, rid=rid))
 
 
 def _render(
     project: Project,
-    rid: str,
+    group: cg.ClauseGroup,
     form: Any,
-    clauses: list[cf.PageClause],
-    before: int,
-    outcome: Any,
     status: int = 200,
     conflict: bool = False,
     restored: bool = False,
 ) -> Any:
     cat = catalogue()
-    printed = {c.key for c in clauses}
+    rid = group.id
+    printed = {c.key for c in group.clauses}
     tailoring = project.answers.get("tailoring") or {}
-    hidden = [  # tailored clauses of a level above the decided one: kept, but not printed
+    hidden = [  # tailored clauses of a level above the decided one (or not printed here): kept, not printed
         (key, item) for key, item in tailoring.items() if key.startswith(f"{rid}.") and key not in printed
     ]
-    added = len(cf.added_of(project.answers, rid))
+    added = 0 if group.cloud else len(cf.added_of(project.answers, rid))
     page = render_template(
         "wizard/clauses.html",
         project=project,
         cat=cat,
-        req=cat.requirements[rid].requirement,
-        outcome=outcome,
+        group=group,
+        req=group.requirement,
+        outcome=group.outcome,
         form=form,
-        clauses=clauses,
-        added=[(j, cf.added_number(rid, before, j)) for j in range(added)],
-        new_number=cf.added_number(rid, before, added),
+        clauses=group.clauses,
+        added=[(j, cf.added_number(rid, group.before, j)) for j in range(added)],
+        new_number=cf.added_number(rid, group.before, added),
         hidden=hidden,
         conflict=conflict,
         restored=restored,
@@ -165,7 +170,7 @@ def _draft_key(rid: str) -> str:
 @rule("project:edit")
 def save_draft(project_id: int, rid: str) -> Response:
     """Autosave: the page posts what is typed; it survives a closed tab until saved or discarded."""
-    if rid not in catalogue().requirements:
+    if not cg.known(catalogue(), rid):
         abort(404)
     project = get_project(project_id)
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
@@ -177,7 +182,7 @@ def save_draft(project_id: int, rid: str) -> Response:
 @bp.post("/<rid>/clauses/draft/discard")
 @rule("project:edit")
 def discard_draft(project_id: int, rid: str) -> BaseResponse:
-    if rid not in catalogue().requirements:
+    if not cg.known(catalogue(), rid):
         abort(404)
     delete_draft(get_project(project_id), _draft_key(rid), user())
     db().commit()

@@ -20,6 +20,7 @@ from sbd_tool.content import Catalogue
 from sbd_tool.document import DocumentModel, render_docx
 from sbd_tool.document.bidder import bidder_requirements
 from sbd_tool.document.compliance import IROHA, compliance_rows, compliance_xlsx
+from sbd_tool.document.tailored import changes_table
 from sbd_tool.document.text_render import render_markdown
 from sbd_tool.limits import ADDED_CLAUSES, CLAUSE_TEXT_CHARS
 from tests.conftest import example_data
@@ -209,3 +210,19 @@ def test_revision_diff_reports_tailoring_changes(catalogue: Catalogue) -> None:
     reverted = diff_revisions(catalogue, after, before).fields
     assert {c.where for c in reverted} == {f"tailoring.{key}", "added_clauses.AT-1.1"}
     assert not diff_revisions(catalogue, after, copy.deepcopy(after)).fields
+
+
+def test_a_reworded_entry_qualification_is_printed_and_recorded_under_ql(catalogue: Catalogue) -> None:
+    """A clause the catalogue places in 入札参加資格 keeps the officer's wording and, like any other
+    change, is listed in 仕様書の条項の変更 with its number as the matrix prints it (QL-ア)."""
+    data = example_data("citizen-portal")
+    qualification = _model(catalogue, data).qualifications[0]
+    reworded = "本業務を実施する部門を適用範囲に含むISMS認証を取得していること。"
+    data["tailoring"] = {qualification.key: {"text": reworded, "reason": "認証の範囲を明確にするため。"}}
+    model = _model(catalogue, data)
+    assert str(model.qualifications[0]) == reworded
+    assert model.qualifications[0].catalogue_text == str(qualification)
+    assert [r.number for r in compliance_rows(model) if r.clause == reworded] == ["QL-ア"]
+    table = changes_table(model)
+    assert table is not None
+    assert ("QL-ア", qualification.key, "文言を変更", "認証の範囲を明確にするため。") in table.rows

@@ -97,7 +97,11 @@ def _place(
     for clause in clauses:
         if clause.key in traits and traits[clause.key].placement == "qualification":
             text = _BOUND.sub("", clause)
-            qualified.append(SpecClause(text, clause.key, clause.obligation, reason=clause.reason, phase=clause.phase))
+            # The officer's wording and reason travel with it: 仕様書の条項の変更 lists it under QL.
+            kept_text = SpecClause(
+                text, clause.key, clause.obligation, clause.catalogue_text, clause.reason, clause.phase
+            )
+            qualified.append(kept_text)
         elif in_scope(clause.phase, phases):
             kept.append(clause)
     kept.sort(key=lambda c: c.phase == "operation")  # stable: the catalogue's order within each phase

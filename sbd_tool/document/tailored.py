@@ -65,6 +65,7 @@ def changes_table(model: DocumentModel) -> Table | None:
     """「仕様書の条項の変更」: each tailored or added clause with its number as printed (a cloud
     chapter clause's as that chapter numbers it, CL-3-ア), its key, what was done and why (the
     adviser's record); None when nothing was changed."""
+    from sbd_tool.document.compliance import QUALIFICATION_PREFIX
     from sbd_tool.document.model import Table
 
     printed = [
@@ -74,6 +75,7 @@ def changes_table(model: DocumentModel) -> Table | None:
     if model.cloud is not None:
         numbers = model.cloud_numbers or tuple(f"CL-{n}" for n in range(1, len(model.cloud.topics) + 1))
         printed += [(number, clauses) for number, (_, clauses) in zip(numbers, model.cloud.topics, strict=True)]
+    printed.append((QUALIFICATION_PREFIX, model.qualifications))  # 入札参加資格, numbered as in the matrix
     rows = [row for number, clauses in printed for row in _changed(number, clauses)]
     if not rows:
         return None

@@ -13,6 +13,7 @@ import pytest
 
 from sbd_tool.answers.read import AnswersError, parse_answers
 from sbd_tool.answers.schema import answers_schema
+from sbd_tool.answers.tailoring import catalogue_clauses
 from sbd_tool.assessment import assess, specification
 from sbd_tool.compare.clause_changes import char_diff, clause_edits
 from sbd_tool.compare.revision_diff import diff_revisions
@@ -226,3 +227,30 @@ def test_a_reworded_entry_qualification_is_printed_and_recorded_under_ql(catalog
     table = changes_table(model)
     assert table is not None
     assert ("QL-ア", qualification.key, "文言を変更", "認証の範囲を明確にするため。") in table.rows
+
+
+@pytest.mark.parametrize("example", ["citizen-portal", "cloud-interagency", "internal-small"])
+@pytest.mark.parametrize("scope", ["build_only", "build_and_operation", "operation_only"])
+def test_the_review_numbers_every_change_as_the_matrix_prints_it(
+    catalogue: Catalogue, example: str, scope: str
+) -> None:
+    """Every clause reworded and one added per requirement: the number the review page gives each
+    change is the number the spec and the matrix print (the procurement's phases, design and build
+    first, a cloud provider's confirming clause, 入札参加資格 moved out), or none where it is not printed."""
+    data = example_data(example)
+    data["answers"]["procurement_scope"] = scope
+    everything = catalogue_clauses(catalogue)
+    data["tailoring"] = {key: {"text": f"変更した条項 {key}。", "reason": "確認のため。"} for key in everything}
+    data["added_clauses"] = [
+        {"requirement": rid, "text": f"追加した条項 {rid}。", "reason": "確認のため。"}
+        for rid in catalogue.requirements
+    ]
+    assessment = assess(catalogue, data)
+    assert assessment.answers is not None and assessment.evaluation is not None
+    model = specification(assessment, dt.date(2026, 12, 1))
+    matrix = {row.clause: row.number for row in compliance_rows(model)}
+    edits = [e for group in clause_edits(catalogue, assessment.answers, assessment.evaluation).values() for e in group]
+    assert len(edits) == len(everything) + len(catalogue.requirements)
+    for edit in edits:
+        assert edit.number == matrix.get(edit.text, ""), edit.key
+    assert sum(bool(e.number) for e in edits) > len(catalogue.requirements)

@@ -7,6 +7,7 @@ Pure: the catalogue, the parsed answers and their evaluation (or raw documents) 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from sbd_tool.answers.obligations import clause_traits
 from sbd_tool.answers.read import Answers
 from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses, requirement_of
 from sbd_tool.content.catalogue import Catalogue
+from sbd_tool.document.build import build_document
 from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
+from sbd_tool.document.numbering import clause_numbers
 from sbd_tool.engine.cloud import clause_party
 from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.rules import printed_clauses
@@ -25,6 +28,8 @@ from sbd_tool.procurement import in_scope, phases_in_scope
 Segment = tuple[Literal["equal", "delete", "insert"], str]
 CATALOGUE_WORDING = "（対策要件集の文言）"
 NO_CLAUSE = "（なし）"
+# Clause numbers do not depend on the document's date; the model needs one.
+NUMBERING_DATE = dt.date(2026, 1, 1)
 
 
 def mark(i: int) -> str:
@@ -98,36 +103,42 @@ def cloud_printed_numbers(catalogue: Catalogue, evaluation: Evaluation) -> dict[
     return out
 
 
+def numbers_as_printed(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, str]:
+    """Every clause the specification prints, by key → its number there (AT-1-ア, CL-4-イ, QL-ア),
+    read from the document model itself so that a page never orders the clauses differently."""
+    return clause_numbers(build_document(catalogue, answers, evaluation, NUMBERING_DATE))
+
+
 def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, list[ClauseEdit]]:
     """Per requirement, its reworded clauses (catalogue order) and then its added clauses; then per
-    cloud topic (``cloud.<topic>``), its reworded clauses."""
+    cloud topic (``cloud.<topic>``), its reworded clauses. Each carries its number as printed ("" when
+    the document does not print it)."""
     current = catalogue_clauses(catalogue)
-    added = added_by_requirement(answers.added_clauses)
+    numbers = numbers_as_printed(catalogue, answers, evaluation)
     out: dict[str, list[ClauseEdit]] = {}
-    for rid in catalogue.requirements:
-        numbers, before = printed_numbers(catalogue, evaluation, rid)
-        edits = [
-            ClauseEdit(key, numbers.get(key, ""), "tailored", t.text, t.reason, current[key], "",
-                       char_diff(current[key], t.text))
-            for key in current
-            if key.startswith(f"{rid}.") and (t := answers.tailoring.get(key)) is not None
-        ]  # fmt: skip
-        shown = bool(numbers)
-        for j, (key, a) in enumerate(added.get(rid, [])):
-            number = f"{rid}-{mark(before + j)}" if shown else ""
-            edits.append(ClauseEdit(key, number, "added", a.text, a.reason, obligation=OBLIGATION_LABELS[a.obligation]))
-        if edits:
-            out[rid] = edits
-    cloud = cloud_printed_numbers(catalogue, evaluation)
     for key, t in answers.tailoring.items():
-        group = requirement_of(key)
-        if group not in catalogue.requirements and key in current:  # a cloud-chapter clause
-            number = cloud.get(group, {}).get(key, "")
+        if key in current:
             edit = ClauseEdit(
-                key, number, "tailored", t.text, t.reason, current[key], "", char_diff(current[key], t.text)
+                key,
+                numbers.get(key, ""),
+                "tailored",
+                t.text,
+                t.reason,
+                current[key],
+                "",
+                char_diff(current[key], t.text),
             )
-            out.setdefault(group, []).append(edit)
-    return out
+            out.setdefault(requirement_of(key), []).append(edit)
+    for rid, added in added_by_requirement(answers.added_clauses).items():
+        for key, a in added:
+            obligation = OBLIGATION_LABELS[a.obligation]
+            out.setdefault(rid, []).append(
+                ClauseEdit(key, numbers.get(key, ""), "added", a.text, a.reason, obligation=obligation)
+            )
+    order = {key: i for i, key in enumerate(current)}  # reworded in catalogue order, then added
+    ranked = {g: sorted(e, key=lambda x: (x.kind == "added", order.get(x.key, 0))) for g, e in out.items()}
+    groups = [*catalogue.requirements, *(g for g in ranked if g not in catalogue.requirements)]
+    return {g: ranked[g] for g in groups if g in ranked}
 
 
 # ---------------------------------------------------------------- between two revisions (raw documents)

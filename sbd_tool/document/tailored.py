@@ -62,38 +62,21 @@ def annotate(
 
 
 def changes_table(model: DocumentModel) -> Table | None:
-    """「仕様書の条項の変更」: each tailored or added clause with its number as printed (a cloud
-    chapter clause's as that chapter numbers it, CL-3-ア), its key, what was done and why (the
+    """「仕様書の条項の変更」: each tailored or added clause with its number as printed (AT-1-ア,
+    CL-3-ア in the cloud chapter, QL-ア in 入札参加資格), its key, what was done and why (the
     adviser's record); None when nothing was changed."""
-    from sbd_tool.document.compliance import QUALIFICATION_PREFIX
     from sbd_tool.document.model import Table
-
-    printed = [
-        (req.id, req.clauses) for category in model.security for policy in category.policies
-        for req in policy.requirements
-    ]  # fmt: skip
-    if model.cloud is not None:
-        numbers = model.cloud_numbers or tuple(f"CL-{n}" for n in range(1, len(model.cloud.topics) + 1))
-        printed += [(number, clauses) for number, (_, clauses) in zip(numbers, model.cloud.topics, strict=True)]
-    printed.append((QUALIFICATION_PREFIX, model.qualifications))  # 入札参加資格, numbered as in the matrix
-    rows = [row for number, clauses in printed for row in _changed(number, clauses)]
-    if not rows:
-        return None
-    return Table(("番号", "条項のキー", "変更", "理由"), tuple(rows), (1.3, 2.2, 1.5, 5))
-
-
-def _changed(number: str, clauses: tuple[SpecClause, ...]) -> list[tuple[str, str, str, str]]:
-    """The changed clauses of one requirement or cloud topic: (number as printed, key, what, why)."""
-    from sbd_tool.document.compliance import IROHA
+    from sbd_tool.document.numbering import numbered_clauses
 
     rows = []
-    for i, clause in enumerate(clauses):
-        mark = IROHA[i] if i < len(IROHA) else str(i + 1)
+    for number, clause in numbered_clauses(model):
         if ".added." in clause.key:
             what = f"追加（{OBLIGATION_LABELS.get(clause.obligation, clause.obligation)}）"
         elif clause.catalogue_text is not None:
             what = "文言を変更"
         else:
             continue
-        rows.append((f"{number}-{mark}", clause.key, what, clause.reason))
-    return rows
+        rows.append((number, clause.key, what, clause.reason))
+    if not rows:
+        return None
+    return Table(("番号", "条項のキー", "変更", "理由"), tuple(rows), (1.3, 2.2, 1.5, 5))

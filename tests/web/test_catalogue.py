@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sbd_tool.releases import check_bundle
 from sbd_tool.storage.models import AuditEvent, CatalogueRelease, Project, Revision
 from tests.accounts import add_user, login
+from tests.conftest import ROOT
 from tests.web.test_review import import_example
 
 OLD_CLAUSE = "内部のネットワークに侵入された場合の横展開を防止するため、"
@@ -115,3 +117,26 @@ def test_a_new_version_never_changes_a_project_silently(app: Flask, client: Flas
     assert OLD_CLAUSE in client.get(f"/projects/{pid}/revisions/1/spec.html").data.decode(), (
         "old revisions as they were"
     )
+
+
+CLOUD_OLD = "移行先の事業者への移行作業に協力すること。"
+CLOUD_NEW = "移行先の事業者への移行作業に協力し、その結果を報告すること。"
+
+
+def test_the_release_page_counts_reworded_cloud_clauses_the_new_version_changes(
+    app: Flask, client: FlaskClient
+) -> None:
+    data = yaml.safe_load((ROOT / "examples" / "cloud-interagency.yaml").read_text(encoding="utf-8"))
+    data["tailoring"] = {
+        "cloud.exit.2": {"text": "移行の手順を発注者に提供すること。", "reason": "本調達の範囲に合わせるため。"}
+    }
+    body = yaml.safe_dump(data, allow_unicode=True).encode()
+    assert client.post("/projects/import", data={"file": (io.BytesIO(body), "cloud.yaml")}).status_code == 302
+    admin = admin_client(app)
+    original = admin.get(f"/admin/catalogue/{release_ids(app)['builtin*']}.zip").data
+    new_zip = edited_zip(original, CLOUD_OLD, CLOUD_NEW, name="requirement_sets/cloud.yaml")
+    stored = admin.post("/admin/catalogue", data={"file": (io.BytesIO(new_zip), "new.zip"), "note": "クラウドの改訂"})
+    preview = admin.get(stored.headers["Location"]).data.decode()
+    assert "1 件のうち、1 件で変更があります" in preview
+    row = re.search(r"<th scope=\"row\">クラウドサービス利用時の要件</th><td[^>]*>([^<]*)</td><td>(\d+)</td>", preview)
+    assert row is not None and "cloud.exit.2" in row.group(1) and row.group(2) == "1"

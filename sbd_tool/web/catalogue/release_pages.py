@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sbd_tool import releases as store
 from sbd_tool.compare.drift import drift
-from sbd_tool.compare.drift_report import requirement_sentence
+from sbd_tool.compare.drift_report import cloud_sentences, requirement_sentence
 from sbd_tool.content.bundle import BundleError, zip_files
+from sbd_tool.document.blocks import CLOUD_CHAPTER
 from sbd_tool.releases import CheckedRelease, check_bundle
 from sbd_tool.storage.models import CatalogueRelease, Project
 from sbd_tool.web import audit, releases
@@ -104,11 +105,12 @@ def release(release_id: int) -> str:
         result = drift(old, new, project.answers)
         if result.changed:
             affected += 1
-        for r in result.requirements:
-            if r.changed:
-                line = requirement_sentence(old, new, r)
-                impact.setdefault(r.id, {})
-                impact[r.id][line.split(": ", 1)[-1]] = impact[r.id].get(line.split(": ", 1)[-1], 0) + 1
+        lines = [(r.id, requirement_sentence(old, new, r)) for r in result.requirements if r.changed]
+        lines += [(CLOUD_CHAPTER, line) for line in cloud_sentences(result)]  # reworded cloud clauses
+        for head, line in lines:
+            change = line.split(": ", 1)[-1]
+            impact.setdefault(head, {})
+            impact[head][change] = impact[head].get(change, 0) + 1
     return render_template(
         "catalogue/release.html",
         release=found,

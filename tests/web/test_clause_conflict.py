@@ -161,3 +161,20 @@ def test_a_stale_input_with_errors_is_kept_with_its_errors_and_not_compared(clie
     page = response.data.decode()
     assert response.status_code == 409 and "入力に誤りがあるため、保存済みの内容と比べられません" in page
     assert MINE in page and re.search(r'<p class="error" id="reason_c0-error">', page)
+
+
+def test_a_cloud_topics_page_has_the_same_conflict_page(client: FlaskClient) -> None:
+    pid = import_example(client, "cloud-interagency")
+    url = f"/projects/{pid}/steps/decisions/cloud.exit/clauses"
+    page = client.get(url).data.decode()
+    stale, (key, *_) = _form(page), _keys(page)
+    assert client.post(url, data=stale | {"text_c0": THEIRS, "reason_c0": "先"}).status_code == 302
+    response = client.post(url, data=stale | {"text_c0": MINE, "reason_c0": "後"})
+    shown = response.data.decode()
+    assert response.status_code == 409 and MINE in shown and THEIRS in shown
+    assert picks(shown) == {f"tailoring.{key}": "mine"} and "両方で変更" in shown
+    kept = client.post(
+        url, data=stale | {"text_c0": MINE, "reason_c0": "後", "action": "conflict:mine", "conflict_base": _base(shown)}
+    )
+    assert kept.status_code == 302
+    assert export(client, pid)["tailoring"][key]["text"] == MINE

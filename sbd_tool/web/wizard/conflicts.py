@@ -82,8 +82,8 @@ def take_theirs(project: Project, draft_key: str, url: str) -> BaseResponse:
 
 
 def merged_answers(cat: Any, project: Project, mine: dict[str, Any]) -> dict[str, Any]:
-    """The saved answers with each differing field the user picked as theirs taken from ``mine``
-    (the page's ``pick:<where>`` radios; a field without a pick keeps the user's input)."""
+    """The saved answers with each differing field taken from ``mine`` (the user's input) unless
+    the page's ``pick:<where>`` radio chose the saved value (a field without a pick keeps the input)."""
     changes = diff_revisions(cat, project.answers, mine).fields
     take = [c.where for c in changes if request.form.get(f"pick:{c.where}", "mine") != "theirs"]
     return merge_documents(project.answers, mine, take)

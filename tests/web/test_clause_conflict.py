@@ -178,3 +178,23 @@ def test_a_cloud_topics_page_has_the_same_conflict_page(client: FlaskClient) -> 
     )
     assert kept.status_code == 302
     assert export(client, pid)["tailoring"][key]["text"] == MINE
+
+
+def test_a_page_whose_clauses_changed_meanwhile_is_not_compared_row_by_row(client: FlaskClient) -> None:
+    """Another tab decides another level, which prints other clauses: the stale page's rows were
+    other clauses, so its save is refused with the input kept (reload and redo), as before, rather
+    than compared or merged into the wrong clauses."""
+    pid = import_example(client)
+    page, stale = _page(client, pid)
+    step6 = _form(client.get(f"/projects/{pid}/steps/decisions").data.decode())
+    assert step6["level_AT-1"] != "low"
+    step6 |= {"level_AT-1": "low", "reason_AT-1": "庁内のみで折り返す構成のため。", "action": "save"}
+    assert client.post(f"/projects/{pid}/steps/decisions", data=step6).status_code == 302
+    assert _keys(_page(client, pid)[0]) != _keys(page)
+    stale |= {"text_c0": MINE, "reason_c0": "このタブの理由。", "action": "save"}
+    for extra in ({}, {"action": "conflict:mine", "conflict_base": "99"}, {"action": "conflict:show"}):
+        response = _post(client, pid, stale | extra)
+        shown = response.data.decode()
+        assert response.status_code == 409 and "項目ごとには比べられません" in shown and MINE in shown
+        assert not picks(shown) and f'value="{stale["clause_keys"]}"' in shown
+    assert "tailoring" not in export(client, pid)

@@ -114,6 +114,11 @@ def _post(project: Project, group: cg.ClauseGroup) -> Any:
     form = _form_class(group, cf.added_rows(request.form))()  # the rows the page had
     action = request.form.get("action", "save")
     stale = form.version.data != str(project.version)
+    shown = " ".join(c.key for c in group.clauses)
+    if stale and request.form.get("clause_keys", shown) != shown:
+        # Another decided level meanwhile: the page's rows were other clauses, so they cannot be
+        # compared field by field. Refused with the input kept (the user reloads and redoes it).
+        return _render(project, group, form, status=409, conflict=True, moved=True)
     if action == "conflict:show":  # the page's autosave was refused as stale: show what differs
         return _conflict(project, group, form) if stale else _render(project, group, form)
     if action.startswith("conflict:"):
@@ -208,6 +213,7 @@ def _render(
     conflict: bool = False,
     restored: bool = False,
     conflict_view: dict[str, Any] | None = None,
+    moved: bool = False,
 ) -> Any:
     cat = catalogue()
     rid = group.id
@@ -231,6 +237,7 @@ def _render(
         hidden=hidden,
         conflict=conflict,
         conflict_view=conflict_view,
+        moved=moved,
         restored=restored,
         obligations_supported=cf.OBLIGATIONS_SUPPORTED,
     )

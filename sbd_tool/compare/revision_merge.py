@@ -16,6 +16,7 @@ def merge_documents(theirs: Any, mine: Any, take_mine: Iterable[str]) -> dict[st
     own input when two tabs saved the same project. Pure: neither document is changed."""
     out: dict[str, Any] = copy.deepcopy(as_mapping(theirs))
     own = as_mapping(mine)
+    added: dict[str, set[int]] = {}  # added_clauses.<requirement>.<n>: taken together, after the loop
     for where in take_mine:
         head, _, rest = where.partition(".")
         if "#" in rest or not rest:
@@ -48,6 +49,12 @@ def merge_documents(theirs: Any, mine: Any, take_mine: Iterable[str]) -> dict[st
             rid, _, key = rest.rpartition(".")
             required = {"decisions": "level", "responsibilities": "party", "obligations": "obligation"}[head]
             _take_entry(out.setdefault(head, {}), as_mapping(own.get(head)), rid, key, required)
+        elif head == "added_clauses":
+            rid, _, n = rest.rpartition(".")
+            if rid and n.isdigit() and int(n) > 0:
+                added.setdefault(rid, set()).add(int(n))
+    for rid, numbers in added.items():
+        _take_added(out, as_sequence(own.get("added_clauses")), rid, numbers)
     for key in (
         "answers",
         "parameters",
@@ -110,3 +117,25 @@ def _take_entry(target: dict[str, Any], source: dict[Any, Any], rid: str, key: s
         target[rid] = entry
     else:
         target.pop(rid, None)
+
+
+def _is_of(item: Any, rid: str) -> bool:
+    return isinstance(item, dict) and item.get("requirement") == rid
+
+
+def _take_added(out: dict[str, Any], source: list[Any], rid: str, numbers: set[int]) -> None:
+    """A requirement's added clauses, by their place among its own (1-based, as the diff numbers
+    them): each place taken is mine (a clause, or none where mine has fewer); the others stay."""
+    target = as_sequence(out.get("added_clauses"))
+    slots: list[Any] = [a for a in target if _is_of(a, rid)]
+    own = [a for a in source if _is_of(a, rid)]
+    for n in sorted(numbers):
+        slots += [None] * (n - len(slots))
+        slots[n - 1] = copy.deepcopy(own[n - 1]) if n <= len(own) else None
+    at = next((i for i, a in enumerate(target) if _is_of(a, rid)), len(target))
+    others = [a for a in target if not _is_of(a, rid)]
+    merged = others[:at] + [a for a in slots if a is not None] + others[at:]
+    if merged:
+        out["added_clauses"] = merged
+    else:
+        out.pop("added_clauses", None)

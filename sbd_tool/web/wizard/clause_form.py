@@ -99,6 +99,15 @@ def added_of(answers: dict[str, Any], rid: str) -> list[dict[str, Any]]:
     return [a for a in answers.get("added_clauses") or [] if isinstance(a, dict) and a.get("requirement") == rid]
 
 
+def added_rows(fields: Any) -> int:
+    """How many added clauses a clause form, or a posted clause page, has rows for (``text_a0``, …):
+    a posted page's form is built to match (another tab may have saved more or fewer meanwhile)."""
+    count = 0
+    while f"text_a{count}" in fields:
+        count += 1
+    return count
+
+
 def _value(form: Any, name: str) -> str:
     return (form[name].data or "").strip() if name in form else ""
 
@@ -134,7 +143,7 @@ def store(
     others = [a for a in out.get("added_clauses") or [] if not (isinstance(a, dict) and a.get("requirement") == rid)]
     mine: list[dict[str, str]] = []
     rows: dict[str, str] = {}
-    count = len(added_of(answers, rid))
+    count = added_rows(form)
     for row in [f"a{j}" for j in range(count) if j != remove] + ["new"]:
         text, reason = _value(form, f"text_{row}"), _value(form, f"reason_{row}")
         if not text and not reason:

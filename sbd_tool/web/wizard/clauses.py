@@ -3,7 +3,8 @@ rewords a clause for this procurement, adds a clause (to a requirement), or chan
 必須/提案, each with a reason (issue 15 item 4).
 
 Saved like every step: the form names the version it read, a save is a new revision, and a save
-that lost the race to another tab is refused with the input kept (409).
+that lost the race to another tab is refused with the input kept (409), on the conflict page of the
+step pages (``conflicts``): what differs in this page's clauses, keep mine, take theirs or merge.
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ from sbd_tool.web.store import (
 )
 from sbd_tool.web.wizard import clause_form as cf
 from sbd_tool.web.wizard import clause_groups as cg
+from sbd_tool.web.wizard.conflicts import (
+    Store,
+    conflict_choice,
+    conflict_view,
+    kept_mine_note,
+    merged_answers,
+    merged_note,
+    take_theirs,
+)
+from sbd_tool.web.wizard.formpairs import form_pairs
 
 bp = Blueprint(
     "clauses", __name__, url_prefix="/projects/<int:project_id>/steps/decisions", template_folder="templates"
@@ -82,22 +93,46 @@ def edit(project_id: int, rid: str) -> Any:
     if group is None:
         flash(gettext("未回答の設問があるため、条項を編集できません。手順4を確認してください。"), "error")
         return redirect(url_for("wizard.step", project_id=project_id, step="questions"))
-    clauses = group.clauses
-    form_class = cf.clause_form(clauses, len(cf.added_of(project.answers, rid)), new=not group.cloud)
-    if request.method == "GET":
-        draft = get_draft(project, _draft_key(rid), user())
-        if draft is not None:  # what this user typed and did not save (autosaved by the page)
-            form = form_class(formdata=MultiDict(draft.data["pairs"]))
-        else:
-            form = form_class(formdata=None, data=cf.load(project.answers, clauses, rid))
-        form.version.data = str(project.version)
-        return _render(project, group, form, restored=draft is not None)
-    form = form_class()
-    if form.version.data != str(project.version):
-        return _render(project, group, form, status=409, conflict=True)
+    if request.method == "POST":
+        return _post(project, group)
+    form_class = _form_class(group, len(cf.added_of(project.answers, rid)))
+    draft = get_draft(project, _draft_key(rid), user())
+    if draft is not None:  # what this user typed and did not save (autosaved by the page)
+        form = form_class(formdata=MultiDict(draft.data["pairs"]))
+    else:
+        form = form_class(formdata=None, data=cf.load(project.answers, group.clauses, rid))
+    form.version.data = str(project.version)
+    return _render(project, group, form, restored=draft is not None)
+
+
+def _form_class(group: cg.ClauseGroup, added: int) -> type[Any]:
+    return cf.clause_form(group.clauses, added, new=not group.cloud)
+
+
+def _post(project: Project, group: cg.ClauseGroup) -> Any:
+    """The page's POST: a save, or a choice on the conflict page (another tab saved first)."""
+    form = _form_class(group, cf.added_rows(request.form))()  # the rows the page had
+    action = request.form.get("action", "save")
+    stale = form.version.data != str(project.version)
+    shown = " ".join(c.key for c in group.clauses)
+    if stale and request.form.get("clause_keys", shown) != shown:
+        # Another decided level meanwhile: the page's rows were other clauses, so they cannot be
+        # compared field by field. Refused with the input kept (the user reloads and redoes it).
+        return _render(project, group, form, status=409, conflict=True, moved=True)
+    if action == "conflict:show":  # the page's autosave was refused as stale: show what differs
+        return _conflict(project, group, form) if stale else _render(project, group, form)
+    if action.startswith("conflict:"):
+        return _resolve(project, group, form, action)
+    if stale:
+        return _conflict(project, group, form)
+    return _save(project, group, form, action)
+
+
+def _save(project: Project, group: cg.ClauseGroup, form: Any, action: str, note: str | None = None) -> Any:
+    """Validate and save the page's clauses as a new revision (the form names the version it read)."""
+    cat, rid, clauses = catalogue(), group.id, group.clauses
     if not form.validate():
         return _render(project, group, form, status=400)
-    action = request.form.get("action", "save")
     remove = int(action[7:]) if action.startswith("remove:") and action[7:].isdigit() else None
     if action.startswith("revert:"):
         for c in clauses:
@@ -117,13 +152,57 @@ def edit(project_id: int, rid: str) -> Any:
     revision = save_answers(project, answers, "decisions", user())
     audit.record(db(), "revision", project_id=project.id, revision=revision.number, step="decisions")
     if not commit_save():
-        return _render(project, group, form, status=409, conflict=True)
+        return _conflict(project, group, form)
     delete_draft(project, _draft_key(rid), user())
     db().commit()
-    flash(gettext("条項を保存しました。"), "success")
+    flash(note or gettext("条項を保存しました。"), "success")
     if action == "back":
-        return redirect(url_for("wizard.step", project_id=project_id, step="decisions", _anchor=group.anchor))
-    return redirect(url_for(".edit", project_id=project_id, rid=rid))
+        return redirect(url_for("wizard.step", project_id=project.id, step="decisions", _anchor=group.anchor))
+    return redirect(url_for(".edit", project_id=project.id, rid=rid))
+
+
+def _storing(project: Project, group: cg.ClauseGroup, form: Any) -> Store | None:
+    """How the page stores the user's input into any version's answers; None (the problems put on
+    their fields) when it cannot be stored."""
+    if not form.validate():
+        return None
+    answers, rows = cf.store(project.answers, form, group.clauses, group.id)
+    errors = cf.problems(catalogue(), answers, form, group.clauses, rows)
+    for field, message in errors:
+        field.errors = [*field.errors, message]
+    if errors:
+        return None
+    return lambda answers: cf.store(answers, form, group.clauses, group.id)[0]
+
+
+def _conflict(project: Project, group: cg.ClauseGroup, form: Any) -> Any:
+    """The conflict page (409): the input stays in the form; above it, field by field, what differs
+    in this group's clauses from the version saved meanwhile, and the choice (as on a step page)."""
+    view = conflict_view(catalogue(), project, str(form.version.data or ""), _storing(project, group, form))
+    return _render(project, group, form, status=409, conflict=True, conflict_view=view | {"clauses": True})
+
+
+def _resolve(project: Project, group: cg.ClauseGroup, form: Any, action: str) -> Any:
+    """Keep the input (saved over the current version), take the saved version, or merge per field;
+    about the version the conflict page showed, else the new differences are shown."""
+    choice = conflict_choice(project, action)
+    if choice is None:
+        return _conflict(project, group, form)  # saved again meanwhile
+    if choice == "theirs":
+        return take_theirs(project, _draft_key(group.id), url_for(".edit", project_id=project.id, rid=group.id))
+    form.version.data = str(project.version)
+    if choice != "merge":
+        return _save(project, group, form, "save", kept_mine_note())
+    storing = _storing(project, group, form)
+    if storing is None:
+        return _conflict(project, group, form)
+    merged = merged_answers(catalogue(), project, storing(project.answers))
+    form_class = _form_class(group, len(cf.added_of(merged, group.id)))
+    built = form_class(formdata=None, data=cf.load(merged, group.clauses, group.id))
+    pairs = [*form_pairs(built), ["csrf_token", request.form.get("csrf_token", "")]]
+    merged_form = form_class(formdata=MultiDict([(k, v) for k, v in pairs if k != "version"]))
+    merged_form.version.data = str(project.version)
+    return _save(project, group, merged_form, "save", merged_note())
 
 
 def _render(
@@ -133,6 +212,8 @@ def _render(
     status: int = 200,
     conflict: bool = False,
     restored: bool = False,
+    conflict_view: dict[str, Any] | None = None,
+    moved: bool = False,
 ) -> Any:
     cat = catalogue()
     rid = group.id
@@ -141,7 +222,7 @@ def _render(
     hidden = [  # tailored clauses of a level above the decided one (or not printed here): kept, not printed
         (key, item) for key, item in tailoring.items() if key.startswith(f"{rid}.") and key not in printed
     ]
-    added = 0 if group.cloud else len(cf.added_of(project.answers, rid))
+    added = 0 if group.cloud else cf.added_rows(form)  # the form's rows: the user's, on a conflict
     page = render_template(
         "wizard/clauses.html",
         project=project,
@@ -155,6 +236,8 @@ def _render(
         new_number=cf.added_number(rid, group.before, added),
         hidden=hidden,
         conflict=conflict,
+        conflict_view=conflict_view,
+        moved=moved,
         restored=restored,
         obligations_supported=cf.OBLIGATIONS_SUPPORTED,
     )
@@ -173,6 +256,10 @@ def save_draft(project_id: int, rid: str) -> Response:
     if not cg.known(catalogue(), rid):
         abort(404)
     project = get_project(project_id)
+    if request.form.get("version", "") != str(project.version):
+        # A tab opened on an older version: its draft would pass for the newer one. Refused; the
+        # page offers the conflict page instead (as a step page's autosave).
+        return Response("stale", status=409, mimetype="text/plain")
     pairs = [[k, v] for k, v in request.form.items(multi=True) if k not in ("csrf_token", "action")]
     put_draft(project, _draft_key(rid), user(), {"pairs": pairs, "saved_at": dt.datetime.now(dt.UTC).isoformat()})
     db().commit()

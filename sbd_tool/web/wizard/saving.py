@@ -4,7 +4,6 @@ another tab saved first: the conflict page, field by field, and the choice made 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, request, url_for
@@ -12,14 +11,21 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.compare.revision_diff import diff_revisions
-from sbd_tool.compare.revision_merge import merge_documents
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
 from sbd_tool.web.access import user
 from sbd_tool.web.state import ProjectState, project_state
-from sbd_tool.web.store import catalogue, commit_save, db, delete_draft, get_revision_or_none, save_answers
+from sbd_tool.web.store import catalogue, commit_save, db, save_answers
 from sbd_tool.web.wizard.blueprint import neighbour, step_ids
+from sbd_tool.web.wizard.conflicts import (
+    Store,
+    conflict_choice,
+    conflict_view,
+    kept_mine_note,
+    merged_answers,
+    merged_note,
+    take_theirs,
+)
 from sbd_tool.web.wizard.formpairs import form_pairs
 from sbd_tool.web.wizard.loaders import LOADERS
 from sbd_tool.web.wizard.step_page import render_step
@@ -61,19 +67,7 @@ def after_save(project: Project, step: str, action: str) -> BaseResponse:
     return redirect(url_for(".step", project_id=project.id, step=target))
 
 
-# ---------------------------------------------------------------- two tabs: what differs, and the choice
-
-
-@dataclass(frozen=True)
-class ConflictField:
-    """One field of the step whose saved value differs from what the user typed."""
-
-    where: str  # revision_diff's key: project.name, tasks.T2.name, answers.network, …
-    label: str
-    theirs: str  # the saved value, readable
-    mine: str  # the user's input, readable
-    changed_by: str  # "mine", "theirs" or "both": who changed it since the version the user started from
-    pick: str  # the preselected choice: "mine" where the user changed it, else "theirs"
+# ---------------------------------------------------------------- two tabs: the conflict page and the choice
 
 
 def conflict(project: Project, step: str, form: Any) -> Any:
@@ -81,65 +75,36 @@ def conflict(project: Project, step: str, form: Any) -> Any:
     differs from the version saved meanwhile, with the choice to keep theirs, take the other or merge."""
     cat = catalogue()
     state = project_state(cat, project.answers, project.visited)
-    view = _conflict_view(cat, project, step, form, state)
+    view = conflict_view(cat, project, str(form.version.data or ""), _storing(cat, step, form, state))
     return render_step(project, step, form, state, status=409, conflict=True, conflict_view=view)
 
 
-def _conflict_view(cat: Any, project: Project, step: str, form: Any, state: ProjectState) -> dict[str, Any]:
-    saved = get_revision_or_none(project, project.version)
-    view: dict[str, Any] = {
-        "version": project.version,
-        "author": saved.author.display_name if saved is not None and saved.author else "",
-        "fields": [],
-        "invalid": False,
-    }
-    valid = form.validate()
-    if not valid or STORERS[step].check(cat, form, state):
-        view["invalid"] = True  # what cannot be stored cannot be compared; the errors show on the fields
-        return view
-    mine = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
-    changes = diff_revisions(cat, project.answers, mine).fields
-    started = str(form.version.data or "")
-    base = get_revision_or_none(project, int(started)) if started.isdigit() else None
-    mine_changed: set[str] = set()
-    theirs_changed: set[str] = set()
-    if base is not None:
-        mine_on_base = STORERS[step].store(cat, copy.deepcopy(base.answers), form)
-        mine_changed = {c.where for c in diff_revisions(cat, base.answers, mine_on_base).fields}
-        theirs_changed = {c.where for c in diff_revisions(cat, base.answers, project.answers).fields}
-    for c in changes:
-        by = "both" if {c.where} <= mine_changed & theirs_changed else "mine" if c.where in mine_changed else "theirs"
-        if base is None:
-            by = ""
-        pick = "theirs" if by == "theirs" else "mine"
-        view["fields"].append(ConflictField(c.where, c.label, c.before, c.after, by, pick))
-    return view
+def _storing(cat: Any, step: str, form: Any, state: ProjectState) -> Store | None:
+    """How the step stores the user's input into any version's answers; None when it has errors."""
+    if not form.validate() or STORERS[step].check(cat, form, state):
+        return None
+    return lambda answers: STORERS[step].store(cat, copy.deepcopy(answers), form)
 
 
 def resolve_conflict(project: Project, step: str, form_class: Any, form: Any, state: ProjectState, action: str) -> Any:
     """The choice made on the conflict page, about the version it showed (``conflict_base``):
     keep the user's input (saved over the current version as a new revision), take the saved
     version (the input is dropped), or merge field by field (per changed field, mine or theirs)."""
-    if request.form.get("conflict_base", "") != str(project.version):
+    choice = conflict_choice(project, action)
+    if choice is None:
         return conflict(project, step, form)  # saved again meanwhile: show the new differences
-    choice = action.removeprefix("conflict:")
     if choice == "theirs":
-        delete_draft(project, step, user())
-        db().commit()
-        flash(gettext("保存済みの内容を表示しています（この画面の入力は破棄しました）。"), "success")
-        return redirect(url_for(".step", project_id=project.id, step=step))
+        return take_theirs(project, step, url_for(".step", project_id=project.id, step=step))
     form.version.data = str(project.version)
     if choice != "merge":
-        return save(project, step, form, state, "save", gettext("あなたの入力で上書きして保存しました（新しい版）。"))
+        return save(project, step, form, state, "save", kept_mine_note())
     cat = catalogue()
-    if not form.validate() or STORERS[step].check(cat, form, state):
+    storing = _storing(cat, step, form, state)
+    if storing is None:
         return conflict(project, step, form)
-    mine = STORERS[step].store(cat, copy.deepcopy(project.answers), form)
-    changes = diff_revisions(cat, project.answers, mine).fields
-    take = [c.where for c in changes if request.form.get(f"pick:{c.where}", "mine") != "theirs"]
-    merged = merge_documents(project.answers, mine, take)
+    merged = merged_answers(cat, project, storing(project.answers))
     built = form_class(formdata=None, data=LOADERS[step](cat, merged, project_state(cat, merged, project.visited)))
     pairs = [*form_pairs(built), ["csrf_token", request.form.get("csrf_token", "")]]
     merged_form = form_class(formdata=MultiDict([(k, v) for k, v in pairs if k != "version"]))
     merged_form.version.data = str(project.version)
-    return save(project, step, merged_form, state, "save", gettext("選んだとおりに統合して保存しました（新しい版）。"))
+    return save(project, step, merged_form, state, "save", merged_note())

@@ -13,27 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sbd_tool.answers.obligations import clause_traits
 from sbd_tool.answers.read import Answers
 from sbd_tool.answers.tailoring import OBLIGATION_LABELS, added_by_requirement, catalogue_clauses, requirement_of
 from sbd_tool.content.catalogue import Catalogue
 from sbd_tool.document.build import build_document
-from sbd_tool.document.compliance import IROHA  # the clause letters, as the Word numbering has them
 from sbd_tool.document.numbering import clause_numbers
-from sbd_tool.engine.cloud import clause_party
 from sbd_tool.engine.outcomes import Evaluation
-from sbd_tool.engine.rules import printed_clauses
-from sbd_tool.procurement import in_scope, phases_in_scope
 
 Segment = tuple[Literal["equal", "delete", "insert"], str]
 CATALOGUE_WORDING = "（対策要件集の文言）"
 NO_CLAUSE = "（なし）"
 # Clause numbers do not depend on the document's date; the model needs one.
 NUMBERING_DATE = dt.date(2026, 1, 1)
-
-
-def mark(i: int) -> str:
-    return IROHA[i] if i < len(IROHA) else str(i + 1)
 
 
 def char_diff(before: str, after: str) -> tuple[Segment, ...]:
@@ -69,44 +60,32 @@ class ClauseEdit:
         return bool(self.number)
 
 
-def printed_numbers(catalogue: Catalogue, evaluation: Evaluation, rid: str) -> tuple[dict[str, str], int]:
-    """Each printed clause's number by key, and how many the spec prints before the added ones
-    (on a cloud service a clause confirming the provider's share follows the catalogue's)."""
-    outcome = evaluation.requirements[rid]
-    if outcome.decided == "not_applicable":
-        return {}, 0
-    printed = printed_clauses(catalogue, outcome)
-    numbers = {c.key: f"{rid}-{mark(i)}" for i, c in enumerate(printed)}
-    confirm = 0
-    cloud = evaluation.cloud
-    if cloud is not None and catalogue.cloud is not None:
-        provider = catalogue.cloud.provider
-        confirm = int(any(clause_party(catalogue.cloud, cloud, rid, c) == provider for c in printed))
-    return numbers, len(printed) + confirm
+@dataclass(frozen=True)
+class PrintedNumbers:
+    """Numbers as the specification prints them, read from the document model itself so that a
+    page never orders the clauses differently (phases, design and build first, a cloud provider's
+    confirming clause, added clauses, 入札参加資格)."""
+
+    numbers: dict[str, str]  # every printed clause by key → AT-1-ア, CL-4-イ, QL-ア
+    # Per printed requirement, the place (from 0) of its first added clause: added clauses (phase
+    # "both") follow its catalogue clauses that are not operation ones, and precede those.
+    added_at: dict[str, int]
 
 
-def cloud_printed_numbers(catalogue: Catalogue, evaluation: Evaluation) -> dict[str, dict[str, str]]:
-    """Per cloud topic (``cloud.<topic>``), each clause the cloud chapter prints by key → its number
-    there (CL-4-イ: the topic's place in the catalogue, then the clause's place in the chapter, which
-    prints the procurement's phases, design/build first, and leaves entry qualifications out)."""
-    cloud = evaluation.cloud
-    if cloud is None or catalogue.cloud is None:
-        return {}
-    order = [t.id for t in catalogue.cloud.topics]
-    traits = clause_traits(catalogue)
-    phases = phases_in_scope({qid: r.value for qid, r in evaluation.answers.items()})
-    out: dict[str, dict[str, str]] = {}
-    for t in cloud.topics:
-        keys = [k for k in t.keys if traits[k].placement != "qualification" and in_scope(traits[k].phase, phases)]
-        keys.sort(key=lambda k: traits[k].phase == "operation")
-        out[f"cloud.{t.id}"] = {k: f"CL-{order.index(t.id) + 1}-{mark(i)}" for i, k in enumerate(keys)}
-    return out
+def printed_numbers(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> PrintedNumbers:
+    model = build_document(catalogue, answers, evaluation, NUMBERING_DATE)
+    added_at = {
+        r.id: sum(1 for c in r.clauses if c.phase != "operation" and ".added." not in c.key)
+        for c in model.security
+        for p in c.policies
+        for r in p.requirements
+    }
+    return PrintedNumbers(clause_numbers(model), added_at)
 
 
 def numbers_as_printed(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, str]:
-    """Every clause the specification prints, by key → its number there (AT-1-ア, CL-4-イ, QL-ア),
-    read from the document model itself so that a page never orders the clauses differently."""
-    return clause_numbers(build_document(catalogue, answers, evaluation, NUMBERING_DATE))
+    """Every clause the specification prints, by key → its number there (AT-1-ア, CL-4-イ, QL-ア)."""
+    return printed_numbers(catalogue, answers, evaluation).numbers
 
 
 def clause_edits(catalogue: Catalogue, answers: Answers, evaluation: Evaluation) -> dict[str, list[ClauseEdit]]:

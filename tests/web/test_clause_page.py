@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -14,7 +15,11 @@ import yaml
 from flask.testing import FlaskClient
 
 from sbd_tool.answers import read as answers_module
+from sbd_tool.assessment import assess, specification
+from sbd_tool.document.numbering import clause_numbers
 from sbd_tool.web.wizard import clause_form
+from tests.conftest import example_data
+from tests.web.conftest import SHIPPED
 from tests.web.test_review import import_example
 from tests.web.test_shares import create_link
 from tests.web.test_versions import export
@@ -239,3 +244,23 @@ def test_the_bidder_page_and_its_matrix_print_the_tailored_text(app: Any, client
     assert TEXT in page and "TLS 1.3 に限るため。" not in page  # the reason is the adviser's record, not the bidder's
     sheet = openpyxl.load_workbook(io.BytesIO(bidder.get(url + "/compliance.xlsx").data))["対応表"]
     assert TEXT in [c.value for row in sheet.iter_rows() for c in row]
+
+
+def test_each_page_numbers_its_clauses_as_the_spec_prints_them(client: FlaskClient) -> None:
+    """An operation-only procurement prints each requirement's operation clauses and leaves the
+    design-and-build ones out: the clause page gives each clause the number the spec and the matrix
+    give it, and a clause the spec leaves out shows its key instead of a number it does not have."""
+    data = example_data("citizen-portal")
+    data["answers"]["procurement_scope"] = "operation_only"
+    body = yaml.safe_dump(data, allow_unicode=True).encode()
+    response = client.post("/projects/import", data={"file": (io.BytesIO(body), "portal.yaml")})
+    pid = int(response.headers["Location"].split("/")[2])
+    numbers = clause_numbers(specification(assess(SHIPPED, data), dt.date(2026, 12, 1)))
+    checked = left_out = 0
+    for rid in SHIPPED.requirements:
+        page = client.get(f"/projects/{pid}/steps/decisions/{rid}/clauses").data.decode()
+        for shown, key in re.findall(r'id="clause-c\d+-h">([^<]*?) <span class="key">([^<]+)</span>', page):
+            assert shown == numbers.get(key, key), key
+            checked += 1
+            left_out += key not in numbers
+    assert checked > 60 and left_out > 10

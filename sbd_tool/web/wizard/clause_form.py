@@ -8,6 +8,7 @@ Validation is the core's: the stored document is parsed and each problem is put 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +17,9 @@ from wtforms.validators import Optional
 
 from sbd_tool.answers.read import TOP_KEYS, AnswersError, parse_answers
 from sbd_tool.answers.tailoring import OBLIGATION_LABELS, OBLIGATIONS
-from sbd_tool.compare.clause_changes import mark, printed_numbers
 from sbd_tool.content import Catalogue
 from sbd_tool.content.schema import Clause
+from sbd_tool.document.numbering import clause_mark
 from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.engine.rules import printed_clauses
 from sbd_tool.web.forms import options
@@ -46,19 +47,21 @@ def default_obligation(clause: Clause) -> str:
     return str(getattr(traits, "obligation", None) or getattr(clause, "obligation", None) or "required")
 
 
-def page_clauses(cat: Catalogue, evaluation: Evaluation, rid: str) -> tuple[list[PageClause], int]:
-    """The clauses printed at the decided level, numbered as printed; and the number of clauses
-    the spec prints before the added ones (a cloud provider's confirming clause comes first)."""
+def page_clauses(cat: Catalogue, evaluation: Evaluation, rid: str, numbers: Mapping[str, str]) -> list[PageClause]:
+    """The clauses of the decided level, each numbered as the spec prints it (``numbers``); one the
+    procurement's scope leaves out shows its key instead."""
     outcome = evaluation.requirements[rid]
     if outcome.decided == "not_applicable":
-        return [], 0
-    numbers, before = printed_numbers(cat, evaluation, rid)
+        return []
     printed = printed_clauses(cat, outcome)
-    return [PageClause(i, c.key, numbers[c.key], str(c), default_obligation(c)) for i, c in enumerate(printed)], before
+    return [
+        PageClause(i, c.key, numbers.get(c.key, c.key), str(c), default_obligation(c)) for i, c in enumerate(printed)
+    ]
 
 
 def added_number(rid: str, before: int, j: int) -> str:
-    return f"{rid}-{mark(before + j)}"
+    """The number the j-th (from 0) added clause is printed with, the first at place ``before``."""
+    return f"{rid}-{clause_mark(before + j)}"
 
 
 def clause_form(clauses: list[PageClause] | tuple[PageClause, ...], added: int, new: bool = True) -> type[WizardForm]:

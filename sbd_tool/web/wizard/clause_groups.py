@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sbd_tool.answers.obligations import clause_traits
+from sbd_tool.answers.read import Answers
 from sbd_tool.answers.tailoring import CLOUD_PREFIX
-from sbd_tool.compare.clause_changes import cloud_printed_numbers
+from sbd_tool.compare.clause_changes import printed_numbers
 from sbd_tool.content import Catalogue
 from sbd_tool.engine.outcomes import Evaluation
 from sbd_tool.web.wizard import clause_form as cf
@@ -45,11 +46,13 @@ def known(cat: Catalogue, gid: str) -> bool:
     return gid.startswith(CLOUD_PREFIX) and gid[len(CLOUD_PREFIX) :] in topics
 
 
-def clause_group(cat: Catalogue, evaluation: Evaluation, gid: str) -> ClauseGroup | None:
-    """The clause page of a requirement or a cloud topic; None for a cloud topic when the
-    procurement is not on a cloud service (there is no cloud chapter to edit)."""
+def clause_group(cat: Catalogue, answers: Answers, evaluation: Evaluation, gid: str) -> ClauseGroup | None:
+    """The clause page of a requirement or a cloud topic, numbered as the spec prints it; None for a
+    cloud topic when the procurement is not on a cloud service (there is no cloud chapter to edit)."""
+    printed = printed_numbers(cat, answers, evaluation)
     if gid in cat.requirements:
-        listed, before = cf.page_clauses(cat, evaluation, gid)
+        listed = cf.page_clauses(cat, evaluation, gid, printed.numbers)
+        before = printed.added_at.get(gid, 0)
         req = cat.requirements[gid].requirement
         return ClauseGroup(gid, gid, req.name, tuple(listed), before, evaluation.requirements[gid], req)
     if evaluation.cloud is None or cat.cloud is None:
@@ -57,12 +60,11 @@ def clause_group(cat: Catalogue, evaluation: Evaluation, gid: str) -> ClauseGrou
     topic_id = gid[len(CLOUD_PREFIX) :]
     order = [t.id for t in cat.cloud.topics]
     topic = cat.cloud.topics[order.index(topic_id)]
-    numbers = cloud_printed_numbers(cat, evaluation).get(gid, {})
-    printed = next((t for t in evaluation.cloud.topics if t.id == topic_id), None)
+    shown = next((t for t in evaluation.cloud.topics if t.id == topic_id), None)
     traits = clause_traits(cat)
     clauses = tuple(
-        cf.PageClause(i, key, numbers.get(key, key), text, traits[key].obligation)
-        for i, (key, text) in enumerate(zip(printed.keys, printed.clauses, strict=True) if printed else [])
+        cf.PageClause(i, key, printed.numbers.get(key, key), text, traits[key].obligation)
+        for i, (key, text) in enumerate(zip(shown.keys, shown.clauses, strict=True) if shown else [])
     )
     return ClauseGroup(gid, f"CL-{order.index(topic_id) + 1}", topic.title, clauses, 0)
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool.compare.clause_changes import printed_numbers
+from sbd_tool.answers.tailoring import added_key
+from sbd_tool.compare.clause_changes import numbers_as_printed
 from sbd_tool.storage.models import Project
 from sbd_tool.web import audit
 from sbd_tool.web.access import rule, user
-from sbd_tool.web.state import project_state
+from sbd_tool.web.state import ProjectState, project_state
 from sbd_tool.web.store import (
     catalogue,
     commit_save,
@@ -55,17 +56,17 @@ def _helpers() -> dict[str, Any]:
     return {"changed_clauses": changed_clauses, "cloud_topics": cg.cloud_topics}
 
 
-def changed_clauses(answers: dict[str, Any], evaluation: Any, rid: str) -> tuple[int, int]:
+def changed_clauses(answers: dict[str, Any], state: ProjectState, rid: str) -> tuple[int, int]:
     """How many of a requirement's clauses are reworded or added, and how many of those the
-    decided level does not print (step 6 says both on the requirement's row)."""
+    specification does not print (step 6 says both on the requirement's row)."""
     tailoring = answers.get("tailoring") or {}
     mine = [str(key) for key in tailoring if str(key).startswith(f"{rid}.")]
-    added = cf.added_of(answers, rid)
-    if evaluation is None:
-        return len(mine) + len(added), 0
-    printed, _ = printed_numbers(catalogue(), evaluation, rid)
-    hidden = sum(1 for key in mine if key not in printed) + (len(added) if not printed else 0)
-    return len(mine) + len(added), hidden
+    mine += [added_key(rid, j + 1) for j in range(len(cf.added_of(answers, rid)))]
+    if not mine or state.evaluation is None or state.answers is None:
+        return len(mine), 0
+    if "printed_numbers" not in g:  # the document model is built once per page, and only when needed
+        g.printed_numbers = numbers_as_printed(catalogue(), state.answers, state.evaluation)
+    return len(mine), sum(1 for key in mine if key not in g.printed_numbers)
 
 
 def _page(project: Project, gid: str) -> cg.ClauseGroup | None:
@@ -73,9 +74,9 @@ def _page(project: Project, gid: str) -> cg.ClauseGroup | None:
     answers are not complete enough to know them. A cloud topic off a cloud procurement is 404."""
     cat = catalogue()
     state = project_state(cat, project.answers, project.visited)
-    if state.evaluation is None:
+    if state.evaluation is None or state.answers is None:
         return None
-    group = cg.clause_group(cat, state.evaluation, gid)
+    group = cg.clause_group(cat, state.answers, state.evaluation, gid)
     if group is None:
         abort(404)
     return group

@@ -137,7 +137,7 @@ def test_a_tailored_clause_above_the_decided_level_is_kept_but_said_not_to_print
     page, _ = _page(client, other)
     assert "出力されない変更" in page and hidden in page and "上位のレベルの条項の文言。" in page
     step6 = client.get(f"/projects/{other}/steps/decisions").data.decode()
-    assert "（うち1件は決定した実装レベルでは仕様書に出力されません）" in step6
+    assert "（うち1件は、決定した実装レベル又は調達の範囲により仕様書に出力されません）" in step6
     page, data = _page(client, other)
     assert _post(client, other, data | {"action": f"drop:{hidden}"}).status_code == 302
     assert "tailoring" not in export(client, other)

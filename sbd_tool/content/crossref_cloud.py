@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sbd_tool.content.crossref_requirements import located_clauses
 from sbd_tool.content.crossref_rules import check_answer_tests
 from sbd_tool.content.references import R, duplicates
 from sbd_tool.content.schema import CloudFile
@@ -63,28 +64,13 @@ def check_cloud(c: ContentFiles) -> Iterator[Problem]:
 
 def _check_clause_parties(c: ContentFiles, cloud: CloudFile, models: list[str], parties: set[str]) -> Iterator[Problem]:
     """A clause's ``party`` names declared parties (not the shared marker) and real service models."""
-    for cat in c.categories:
-        file = c.files[f"{R}/{cat.id}.yaml"]
-        for pi, policy in enumerate(cat.policies):
-            for ri, req in enumerate(policy.requirements):
-                for level, text in req.levels.items():
-                    for ci, clause in enumerate(text.clauses):
-                        if clause.party is None:
-                            continue
-                        loc: list[int | str] = [
-                            "policies",
-                            pi,
-                            "requirements",
-                            ri,
-                            "levels",
-                            level,
-                            "clauses",
-                            ci,
-                            "party",
-                        ]
-                        chosen = clause.party if isinstance(clause.party, dict) else {"": clause.party}
-                        for model, party in chosen.items():
-                            if model and model not in models:
-                                yield file.problem([*loc, model], f"{req.id}: サービスの種類「{model}」がありません")
-                            if party not in parties or party == cloud.shared:
-                                yield file.problem(loc, f"{req.id}: 責任主体「{party}」がありません")
+    for file, rid, where, clause in located_clauses(c):
+        if clause.party is None:
+            continue
+        loc = [*where, "party"]
+        chosen = clause.party if isinstance(clause.party, dict) else {"": clause.party}
+        for model, party in chosen.items():
+            if model and model not in models:
+                yield file.problem([*loc, model], f"{rid}: サービスの種類「{model}」がありません")
+            if party not in parties or party == cloud.shared:
+                yield file.problem(loc, f"{rid}: 責任主体「{party}」がありません")

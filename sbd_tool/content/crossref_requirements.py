@@ -13,6 +13,8 @@ from sbd_tool.problems import Problem
 
 if TYPE_CHECKING:
     from sbd_tool.content.crossref import ContentFiles
+    from sbd_tool.content.schema import Clause
+    from sbd_tool.content.yamlfile import YamlFile
 
 EQUIVALENT = "同等以上"
 
@@ -32,19 +34,24 @@ def _equivalent_message(owner: str, name: str) -> str:
     )
 
 
-def check_equivalents(c: ContentFiles) -> Iterator[Problem]:
-    """A clause naming a product, standard or certification that could restrict competition
-    must allow equivalents, or say in ``equivalent_exempt`` why it need not."""
+def located_clauses(c: ContentFiles) -> Iterator[tuple[YamlFile, str, list[int | str], Clause]]:
+    """Every requirement clause of the catalogue: its file, its requirement's id, its key path."""
     for cat in c.categories:
         file = c.files[f"{R}/{cat.id}.yaml"]
         for pi, policy in enumerate(cat.policies):
             for ri, req in enumerate(policy.requirements):
                 for level, text in req.levels.items():
                     for ci, clause in enumerate(text.clauses):
-                        name = _restricts(c, clause, clause.traits.equivalent_exempt)
-                        if name is not None:
-                            loc: list[int | str] = ["policies", pi, "requirements", ri, "levels", level, "clauses", ci]
-                            yield file.problem(loc, _equivalent_message(req.id, name))
+                        yield file, req.id, ["policies", pi, "requirements", ri, "levels", level, "clauses", ci], clause
+
+
+def check_equivalents(c: ContentFiles) -> Iterator[Problem]:
+    """A clause naming a product, standard or certification that could restrict competition
+    must allow equivalents, or say in ``equivalent_exempt`` why it need not."""
+    for file, rid, loc, clause in located_clauses(c):
+        name = _restricts(c, clause, clause.traits.equivalent_exempt)
+        if name is not None:
+            yield file.problem(loc, _equivalent_message(rid, name))
     if c.cloud is None:
         return
     file = c.files[f"{R}/cloud.yaml"]

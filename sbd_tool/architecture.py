@@ -52,13 +52,13 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "storage",
         "database models, migrations, the settings table, the catalogue-release store",
-        ("sbd_tool.storage", "sbd_tool.settings", "sbd_tool.releases"),
+        ("sbd_tool.storage",),
     ),
     ("cli", "the command line: thin commands over the core", ("sbd_tool.cli",)),
     (
         "web",
-        "the Flask app: feature blueprints, forms, templates; the web's own commands (server.py)",
-        ("sbd_tool.web", "sbd_tool.server"),
+        "the Flask app: feature blueprints, forms, templates; the web's own commands (web/server.py)",
+        ("sbd_tool.web",),
     ),
     ("entry", "the sbd-tool command: the CLI's commands plus the web's", ("sbd_tool.main",)),
 )

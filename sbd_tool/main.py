@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from sbd_tool.cli import main
-from sbd_tool.server import WEB_COMMANDS
+from sbd_tool.web.server import WEB_COMMANDS
 
 for command in WEB_COMMANDS:
     main.add_command(command)

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session
 
-from sbd_tool import releases
 from sbd_tool.answers.read import Answers, parse_answers
 from sbd_tool.content import Catalogue, load_catalogue
+from sbd_tool.storage import releases
 from sbd_tool.storage.db import make_engine, upgrade
 from sbd_tool.storage.models import Base
 from tests.pgserver import throwaway_postgres

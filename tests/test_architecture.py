@@ -76,7 +76,7 @@ def test_the_command_line_core_does_not_import_the_web() -> None:
         for line, module, names in _imports(path)
         if module == "sbd_tool.web" or module.startswith("sbd_tool.web.")
     ]
-    where = "the CLI's commands use the core; the web's commands live in sbd_tool/server.py"
+    where = "the CLI's commands use the core; the web's commands live in sbd_tool/web/server.py"
     assert not found, where + ":\n" + "\n".join(found)
 
 

@@ -17,7 +17,7 @@ from sbd_tool.content import Catalogue, ContentError, load_catalogue
 from sbd_tool.content.bundle import BundleError, bundle_files, export_bundle
 from sbd_tool.content.bundle_install import install_bundle
 from sbd_tool.content.bundle_read import _expand, read_bundle
-from sbd_tool.releases import check_bundle, check_files
+from sbd_tool.storage.releases import check_bundle, check_files
 from tests.conftest import CONTENT
 
 

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sbd_tool import releases
 from sbd_tool.cli import main
 from sbd_tool.compare.drift import drift
 from sbd_tool.compare.drift_report import drift_summary
 from sbd_tool.content import Catalogue, load_catalogue
 from sbd_tool.content.bundle import bundle_files, export_bundle
+from sbd_tool.storage import releases
 from sbd_tool.storage.db import make_engine
 from sbd_tool.storage.models import CatalogueRelease
 from sbd_tool.web import create_app

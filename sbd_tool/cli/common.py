@@ -88,8 +88,8 @@ def database_or_fail(work: Any) -> str:
     """Run ``work(engine)`` on the configured database; a bad URL or an unreachable server is one line, status 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from sbd_tool.settings import ConfigError, from_environment
     from sbd_tool.storage.db import make_engine
+    from sbd_tool.storage.settings import ConfigError, from_environment
 
     try:
         url = str(from_environment()["DATABASE_URL"])

@@ -85,7 +85,7 @@ def content_import(file: Path, activate: bool, note: str, into: Path | None) -> 
     管理画面の「対策要件集」からの取り込みと同じ処理で、同じ版の一覧に加わる。"""
     from sbd_tool.content.bundle import MAX_BYTES, BundleError
     from sbd_tool.content.bundle_install import install_bundle
-    from sbd_tool.releases import check_bundle
+    from sbd_tool.storage.releases import check_bundle
 
     try:
         with file.open("rb") as fh:
@@ -117,7 +117,7 @@ def content_import(file: Path, activate: bool, note: str, into: Path | None) -> 
 def _store_release(engine: Any, checked: Any, *, note: str, activate: bool) -> str:
     from sqlalchemy.orm import Session
 
-    from sbd_tool import releases
+    from sbd_tool.storage import releases
     from sbd_tool.storage.db import pending_migrations
 
     if pending_migrations(engine):

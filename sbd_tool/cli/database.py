@@ -40,8 +40,8 @@ def _record_builtin(engine: Any) -> str:
     """Record the shipped content (``SBD_CONTENT_DIR`` or the bundled folders) as a release."""
     from sqlalchemy.orm import Session
 
-    from sbd_tool import releases
     from sbd_tool.content.bundle import BundleError
+    from sbd_tool.storage import releases
 
     try:
         checked = releases.check_folder(default_content_root())

@@ -9,7 +9,7 @@ kind, the declared and the actually expanded sizes are checked before anything i
 every file is composed under the limits of the answers import (``safe_yaml.check_untrusted``:
 no anchors or aliases, no tags, nesting depth, size, and the number of values of the whole
 bundle), so the loader never walks an alias graph or an enormous document; only then are the
-files are validated by ``sbd_tool.releases`` exactly as ``sbd-tool check-content`` does, so the
+files are validated by ``sbd_tool.storage.releases`` exactly as ``sbd-tool check-content`` does, so the
 problems name the same file, line and entry. Installing into folders swaps whole folders by
 renames, so a failed install leaves the content as it was.
 

@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from sbd_tool import settings
 from sbd_tool.content import Catalogue, load_catalogue
-from sbd_tool.settings import ConfigError
+from sbd_tool.storage import settings
 from sbd_tool.storage.db import make_engine, pending_migrations
+from sbd_tool.storage.settings import ConfigError
 from sbd_tool.web import (
     admin,
     auth,

@@ -1,4 +1,4 @@
-"""Which catalogue (content version) each request uses (the store itself: ``sbd_tool.releases``).
+"""Which catalogue (content version) each request uses (the store itself: ``sbd_tool.storage.releases``).
 
 Every content version a project may be evaluated with is a ``CatalogueRelease`` row, so any
 worker can load it; loaded catalogues are kept per process by version. A project is evaluated
@@ -15,8 +15,8 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from sbd_tool import releases as store
 from sbd_tool.content import Catalogue, ContentError
+from sbd_tool.storage import releases as store
 from sbd_tool.storage.models import CatalogueRelease, Project
 
 _lock = threading.Lock()
@@ -24,7 +24,7 @@ _lock = threading.Lock()
 
 def start(app: Flask, catalogue: Catalogue) -> None:
     """Keep the shipped catalogue loaded. Recording it as a release is ``sbd-tool db upgrade``'s work
-    (``sbd_tool.releases.register_builtin``): starting the app writes nothing. Until it is recorded,
+    (``sbd_tool.storage.releases.register_builtin``): starting the app writes nothing. Until it is recorded,
     it is what new projects start with when no release is active."""
     app.extensions["sbd"]["catalogues"] = {catalogue.content_version: catalogue}
 

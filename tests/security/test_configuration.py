@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from sbd_tool import settings
+from sbd_tool.storage import settings
 from sbd_tool.web.logredact import RedactingFilter, RedactingGunicornLogger, redact
 from tests.accounts import add_user
 from tests.conftest import ROOT

@@ -20,8 +20,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from sbd_tool.content.bundle import BundleError, bundle_files
-from sbd_tool.releases import check_bundle
 from sbd_tool.storage.models import CatalogueRelease
+from sbd_tool.storage.releases import check_bundle
 from tests.conftest import CONTENT
 from tests.test_cli_content import run
 from tests.web.test_catalogue import admin_client

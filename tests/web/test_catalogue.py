@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from sbd_tool.releases import check_bundle
 from sbd_tool.storage.models import AuditEvent, CatalogueRelease, Project, Revision
+from sbd_tool.storage.releases import check_bundle
 from tests.accounts import add_user, login
 from tests.conftest import ROOT
 from tests.web.test_review import import_example

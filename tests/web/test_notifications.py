@@ -15,10 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select, update
 
-from sbd_tool import settings
-from sbd_tool.settings import ConfigError
+from sbd_tool.storage import settings
 from sbd_tool.storage.db import _alembic_config
 from sbd_tool.storage.models import Comment, Notification, User
+from sbd_tool.storage.settings import ConfigError
 from sbd_tool.web import notifications
 from tests.accounts import add_user, login
 from tests.smtpserver import smtp_config, smtp_server

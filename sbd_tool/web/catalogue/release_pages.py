@@ -8,13 +8,13 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from sbd_tool import releases as store
 from sbd_tool.compare.drift import drift
 from sbd_tool.compare.drift_report import cloud_sentences, requirement_sentence
 from sbd_tool.content.bundle import BundleError, zip_files
 from sbd_tool.document.blocks import CLOUD_CHAPTER
-from sbd_tool.releases import CheckedRelease, check_bundle
+from sbd_tool.storage import releases as store
 from sbd_tool.storage.models import CatalogueRelease, Project
+from sbd_tool.storage.releases import CheckedRelease, check_bundle
 from sbd_tool.web import audit, releases
 from sbd_tool.web.access import rule, user
 from sbd_tool.web.catalogue.blueprint import bp

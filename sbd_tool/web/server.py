@@ -29,7 +29,7 @@ from sbd_tool.problems import Problem
 )
 def serve(host: str, port: int, workers: int) -> None:
     """ウィザード（Webアプリ）を起動する。"""
-    from sbd_tool.settings import ConfigError
+    from sbd_tool.storage.settings import ConfigError
     from sbd_tool.web import create_app
     from sbd_tool.web.logredact import install_werkzeug_filter
 
